@@ -1,0 +1,79 @@
+// Expression nodes: plain data. The parser fills the syntax fields; the
+// resolver fills `ref`, the type checker fills `type`.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ast/SourceRange.h"
+#include "ast/Type.h"
+
+namespace schedc {
+
+enum class ExprKind {
+  IntLiteral,       // intValue
+  DurationLiteral,  // intValue, in ns
+  BoolLiteral,      // boolValue
+  StringLiteral,    // text (only as comm()'s argument)
+  Name,             // text
+  Member,           // operands[0] . text      (current.deadline, rq.V, rq[cpu].V)
+  Index,            // operands[0] [ operands[1] ]   (only as a Member's base)
+  Unary,            // unaryOp operands[0]
+  Binary,           // operands[0] binaryOp operands[1]
+  Call,             // text ( operands... )    (min, max, clamp, abs, comm, u64, s64, ...)
+};
+
+enum class UnaryOp { Negate, Not, BitNot };
+enum class BinaryOp {
+  Add, Sub, Mul, Div, Mod,
+  BitAnd, BitOr, BitXor, Shl, Shr,
+  Eq, Ne, Lt, Le, Gt, Ge,
+  And, Or,
+};
+
+// What a Name or Member refers to, decided by name resolution.
+enum class RefKind {
+  Unresolved,
+  Param,         // index into Policy::params
+  TaskField,     // index into Policy::taskFields
+  CpuField,      // index into Policy::cpuFields (this CPU's copy)
+  GlobalField,   // index into Policy::globalFields
+  Local,         // a `let` (localSlot) or `for` variable
+  TaskAttr,      // attr: a read-only attribute of the task in context
+  CurrentField,  // current.F: index into taskFields, of the target CPU's running task
+  CurrentAttr,   // current.attr
+  Aggregate,     // queue `index`, aggregate `aggIndex` (count = -1); instance from
+                 // the Member's Index operand, or the scanned instance in `eligible`
+  Counter,       // index into Policy::counters (only as += target)
+  ThisCpu, NrCpus, Now, Runtime, Wakeup,
+};
+
+enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread };
+
+struct Ref {
+  RefKind kind = RefKind::Unresolved;
+  int index = -1;
+  int aggIndex = -1;   // Aggregate: which aggregate; -1 = the built-in count
+  TaskAttr attr = TaskAttr::Pid;
+  int localSlot = -1;  // Local: slot in the enclosing body's locals
+};
+
+struct Expr {
+  ExprKind kind;
+  SourceRange range;
+  uint64_t intValue = 0;
+  bool boolValue = false;
+  std::string text;
+  UnaryOp unaryOp = UnaryOp::Negate;
+  BinaryOp binaryOp = BinaryOp::Add;
+  std::vector<std::unique_ptr<Expr>> operands;
+
+  Ref ref;                    // Name, Member
+  Type type = Type::Invalid;  // every node, after type checking (never Untyped:
+                              // literals take their context's type, u64 by default)
+};
+
+using ExprPtr = std::unique_ptr<Expr>;
+
+}  // namespace schedc

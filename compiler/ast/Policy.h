@@ -1,0 +1,119 @@
+// The root of the AST: one policy file, as plain data.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ast/Expr.h"
+#include "ast/Stmt.h"
+
+namespace schedc {
+
+struct Param {
+  std::string name;
+  SourceRange range;
+  Type type = Type::U64;
+  uint64_t defaultValue = 0;   // two's complement for signed types
+  bool hasRange = false;
+  uint64_t min = 0, max = 0;   // inclusive; two's complement for signed types
+  bool allowInfinite = false;  // `or infinite`
+};
+
+struct StateField {  // task / percpu / global
+  std::string name;
+  SourceRange range;
+  Type type = Type::U64;
+  uint64_t initialValue = 0;
+};
+
+struct Counter {
+  std::string name;
+  SourceRange range;
+};
+
+enum class QueueKind { Global, PerCpu, Shards };
+enum class AggregateKind { Count, Sum, WeightedAvg };
+enum class EligibleFallback { Head, None };
+
+struct Aggregate {
+  std::string name;
+  SourceRange range;
+  AggregateKind kind = AggregateKind::Count;
+  ExprPtr value;   // Sum: the summand; WeightedAvg: the key
+  ExprPtr weight;  // WeightedAvg only
+  Type type = Type::U64;  // result type (filled by the type checker)
+};
+
+struct Queue {
+  std::string name;
+  SourceRange range;
+  QueueKind kind = QueueKind::Global;
+  uint32_t shards = 1;       // Shards: N; Global: 1; PerCpu: (number of CPUs)
+  ExprPtr orderKey;          // null = fifo
+  uint32_t scanLimit = 16;
+  std::vector<Aggregate> aggregates;
+  ExprPtr eligible;          // null = every task is eligible
+  EligibleFallback fallback = EligibleFallback::Head;
+};
+
+enum class SelectCpuMode { Default, Prev };
+
+struct SelectCpu {
+  SourceRange range;
+  SelectCpuMode mode = SelectCpuMode::Default;
+  bool direct = false;
+};
+
+struct EnqueueRule {
+  SourceRange range;
+  ExprPtr condition;       // null = always
+  bool toLocal = false;    // `into local`
+  int queueIndex = -1;     // filled by resolution (from queueName)
+  std::string queueName;
+  SourceRange queueRange;
+  ExprPtr instance;        // `into q[expr]`; null = default instance
+  bool infiniteSlice = false;
+  ExprPtr slice;           // null and !infiniteSlice = 20ms default
+};
+
+struct DispatchSource {
+  SourceRange range;
+  bool steal = false;
+  std::string queueName;
+  int queueIndex = -1;     // filled by resolution
+};
+
+enum class PreemptKind { Wakeup, Tick };
+
+struct PreemptRule {
+  SourceRange range;
+  PreemptKind kind = PreemptKind::Wakeup;
+  ExprPtr condition;
+};
+
+enum class Event { Enable, Runnable, Enqueue, Running, Stopping, Quiescent, Exit, Tick };
+
+struct Handler {
+  SourceRange range;
+  Event event = Event::Enable;
+  Block body;
+  int numLocals = 0;  // filled by resolution: slots used by let/for in body
+};
+
+struct Policy {
+  std::string fileName;
+  std::string source;  // the whole file, for diagnostics and debug info
+  std::string name;
+  SourceRange nameRange;
+  std::vector<Param> params;
+  std::vector<StateField> taskFields, cpuFields, globalFields;
+  std::vector<Counter> counters;
+  std::vector<Queue> queues;
+  SelectCpu selectCpu;
+  std::vector<EnqueueRule> enqueueRules;
+  std::vector<DispatchSource> dispatch;
+  std::vector<PreemptRule> preempts;
+  std::vector<Handler> handlers;
+};
+
+}  // namespace schedc

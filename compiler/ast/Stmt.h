@@ -1,0 +1,39 @@
+// Statement nodes of handler bodies: plain data.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ast/Expr.h"
+
+namespace schedc {
+
+enum class StmtKind {
+  Let,     // let name [: declaredType] = value;       -> localSlot
+  Assign,  // target op value;  (op: =, +=, -=)        target is a Name Expr
+  If,      // if cond { thenBody } else { elseBody }   (else-if = If inside elseBody)
+  For,     // for name in from..to { thenBody }        -> localSlot
+};
+
+enum class AssignOp { Set, Add, Sub };
+
+struct Stmt;
+using StmtPtr = std::unique_ptr<Stmt>;
+using Block = std::vector<StmtPtr>;
+
+struct Stmt {
+  StmtKind kind;
+  SourceRange range;
+  std::string name;                  // Let, For
+  bool hasDeclaredType = false;      // Let
+  Type declaredType = Type::Invalid; // Let
+  AssignOp assignOp = AssignOp::Set; // Assign
+  ExprPtr target;                    // Assign
+  ExprPtr value;                     // Let, Assign; If: condition
+  uint64_t from = 0, to = 0;         // For: [from, to)
+  Block thenBody;                    // If, For
+  Block elseBody;                    // If
+  int localSlot = -1;                // Let, For: filled by resolution
+};
+
+}  // namespace schedc

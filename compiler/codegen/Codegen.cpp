@@ -1,0 +1,125 @@
+// The lowering pipeline: runtime bitcode + policy hooks -> one module ->
+// optimised -> BPF object, all in memory.
+#include "codegen/Codegen.h"
+
+#include "codegen/Lowering.h"
+#include "codegen/RuntimeLibrary.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/Transforms/IPO/AlwaysInliner.h"
+
+namespace schedc {
+namespace {
+
+std::unique_ptr<llvm::TargetMachine> bpfTargetMachine(std::string &error) {
+  static bool initialized = [] {
+    LLVMInitializeBPFTargetInfo();
+    LLVMInitializeBPFTarget();
+    LLVMInitializeBPFTargetMC();
+    LLVMInitializeBPFAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  const std::string triple = "bpfel";
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) return nullptr;
+  llvm::TargetOptions options;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, "v3", "", options, llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Default));
+}
+
+// Functions outside a section are helpers: internal, so they inline and vanish.
+// Sections (struct_ops programs), maps, data and the license stay visible.
+void internalize(llvm::Module &module) {
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration() && !function.hasSection())
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+}
+
+// Maps the policy never touches cost kernel memory for nothing.
+void dropUnusedMaps(llvm::Module &module) {
+  for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
+    llvm::GlobalVariable *map = module.getNamedGlobal(name);
+    if (map && map->use_empty()) map->eraseFromParent();
+  }
+}
+
+void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager passes;
+  if (optLevel == 0)
+    passes.addPass(llvm::AlwaysInlinerPass());
+  else
+    passes = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  passes.run(module, modules);
+}
+
+}  // namespace
+
+CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
+  CodegenResult result;
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module = loadRuntime(context, result.error);
+  if (!module) return result;
+  std::unique_ptr<llvm::TargetMachine> machine = bpfTargetMachine(result.error);
+  if (!machine) return result;
+  module->setDataLayout(machine->createDataLayout());
+
+  {
+    Lowering lowering(policy, *module);
+    lowerLayout(lowering);
+    lowerHooks(lowering);
+    patchOps(lowering);
+    lowerMetadata(lowering);
+    lowering.debug.finalize();
+    if (!lowering.error.empty()) {
+      result.error = lowering.error;
+      return result;
+    }
+  }
+  std::string broken;
+  llvm::raw_string_ostream brokenStream(broken);
+  if (llvm::verifyModule(*module, &brokenStream)) {
+    result.error = "generated IR is invalid: " + broken;
+    return result;
+  }
+  internalize(*module);
+  optimize(*module, *machine, options.optLevel);
+  dropUnusedMaps(*module);
+
+  llvm::raw_string_ostream out(result.output);
+  if (options.emitLLVM) {
+    module->print(out, nullptr);
+    result.ok = true;
+    return result;
+  }
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream objectStream(object);
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, objectStream, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile)) {
+    result.error = "the BPF target cannot emit an object file";
+    return result;
+  }
+  codegen.run(*module);
+  result.output.assign(object.begin(), object.end());
+  result.ok = true;
+  return result;
+}
+
+}  // namespace schedc

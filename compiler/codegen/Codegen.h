@@ -1,0 +1,22 @@
+// Lowering a checked Policy to a BPF object (or to LLVM IR), all in process.
+#pragma once
+#include <string>
+
+#include "ast/Policy.h"
+
+namespace schedc {
+
+struct CodegenOptions {
+  unsigned optLevel = 2;   // 0 or 2
+  bool emitLLVM = false;   // textual IR instead of an object
+};
+
+struct CodegenResult {
+  bool ok = false;
+  std::string output;  // object bytes or IR text
+  std::string error;   // an internal error, when !ok
+};
+
+CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options);
+
+}  // namespace schedc

@@ -1,0 +1,84 @@
+// The .schedc.meta section: what the loader needs to know about the policy
+// (tunables with types and ranges, queues, counters), as text. The section is
+// not loaded into the kernel; schedrun reads it from the ELF file.
+#include <sstream>
+
+#include "codegen/Lowering.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+namespace schedc {
+namespace {
+
+const char *metaTypeName(Type type) {
+  switch (type) {
+    case Type::S64: return "s64";
+    case Type::Duration: return "duration";
+    case Type::SDuration: return "sduration";
+    case Type::Bool: return "bool";
+    default: return "u64";
+  }
+}
+
+// Signed values are written as signed decimals.
+std::string metaValue(Type type, uint64_t value) {
+  if (isSigned(type)) return std::to_string(static_cast<int64_t>(value));
+  return std::to_string(value);
+}
+
+const char *queueKindName(QueueKind kind) {
+  switch (kind) {
+    case QueueKind::Global: return "global";
+    case QueueKind::PerCpu: return "per_cpu";
+    case QueueKind::Shards: return "shards";
+  }
+  return "global";
+}
+
+}  // namespace
+
+std::string metadataText(const Policy &policy) {
+  std::ostringstream out;
+  out << "schedc-meta 1\n";
+  out << "policy " << policy.name << "\n";
+  for (const Param &param : policy.params) {
+    uint64_t min = param.min, max = param.max;
+    if (!param.hasRange) {
+      min = isSigned(param.type) ? static_cast<uint64_t>(INT64_MIN) : 0;
+      max = isSigned(param.type) ? static_cast<uint64_t>(INT64_MAX) : UINT64_MAX;
+      if (param.type == Type::Bool) max = 1;
+    }
+    out << "param " << param.name << " " << metaTypeName(param.type) << " "
+        << metaValue(param.type, param.defaultValue) << " " << metaValue(param.type, min) << " "
+        << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << "\n";
+  }
+  for (const Queue &queue : policy.queues)
+    out << "queue " << queue.name << " " << queueKindName(queue.kind) << " " << queue.shards
+        << "\n";
+  for (const Counter &counter : policy.counters) out << "counter " << counter.name << "\n";
+  return out.str();
+}
+
+void lowerMetadata(Lowering &l) {
+  const Policy &p = l.policy;
+  std::string text = metadataText(p);
+  auto *initializer = llvm::ConstantDataArray::getString(l.context, text, /*AddNull=*/true);
+  auto *meta = new llvm::GlobalVariable(l.module, initializer->getType(), /*isConstant=*/true,
+                                        llvm::GlobalValue::InternalLinkage, initializer,
+                                        "schedc_meta");
+  meta->setSection(".schedc.meta");
+  meta->setAlignment(llvm::Align(1));
+  llvm::appendToUsed(l.module, {meta});
+
+  // Defaults of the tunables, so the object runs as compiled without a loader
+  // that knows about them.
+  if (p.params.empty()) return;
+  llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
+  if (!params) return;
+  auto *arrayType = llvm::cast<llvm::ArrayType>(params->getValueType());
+  std::vector<llvm::Constant *> values;
+  for (uint64_t i = 0; i < arrayType->getNumElements(); ++i)
+    values.push_back(l.builder.getInt64(i < p.params.size() ? p.params[i].defaultValue : 0));
+  params->setInitializer(llvm::ConstantArray::get(arrayType, values));
+}
+
+}  // namespace schedc

@@ -1,0 +1,187 @@
+// schedc: policy.sched -> policy.bpf.o
+//
+// Exit codes: 0 success, 1 the input has errors (reported as file:line:col),
+// 2 an internal error of schedc itself.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include "codegen/Codegen.h"
+#include "diag/Diagnostics.h"
+#include "frontend/Frontend.h"
+#include "llvm/Config/llvm-config.h"
+
+#ifndef SCHEDC_VERSION
+#define SCHEDC_VERSION "unknown"
+#endif
+
+namespace {
+
+constexpr int kUserError = 1;
+constexpr int kInternalError = 2;
+constexpr size_t kMaxInputBytes = 16u << 20;
+
+struct Options {
+  std::string input;
+  std::string output;
+  bool check = false;
+  bool emitLLVM = false;
+  unsigned optLevel = 2;
+};
+
+void printUsage(std::ostream &out) {
+  out << "usage: schedc [options] FILE.sched\n"
+         "\n"
+         "Compiles a scheduling policy into a sched_ext BPF object.\n"
+         "\n"
+         "options:\n"
+         "  -o FILE        output file (default: FILE.bpf.o; '-' input needs -o)\n"
+         "  --check        parse and check only; write nothing\n"
+         "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
+         "  -O0, -O2       optimisation level (default -O2)\n"
+         "  --version      print the schedc and LLVM versions\n"
+         "  -h, --help     this help\n";
+}
+
+int usageError(const std::string &message) {
+  std::cerr << "schedc: error: " << message << "\n";
+  std::cerr << "  hint: run 'schedc --help' for usage\n";
+  return kUserError;
+}
+
+// Returns 0 and fills options, or an exit code to stop with (-1: exit 0).
+int parseArguments(int argc, char **argv, Options &options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      printUsage(std::cout);
+      return -1;
+    } else if (arg == "--version") {
+      std::cout << "schedc " << SCHEDC_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+      return -1;
+    } else if (arg == "-o") {
+      if (i + 1 >= argc) return usageError("-o needs a file name");
+      options.output = argv[++i];
+    } else if (arg == "--check") {
+      options.check = true;
+    } else if (arg == "--emit-llvm") {
+      options.emitLLVM = true;
+    } else if (arg == "-O0") {
+      options.optLevel = 0;
+    } else if (arg == "-O2") {
+      options.optLevel = 2;
+    } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
+      return usageError("unknown option '" + arg + "'");
+    } else if (options.input.empty()) {
+      options.input = arg;
+    } else {
+      return usageError("more than one input file ('" + options.input + "' and '" + arg + "')");
+    }
+  }
+  if (options.input.empty()) return usageError("no input file");
+  if (options.input == "-" && options.output.empty() && !options.check)
+    return usageError("reading the policy from standard input needs -o FILE");
+  if (options.output.empty()) {
+    std::string base = options.input;
+    const std::string suffix = ".sched";
+    if (base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+      base.resize(base.size() - suffix.size());
+    options.output = base + (options.emitLLVM ? ".ll" : ".bpf.o");
+  }
+  return 0;
+}
+
+bool readInput(const std::string &path, std::string &source) {
+  if (path == "-") {
+    source.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    std::cerr << path << ": error: cannot open: " << std::strerror(errno) << "\n";
+    return false;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    std::cerr << path << ": error: is a directory, not a policy file\n";
+    return false;
+  }
+  if (static_cast<size_t>(info.st_size) > kMaxInputBytes) {
+    std::cerr << path << ": error: file is larger than 16 MiB; not a policy\n";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << path << ": error: cannot open: " << std::strerror(errno) << "\n";
+    return false;
+  }
+  source.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+// Writes through a temporary file and rename, so a failed write never leaves
+// a truncated output or destroys the previous one.
+bool writeOutput(const std::string &path, const std::string &bytes) {
+  if (path == "-") {
+    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return static_cast<bool>(std::cout.flush());
+  }
+  std::string temp = path + ".tmp." + std::to_string(getpid());
+  FILE *file = std::fopen(temp.c_str(), "wb");
+  if (!file) {
+    std::cerr << path << ": error: cannot write output: " << std::strerror(errno) << "\n";
+    return false;
+  }
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  ok = (std::fclose(file) == 0) && ok;
+  if (ok && std::rename(temp.c_str(), path.c_str()) != 0) ok = false;
+  if (!ok) {
+    std::cerr << path << ": error: cannot write output: " << std::strerror(errno) << "\n";
+    std::remove(temp.c_str());
+  }
+  return ok;
+}
+
+int run(const Options &options) {
+  std::string source;
+  if (!readInput(options.input, source)) return kUserError;
+  std::string displayName = options.input == "-" ? "<stdin>" : options.input;
+
+  schedc::Diagnostics diagnostics(displayName, source, std::cerr);
+  std::unique_ptr<schedc::Policy> policy = schedc::parsePolicy(displayName, source, diagnostics);
+  if (!policy || diagnostics.hasErrors()) return kUserError;
+  if (!schedc::analyzePolicy(*policy, diagnostics) || diagnostics.hasErrors()) return kUserError;
+  if (options.check) return 0;
+
+  schedc::CodegenOptions codegenOptions;
+  codegenOptions.optLevel = options.optLevel;
+  codegenOptions.emitLLVM = options.emitLLVM;
+  schedc::CodegenResult result = schedc::compilePolicy(*policy, codegenOptions);
+  if (!result.ok) {
+    std::cerr << "schedc: internal error: " << result.error << "\n"
+              << "  note: the policy passed all checks; this is a schedc bug\n";
+    return kInternalError;
+  }
+  return writeOutput(options.output, result.output) ? 0 : kUserError;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  Options options;
+  int status = parseArguments(argc, argv, options);
+  if (status != 0) return status < 0 ? 0 : status;
+  try {
+    return run(options);
+  } catch (const std::exception &e) {
+    std::cerr << "schedc: internal error: " << e.what() << "\n";
+    return kInternalError;
+  }
+}

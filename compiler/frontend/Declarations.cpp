@@ -1,0 +1,204 @@
+// Pass 1: what is declared, once, within the language's limits.
+#include <cctype>
+#include <map>
+
+#include "frontend/Frontend.h"
+#include "frontend/Passes.h"
+
+namespace schedc {
+
+namespace {
+
+// Names the language gives a meaning in expressions; they cannot be declared.
+const char *const kBuiltinNames[] = {
+    "pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread", "runtime",
+    "wakeup", "current", "this_cpu", "nr_cpus", "now",
+};
+
+const char *const kEventNames[] = {"enable", "runnable", "enqueue", "running",
+                                   "stopping", "quiescent", "exit", "tick"};
+
+class DeclarationChecker {
+ public:
+  DeclarationChecker(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
+
+  void run() {
+    checkPolicyName();
+    declareAll();
+    checkLimits();
+    for (const Param &p : policy_.params) checkParam(p);
+    for (const Queue &q : policy_.queues) checkQueue(q);
+    checkEnqueueRules();
+    checkDispatch();
+    checkPreempts();
+    checkHandlers();
+  }
+
+ private:
+  void checkPolicyName() {
+    const std::string &name = policy_.name;
+    bool charsOk = !name.empty();
+    for (char c : name)
+      if (!(isalnum((unsigned char)c) || c == '_' || c == '.')) charsOk = false;
+    if (!charsOk || name.size() > 127)
+      diags_.error(policy_.nameRange, "invalid policy name '" + name + "'",
+                   "a policy name is 1-127 characters of letters, digits, '_' and '.'");
+  }
+
+  // Params, fields, counters and queues share one namespace.
+  void declare(const std::string &name, SourceRange range, const char *what) {
+    for (const char *b : kBuiltinNames) {
+      if (name == b) {
+        diags_.error(range, "'" + name + "' is a built-in name and cannot be declared",
+                     "choose another name");
+        return;
+      }
+    }
+    auto [it, inserted] = declared_.insert({name, range});
+    if (!inserted) {
+      diags_.error(range, std::string("redefinition of '") + name + "' (" + what + ")");
+      diags_.note(it->second, "'" + name + "' was first declared here");
+    }
+  }
+
+  void declareAll() {
+    for (const Param &p : policy_.params) declare(p.name, p.range, "param");
+    for (const StateField &f : policy_.taskFields) declare(f.name, f.range, "task field");
+    for (const StateField &f : policy_.cpuFields) declare(f.name, f.range, "percpu field");
+    for (const StateField &f : policy_.globalFields) declare(f.name, f.range, "global");
+    for (const Counter &c : policy_.counters) declare(c.name, c.range, "counter");
+    for (const Queue &q : policy_.queues) declare(q.name, q.range, "queue");
+  }
+
+  template <typename T>
+  void limit(const std::vector<T> &items, size_t max, const char *what) {
+    if (items.size() > max)
+      diags_.error(items[max].range, std::string("too many ") + what + " (at most " +
+                                         std::to_string(max) + ")");
+  }
+
+  void checkLimits() {
+    limit(policy_.taskFields, 16, "task fields");
+    limit(policy_.cpuFields, 16, "percpu fields");
+    limit(policy_.globalFields, 16, "globals");
+    limit(policy_.params, 32, "params");
+    limit(policy_.counters, 32, "counters");
+    limit(policy_.queues, 16, "queues");
+  }
+
+  // Values are stored as 64-bit patterns; order them by the param's type.
+  static bool lessEq(Type t, uint64_t a, uint64_t b) {
+    return isSigned(t) ? int64_t(a) <= int64_t(b) : a <= b;
+  }
+
+  void checkParam(const Param &p) {
+    if (p.type == Type::Invalid) return;
+    if (p.allowInfinite && p.type != Type::Duration)
+      diags_.error(p.range, "`or infinite` is only allowed on a 'duration' param, not '" +
+                                std::string(typeName(p.type)) + "'");
+    if (!p.hasRange) return;
+    if (p.type == Type::Bool) {
+      diags_.error(p.range, "a 'bool' param cannot have a range");
+      return;
+    }
+    if (!lessEq(p.type, p.min, p.max)) {
+      diags_.error(p.range, "the range of param '" + p.name + "' is empty (min > max)");
+      return;
+    }
+    if (!lessEq(p.type, p.min, p.defaultValue) || !lessEq(p.type, p.defaultValue, p.max))
+      diags_.error(p.range, "the default of param '" + p.name + "' is outside its range");
+  }
+
+  void checkQueue(const Queue &q) {
+    if (q.kind == QueueKind::Shards && (q.shards < 1 || q.shards > 64))
+      diags_.error(q.range, "queue '" + q.name + "' has " + std::to_string(q.shards) +
+                                " shards; the number must be 1..64");
+    if (q.scanLimit < 1 || q.scanLimit > 1024)
+      diags_.error(q.range, "queue '" + q.name + "' scans " + std::to_string(q.scanLimit) +
+                                " tasks; the scan limit must be 1..1024");
+    limit(q.aggregates, 4, "aggregates in one queue");
+    std::map<std::string, SourceRange> seen;
+    for (const Aggregate &a : q.aggregates) {
+      if (a.name == "count") {
+        diags_.error(a.range, "'count' is built in: every queue has it",
+                     "use `" + q.name + ".count` without declaring it");
+        continue;
+      }
+      if (declared_.count(a.name)) {
+        diags_.error(a.range, "aggregate '" + a.name + "' has the same name as a declaration",
+                     "inside `eligible when` both would mean something; rename one");
+        continue;
+      }
+      if (!seen.insert({a.name, a.range}).second)
+        diags_.error(a.range, "redefinition of aggregate '" + a.name + "' in queue '" + q.name + "'");
+    }
+  }
+
+  void checkEnqueueRules() {
+    const std::vector<EnqueueRule> &rules = policy_.enqueueRules;
+    if (rules.empty()) {
+      diags_.error(policy_.nameRange, "the policy has no enqueue rule",
+                   "add one that places every task, e.g. `enqueue into QUEUE;`");
+      return;
+    }
+    if (rules.back().condition)
+      diags_.error(rules.back().range, "the last enqueue rule must have no `when` condition",
+                   "every task must be placed: end with `enqueue into QUEUE;`");
+    for (size_t i = 0; i + 1 < rules.size(); ++i) {
+      if (!rules[i].condition) {
+        diags_.warning(rules[i + 1].range, "this enqueue rule is never used",
+                       "an earlier rule without `when` already places every task");
+        break;
+      }
+    }
+  }
+
+  void checkDispatch() {
+    if (policy_.dispatch.empty()) {
+      diags_.error(policy_.nameRange, "the policy has no `dispatch` declaration",
+                   "CPUs take work only from dispatch sources: add `dispatch QUEUE;`");
+      return;
+    }
+    for (size_t i = 0; i < policy_.dispatch.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (policy_.dispatch[i].queueName == policy_.dispatch[j].queueName &&
+            policy_.dispatch[i].steal == policy_.dispatch[j].steal)
+          diags_.error(policy_.dispatch[i].range, "duplicate dispatch source");
+  }
+
+  void checkPreempts() {
+    bool seen[2] = {false, false};
+    for (const PreemptRule &r : policy_.preempts) {
+      int k = r.kind == PreemptKind::Wakeup ? 0 : 1;
+      if (seen[k])
+        diags_.error(r.range, std::string("duplicate `preempt ") + (k == 0 ? "wakeup" : "tick") +
+                                  "` rule", "combine the conditions with `||`");
+      seen[k] = true;
+    }
+  }
+
+  void checkHandlers() {
+    bool seen[8] = {};
+    for (const Handler &h : policy_.handlers) {
+      int e = int(h.event);
+      if (seen[e])
+        diags_.error(h.range, std::string("duplicate handler `on ") + kEventNames[e] + "`",
+                     "put all the statements for one event in one handler");
+      seen[e] = true;
+    }
+  }
+
+  Policy &policy_;
+  Diagnostics &diags_;
+  std::map<std::string, SourceRange> declared_;
+};
+
+}  // namespace
+
+bool checkDeclarations(Policy &policy, Diagnostics &diags) {
+  unsigned before = diags.errorCount();
+  DeclarationChecker(policy, diags).run();
+  return diags.errorCount() == before;
+}
+
+}  // namespace schedc

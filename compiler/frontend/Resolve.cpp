@@ -1,0 +1,434 @@
+// Pass 2: what every name means, and whether it may be used where it is.
+// See the table "Names available in expressions" in docs/language.md.
+#include <map>
+
+#include "frontend/NameHints.h"
+#include "frontend/Passes.h"
+
+namespace schedc {
+
+namespace {
+
+// Where an expression is evaluated decides which names exist there.
+struct Context {
+  const char *where = "";     // for messages: "in `on tick`"
+  bool task = true;           // task fields and attributes name a task
+  bool wakeup = false;        // `wakeup`
+  bool runtime = false;       // `runtime`
+  bool current = false;       // `current.F`
+  int eligibleQueue = -1;     // bare aggregate names: this queue's scanned instance
+};
+
+const std::pair<const char *, TaskAttr> kTaskAttrs[] = {
+    {"pid", TaskAttr::Pid},       {"tgid", TaskAttr::Tgid},
+    {"weight", TaskAttr::Weight}, {"nice", TaskAttr::Nice},
+    {"cpu", TaskAttr::Cpu},       {"nr_cpus_allowed", TaskAttr::NrCpusAllowed},
+    {"is_kthread", TaskAttr::IsKthread},
+};
+
+const char *const kFunctions[] = {"min", "max", "clamp", "abs", "comm",
+                                  "u64", "s64", "duration", "sduration"};
+
+const char *const kEventWhere[] = {"in `on enable`",   "in `on runnable`", "in `on enqueue`",
+                                   "in `on running`",  "in `on stopping`", "in `on quiescent`",
+                                   "in `on exit`",     "in `on tick`"};
+
+template <typename T>
+int indexOf(const std::vector<T> &items, const std::string &name) {
+  for (size_t i = 0; i < items.size(); ++i)
+    if (items[i].name == name) return int(i);
+  return -1;
+}
+
+class Resolver {
+ public:
+  Resolver(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
+
+  void run() {
+    for (size_t q = 0; q < policy_.queues.size(); ++q) resolveQueue(int(q));
+    for (EnqueueRule &r : policy_.enqueueRules) resolveEnqueueRule(r);
+    for (DispatchSource &d : policy_.dispatch) resolveDispatchSource(d);
+    for (PreemptRule &r : policy_.preempts) {
+      Context ctx;
+      ctx.where = r.kind == PreemptKind::Wakeup ? "in `preempt wakeup`" : "in `preempt tick`";
+      ctx.wakeup = ctx.current = r.kind == PreemptKind::Wakeup;
+      expr(*r.condition, ctx);
+    }
+    for (Handler &h : policy_.handlers) resolveHandler(h);
+  }
+
+ private:
+  // ------------------------------------------------------------ rules
+
+  void resolveQueue(int q) {
+    Queue &queue = policy_.queues[q];
+    Context ctx;
+    ctx.where = "in a queue declaration";
+    if (queue.orderKey) expr(*queue.orderKey, ctx);
+    for (Aggregate &a : queue.aggregates) {
+      if (a.value) expr(*a.value, ctx);
+      if (a.weight) expr(*a.weight, ctx);
+    }
+    if (queue.eligible) {
+      ctx.where = "in `eligible when`";
+      ctx.eligibleQueue = q;
+      expr(*queue.eligible, ctx);
+    }
+  }
+
+  int queueIndex(const std::string &name, SourceRange range) {
+    int q = indexOf(policy_.queues, name);
+    if (q < 0) {
+      std::vector<std::string> names;
+      for (const Queue &queue : policy_.queues) names.push_back(queue.name);
+      diags_.error(range, "unknown queue '" + name + "'", didYouMean(name, names));
+    }
+    return q;
+  }
+
+  void resolveEnqueueRule(EnqueueRule &r) {
+    Context ctx;
+    ctx.where = "in an enqueue rule";
+    ctx.wakeup = true;
+    if (r.condition) expr(*r.condition, ctx);
+    if (!r.toLocal) {
+      r.queueIndex = queueIndex(r.queueName, r.queueRange);
+      if (r.queueIndex >= 0 && r.instance &&
+          policy_.queues[r.queueIndex].kind == QueueKind::Global)
+        diags_.error(r.instance->range, "queue '" + r.queueName + "' is global and has no instances to index",
+                     "write `into " + r.queueName + "`");
+    }
+    if (r.instance) expr(*r.instance, ctx);
+    if (r.slice) expr(*r.slice, ctx);
+  }
+
+  void resolveDispatchSource(DispatchSource &d) {
+    d.queueIndex = queueIndex(d.queueName, d.range);
+    if (d.queueIndex >= 0 && d.steal && policy_.queues[d.queueIndex].kind == QueueKind::Global)
+      diags_.error(d.range, "cannot steal from global queue '" + d.queueName + "': it has one instance",
+                   "dispatch it directly: `dispatch " + d.queueName + "`");
+  }
+
+  void resolveHandler(Handler &h) {
+    Context ctx;
+    ctx.where = kEventWhere[int(h.event)];
+    ctx.wakeup = h.event == Event::Runnable || h.event == Event::Enqueue;
+    ctx.runtime = h.event == Event::Stopping;
+    nextSlot_ = 0;
+    scopes_.clear();
+    block(h.body, ctx);
+    h.numLocals = nextSlot_;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  void block(Block &body, const Context &ctx) {
+    scopes_.emplace_back();
+    for (StmtPtr &s : body) stmt(*s, ctx);
+    scopes_.pop_back();
+  }
+
+  // A new local must not hide anything: another local, a declaration or a
+  // built-in name (one name, one meaning, in the whole handler).
+  bool checkNewLocal(const std::string &name, SourceRange range) {
+    for (const auto &scope : scopes_) {
+      if (scope.count(name)) {
+        diags_.error(range, "'" + name + "' is already defined in this handler",
+                     "pick another name; locals cannot shadow each other");
+        return false;
+      }
+    }
+    Ref ref;
+    if (lookupGlobal(name, ref) || lookupBuiltin(name, ref) || indexOf(policy_.queues, name) >= 0) {
+      diags_.error(range, "local '" + name + "' would hide the declaration of the same name",
+                   "pick another name");
+      return false;
+    }
+    return true;
+  }
+
+  void stmt(Stmt &s, const Context &ctx) {
+    switch (s.kind) {
+      case StmtKind::Let:
+        expr(*s.value, ctx);  // the new name is not visible in its own initializer
+        if (checkNewLocal(s.name, s.range)) {
+          s.localSlot = nextSlot_++;
+          scopes_.back()[s.name] = s.localSlot;
+        }
+        break;
+      case StmtKind::Assign:
+        assignTarget(*s.target, ctx);
+        expr(*s.value, ctx);
+        break;
+      case StmtKind::If:
+        expr(*s.value, ctx);
+        block(s.thenBody, ctx);
+        block(s.elseBody, ctx);
+        break;
+      case StmtKind::For:
+        scopes_.emplace_back();
+        if (checkNewLocal(s.name, s.range)) {
+          s.localSlot = nextSlot_++;
+          scopes_.back()[s.name] = s.localSlot;
+        }
+        block(s.thenBody, ctx);
+        scopes_.pop_back();
+        break;
+    }
+  }
+
+  // Like a name in an expression, but counters may be targets (only of +=;
+  // the type checker says so).
+  void assignTarget(Expr &target, const Context &ctx) {
+    int c = indexOf(policy_.counters, target.text);
+    if (c >= 0 && !lookupLocal(target.text, target.ref)) {
+      target.ref.kind = RefKind::Counter;
+      target.ref.index = c;
+      return;
+    }
+    expr(target, ctx);
+  }
+
+  // ------------------------------------------------------------ names
+
+  bool lookupLocal(const std::string &name, Ref &ref) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      auto found = it->find(name);
+      if (found != it->end()) {
+        ref.kind = RefKind::Local;
+        ref.localSlot = found->second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Params, fields, globals and counters.
+  bool lookupGlobal(const std::string &name, Ref &ref) {
+    const std::pair<RefKind, int> found[] = {
+        {RefKind::Param, indexOf(policy_.params, name)},
+        {RefKind::TaskField, indexOf(policy_.taskFields, name)},
+        {RefKind::CpuField, indexOf(policy_.cpuFields, name)},
+        {RefKind::GlobalField, indexOf(policy_.globalFields, name)},
+        {RefKind::Counter, indexOf(policy_.counters, name)},
+    };
+    for (const auto &f : found) {
+      if (f.second >= 0) {
+        ref.kind = f.first;
+        ref.index = f.second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool lookupBuiltin(const std::string &name, Ref &ref) {
+    for (const auto &a : kTaskAttrs) {
+      if (name == a.first) {
+        ref.kind = RefKind::TaskAttr;
+        ref.attr = a.second;
+        return true;
+      }
+    }
+    const std::pair<const char *, RefKind> others[] = {
+        {"this_cpu", RefKind::ThisCpu}, {"nr_cpus", RefKind::NrCpus}, {"now", RefKind::Now},
+        {"runtime", RefKind::Runtime},  {"wakeup", RefKind::Wakeup},
+    };
+    for (const auto &o : others) {
+      if (name == o.first) {
+        ref.kind = o.second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  int aggregateIndex(int q, const std::string &name) {
+    if (name == "count") return -1;
+    int a = indexOf(policy_.queues[q].aggregates, name);
+    return a >= 0 ? a : -2;  // -2: no such aggregate
+  }
+
+  // Every name that would resolve here, for "did you mean".
+  std::vector<std::string> visibleNames(const Context &ctx) {
+    std::vector<std::string> names;
+    for (const auto &scope : scopes_)
+      for (const auto &entry : scope) names.push_back(entry.first);
+    for (const Param &p : policy_.params) names.push_back(p.name);
+    if (ctx.task)
+      for (const StateField &f : policy_.taskFields) names.push_back(f.name);
+    for (const StateField &f : policy_.cpuFields) names.push_back(f.name);
+    for (const StateField &f : policy_.globalFields) names.push_back(f.name);
+    if (ctx.task)
+      for (const auto &a : kTaskAttrs) names.push_back(a.first);
+    if (ctx.eligibleQueue >= 0) {
+      names.push_back("count");
+      for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates) names.push_back(a.name);
+    }
+    for (const char *n : {"this_cpu", "nr_cpus", "now"}) names.push_back(n);
+    if (ctx.runtime) names.push_back("runtime");
+    if (ctx.wakeup) names.push_back("wakeup");
+    return names;
+  }
+
+  void name(Expr &e, const Context &ctx) {
+    const std::string &n = e.text;
+    if (lookupLocal(n, e.ref)) return;
+    if (ctx.eligibleQueue >= 0) {
+      int a = aggregateIndex(ctx.eligibleQueue, n);
+      if (a >= -1) {
+        e.ref.kind = RefKind::Aggregate;
+        e.ref.index = ctx.eligibleQueue;
+        e.ref.aggIndex = a;
+        return;
+      }
+    }
+    if (lookupGlobal(n, e.ref)) {
+      if (e.ref.kind == RefKind::TaskField && !ctx.task)
+        fail(e, "task field '" + n + "' is not available " + ctx.where + ": there is no task here");
+      if (e.ref.kind == RefKind::Counter)
+        fail(e, "counter '" + n + "' cannot be read", "counters are only incremented: `" + n + " += 1;`");
+      return;
+    }
+    if (lookupBuiltin(n, e.ref)) {
+      RefKind k = e.ref.kind;
+      if (k == RefKind::TaskAttr && !ctx.task)
+        fail(e, "'" + n + "' is not available " + ctx.where + ": there is no task here");
+      if (k == RefKind::Runtime && !ctx.runtime)
+        fail(e, std::string("'runtime' is not available ") + ctx.where, "it is only defined in `on stopping`");
+      if (k == RefKind::Wakeup && !ctx.wakeup)
+        fail(e, std::string("'wakeup' is not available ") + ctx.where,
+             "it is defined in `on runnable`, `on enqueue`, enqueue rules and `preempt wakeup`");
+      return;
+    }
+    if (n == "current") {
+      fail(e, "'current' needs a field", "write `current.FIELD`, e.g. `current.weight`");
+      return;
+    }
+    if (int q = indexOf(policy_.queues, n); q >= 0) {
+      bool global = policy_.queues[q].kind == QueueKind::Global;
+      fail(e, "'" + n + "' is a queue, not a value",
+           "read one of its aggregates, e.g. `" + n + (global ? "" : "[cpu]") + ".count`");
+      return;
+    }
+    fail(e, "unknown name '" + n + "'", didYouMean(n, visibleNames(ctx)));
+  }
+
+  void fail(Expr &e, const std::string &msg, const std::string &hint = "") {
+    diags_.error(e.range, msg, hint);
+    e.ref.kind = RefKind::Unresolved;
+  }
+
+  // current.F, Q.AGG, Q[i].AGG
+  void member(Expr &e, const Context &ctx) {
+    Expr &base = *e.operands[0];
+    bool indexed = base.kind == ExprKind::Index;
+    Expr &baseName = indexed ? *base.operands[0] : base;
+    const std::string &b = baseName.text;
+
+    if (b == "current" && !indexed) {
+      if (!ctx.current) {
+        fail(e, std::string("'current' is not available ") + ctx.where,
+             "it is only defined in `preempt wakeup`");
+        return;
+      }
+      int f = indexOf(policy_.taskFields, e.text);
+      if (f >= 0) {
+        e.ref.kind = RefKind::CurrentField;
+        e.ref.index = f;
+        return;
+      }
+      for (const auto &a : kTaskAttrs) {
+        if (e.text == a.first) {
+          e.ref.kind = RefKind::CurrentAttr;
+          e.ref.attr = a.second;
+          return;
+        }
+      }
+      std::vector<std::string> names;
+      for (const StateField &sf : policy_.taskFields) names.push_back(sf.name);
+      for (const auto &a : kTaskAttrs) names.push_back(a.first);
+      fail(e, "the running task has no field '" + e.text + "'", didYouMean(e.text, names));
+      return;
+    }
+
+    int q = indexOf(policy_.queues, b);
+    if (q < 0) {
+      std::vector<std::string> names;
+      for (const Queue &queue : policy_.queues) names.push_back(queue.name);
+      if (ctx.current && !indexed) names.push_back("current");
+      std::string hint = didYouMean(b, names);
+      if (hint.empty()) hint = "only queues (`Q.AGG`, `Q[i].AGG`) and `current` have members";
+      fail(e, "'" + b + "' is not a queue", hint);
+      return;
+    }
+    const Queue &queue = policy_.queues[q];
+    if (indexed) expr(*base.operands[1], ctx);
+    if (queue.kind == QueueKind::Global && indexed) {
+      fail(e, "queue '" + b + "' is global; it has one instance",
+           "write `" + b + "." + e.text + "`");
+      return;
+    }
+    if (queue.kind != QueueKind::Global && !indexed) {
+      fail(e, "queue '" + b + "' has an instance per " +
+                  (queue.kind == QueueKind::PerCpu ? "CPU" : "shard") + "; say which",
+           "write `" + b + "[cpu]." + e.text + "`");
+      return;
+    }
+    int a = aggregateIndex(q, e.text);
+    if (a == -2) {
+      std::vector<std::string> names{"count"};
+      for (const Aggregate &agg : queue.aggregates) names.push_back(agg.name);
+      std::string hint = didYouMean(e.text, names);
+      fail(e, "queue '" + b + "' has no aggregate '" + e.text + "'",
+           hint.empty() ? "declare it in the queue's body, e.g. `" + e.text + " = sum(weight);`" : hint);
+      return;
+    }
+    e.ref.kind = RefKind::Aggregate;
+    e.ref.index = q;
+    e.ref.aggIndex = a;
+  }
+
+  void call(Expr &e, const Context &ctx) {
+    for (ExprPtr &arg : e.operands) expr(*arg, ctx);
+    for (const char *f : kFunctions)
+      if (e.text == f) {
+        if (e.text == "comm" && !ctx.task)
+          diags_.error(e.range, std::string("comm() is not available ") + ctx.where + ": there is no task here");
+        return;
+      }
+    if (e.text == "count" || e.text == "sum" || e.text == "wavg") {
+      diags_.error(e.range, "'" + e.text + "' is an aggregate, not a function",
+                   "declare it in a queue's body and read it as `QUEUE.NAME`");
+      return;
+    }
+    std::vector<std::string> names(std::begin(kFunctions), std::end(kFunctions));
+    diags_.error(e.range, "unknown function '" + e.text + "'", didYouMean(e.text, names));
+  }
+
+  void expr(Expr &e, const Context &ctx) {
+    switch (e.kind) {
+      case ExprKind::Name: name(e, ctx); return;
+      case ExprKind::Member: member(e, ctx); return;
+      case ExprKind::Call: call(e, ctx); return;
+      default:
+        for (ExprPtr &op : e.operands) expr(*op, ctx);
+        return;
+    }
+  }
+
+  Policy &policy_;
+  Diagnostics &diags_;
+  std::vector<std::map<std::string, int>> scopes_;  // let/for names -> slot
+  int nextSlot_ = 0;
+};
+
+}  // namespace
+
+bool resolveNames(Policy &policy, Diagnostics &diags) {
+  unsigned before = diags.errorCount();
+  Resolver(policy, diags).run();
+  return diags.errorCount() == before;
+}
+
+}  // namespace schedc

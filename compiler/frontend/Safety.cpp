@@ -1,0 +1,263 @@
+// Pass 4: properties the BPF verifier or a running system needs: divisors
+// that cannot be zero, bounded loops, and no task that waits forever.
+#include "frontend/Passes.h"
+
+namespace schedc {
+
+namespace {
+
+bool sameRef(const Ref &a, const Ref &b) {
+  return a.kind == b.kind && a.index == b.index && a.attr == b.attr && a.localSlot == b.localSlot;
+}
+
+bool isZeroLiteral(const Expr &e) {
+  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue == 0;
+}
+
+bool isPositiveLiteral(const Expr &e) {
+  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue != 0;
+}
+
+bool isConversion(const std::string &f) {
+  return f == "u64" || f == "s64" || f == "duration" || f == "sduration";
+}
+
+// Names known to be non-zero where the walk is: tested `NAME > 0`,
+// `NAME != 0` (or `0 < NAME`, `0 != NAME`, `NAME >= c` with c > 0) by an
+// enclosing `if`, an earlier `&&` operand, or an enqueue rule's condition.
+using Guards = std::vector<Ref>;
+
+void addGuards(const Expr &cond, Guards &guards) {
+  if (cond.kind != ExprKind::Binary) return;
+  const Expr &a = *cond.operands[0];
+  const Expr &b = *cond.operands[1];
+  switch (cond.binaryOp) {
+    case BinaryOp::And:
+      addGuards(a, guards);
+      addGuards(b, guards);
+      return;
+    case BinaryOp::Gt:
+    case BinaryOp::Ne:
+      if (a.kind == ExprKind::Name && isZeroLiteral(b)) guards.push_back(a.ref);
+      if (cond.binaryOp == BinaryOp::Ne && b.kind == ExprKind::Name && isZeroLiteral(a))
+        guards.push_back(b.ref);
+      return;
+    case BinaryOp::Lt:
+      if (b.kind == ExprKind::Name && isZeroLiteral(a)) guards.push_back(b.ref);
+      return;
+    case BinaryOp::Ge:
+      if (a.kind == ExprKind::Name && isPositiveLiteral(b)) guards.push_back(a.ref);
+      return;
+    default:
+      return;
+  }
+}
+
+// Every name assigned anywhere in `body`.
+void assignedIn(const Block &body, Guards &out) {
+  for (const StmtPtr &s : body) {
+    if (s->kind == StmtKind::Assign) out.push_back(s->target->ref);
+    assignedIn(s->thenBody, out);
+    assignedIn(s->elseBody, out);
+  }
+}
+
+void forget(Guards &guards, const Guards &assigned) {
+  for (const Ref &r : assigned)
+    for (size_t i = guards.size(); i-- > 0;)
+      if (sameRef(guards[i], r)) guards.erase(guards.begin() + i);
+}
+
+class SafetyChecker {
+ public:
+  SafetyChecker(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
+
+  void run() {
+    const Guards none;
+    for (const Queue &q : policy_.queues) {
+      visit(q.orderKey.get(), none);
+      visit(q.eligible.get(), none);
+      for (const Aggregate &a : q.aggregates) {
+        visit(a.value.get(), none);
+        visit(a.weight.get(), none);
+      }
+    }
+    for (const EnqueueRule &r : policy_.enqueueRules) {
+      visit(r.condition.get(), none);
+      // The target and slice are evaluated only when the condition held.
+      Guards guards;
+      if (r.condition) addGuards(*r.condition, guards);
+      visit(r.instance.get(), guards);
+      visit(r.slice.get(), guards);
+    }
+    for (const PreemptRule &r : policy_.preempts) visit(r.condition.get(), none);
+    for (const Handler &h : policy_.handlers) block(h.body, none);
+    checkWorkConservation();
+  }
+
+ private:
+  // ------------------------------------------------------------ divisors
+
+  bool nonZero(const Expr &e, const Guards &guards) const {
+    switch (e.kind) {
+      case ExprKind::IntLiteral:
+      case ExprKind::DurationLiteral:
+        return e.intValue != 0;
+      case ExprKind::Name:
+      case ExprKind::Member: {
+        for (const Ref &g : guards)
+          if (e.kind == ExprKind::Name && sameRef(g, e.ref)) return true;
+        if ((e.ref.kind == RefKind::TaskAttr || e.ref.kind == RefKind::CurrentAttr) &&
+            e.ref.attr == TaskAttr::Weight)
+          return true;  // 1..10000
+        if (e.ref.kind == RefKind::NrCpus) return true;
+        if (e.ref.kind == RefKind::Param) {
+          const Param &p = policy_.params[e.ref.index];
+          if (!p.hasRange) return false;
+          if (isSigned(p.type)) return int64_t(p.min) > 0 || int64_t(p.max) < 0;
+          return p.min > 0;
+        }
+        return false;
+      }
+      case ExprKind::Call: {
+        const std::vector<ExprPtr> &args = e.operands;
+        if (isConversion(e.text)) return nonZero(*args[0], guards);
+        bool unsignedResult = !isSigned(e.type);
+        // max(x, c) >= c; clamp(x, lo, hi) >= lo.
+        auto atLeastPositive = [&](const Expr &bound) {
+          return isPositiveLiteral(bound) || (unsignedResult && nonZero(bound, guards));
+        };
+        if (e.text == "max") return atLeastPositive(*args[0]) || atLeastPositive(*args[1]);
+        if (e.text == "clamp") return atLeastPositive(*args[1]);
+        if (e.text == "min" && unsignedResult) return nonZero(*args[0], guards) && nonZero(*args[1], guards);
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  void checkDivisor(const Expr &division, const Guards &guards) {
+    const Expr &divisor = *division.operands[1];
+    if (nonZero(divisor, guards)) return;
+    std::string hint;
+    const Expr *inner = &divisor;
+    while (inner->kind == ExprKind::Call && isConversion(inner->text)) inner = inner->operands[0].get();
+    if (inner->kind == ExprKind::Name && inner->ref.kind == RefKind::Param)
+      hint = "give param '" + inner->text + "' a range that excludes 0, e.g. `in 1..1000`";
+    else if (inner->kind == ExprKind::Name)
+      hint = "guard it with `if " + inner->text + " > 0 { ... }`, or divide by `max(" + inner->text + ", 1)`";
+    else
+      hint = "divide by a non-zero literal, `weight`, `max(x, 1)`, a param whose range excludes 0, "
+             "or a name tested `> 0` by an enclosing `if`";
+    diags_.error(divisor.range,
+                 std::string(division.binaryOp == BinaryOp::Div ? "divisor" : "modulus") + " may be zero",
+                 hint);
+  }
+
+  void visit(const Expr *e, const Guards &guards) {
+    if (!e) return;
+    if (e->kind == ExprKind::Binary && e->binaryOp == BinaryOp::And) {
+      visit(e->operands[0].get(), guards);
+      Guards more = guards;  // `a && b`: b runs only when a held
+      addGuards(*e->operands[0], more);
+      visit(e->operands[1].get(), more);
+      return;
+    }
+    if (e->kind == ExprKind::Binary && (e->binaryOp == BinaryOp::Div || e->binaryOp == BinaryOp::Mod))
+      checkDivisor(*e, guards);
+    for (const ExprPtr &op : e->operands) visit(op.get(), guards);
+  }
+
+  // ------------------------------------------------------------ statements
+
+  void block(const Block &body, Guards guards) {
+    for (const StmtPtr &s : body) {
+      switch (s->kind) {
+        case StmtKind::Let:
+          visit(s->value.get(), guards);
+          break;
+        case StmtKind::Assign: {
+          visit(s->value.get(), guards);
+          forget(guards, {s->target->ref});
+          break;
+        }
+        case StmtKind::If: {
+          visit(s->value.get(), guards);
+          Guards inThen = guards;
+          addGuards(*s->value, inThen);
+          block(s->thenBody, inThen);
+          block(s->elseBody, guards);
+          Guards assigned;
+          assignedIn(s->thenBody, assigned);
+          assignedIn(s->elseBody, assigned);
+          forget(guards, assigned);
+          break;
+        }
+        case StmtKind::For: {
+          checkLoopBounds(*s);
+          // A later iteration sees assignments made by an earlier one.
+          Guards assigned;
+          assignedIn(s->thenBody, assigned);
+          forget(guards, assigned);
+          block(s->thenBody, guards);
+          break;
+        }
+      }
+    }
+  }
+
+  void checkLoopBounds(const Stmt &s) {
+    if (s.to < s.from) {
+      diags_.error(s.range, "the range " + std::to_string(s.from) + ".." + std::to_string(s.to) +
+                                " of loop '" + s.name + "' is empty");
+      return;
+    }
+    if (s.to - s.from > 1024)
+      diags_.error(s.range, "loop '" + s.name + "' runs " + std::to_string(s.to - s.from) +
+                                " times; at most 1024 iterations are allowed",
+                   "BPF programs must finish quickly; loop over less");
+  }
+
+  // ------------------------------------------------------------ work conservation
+
+  bool dispatched(int q, bool steal) const {
+    for (const DispatchSource &d : policy_.dispatch)
+      if (d.queueIndex == q && d.steal == steal) return true;
+    return false;
+  }
+
+  void checkWorkConservation() {
+    std::vector<bool> targeted(policy_.queues.size(), false);
+    for (const EnqueueRule &r : policy_.enqueueRules) {
+      if (r.toLocal || r.queueIndex < 0) continue;
+      const Queue &q = policy_.queues[r.queueIndex];
+      if (!targeted[r.queueIndex] && !dispatched(r.queueIndex, false))
+        diags_.error(r.queueRange, "tasks enqueued into '" + q.name + "' are never dispatched",
+                     "every queue an enqueue rule targets must be a dispatch source: `dispatch ..., " +
+                         q.name + ";`");
+      targeted[r.queueIndex] = true;
+      if (r.instance && q.kind != QueueKind::Global && !dispatched(r.queueIndex, true))
+        diags_.warning(r.instance->range,
+                       "tasks put on a chosen instance of '" + q.name +
+                           "' may wait on a CPU that never runs them",
+                       "add `steal " + q.name + "` to dispatch so other CPUs can take them");
+    }
+    for (size_t i = 0; i < policy_.queues.size(); ++i)
+      if (!targeted[i])
+        diags_.warning(policy_.queues[i].range, "queue '" + policy_.queues[i].name + "' is never enqueued into");
+  }
+
+  Policy &policy_;
+  Diagnostics &diags_;
+};
+
+}  // namespace
+
+bool checkSafety(Policy &policy, Diagnostics &diags) {
+  unsigned before = diags.errorCount();
+  SafetyChecker(policy, diags).run();
+  return diags.errorCount() == before;
+}
+
+}  // namespace schedc

@@ -1,0 +1,189 @@
+// The schedc policy language (docs/language.md) as an ANTLR4 combined grammar.
+// The parse tree is turned into the AST (compiler/ast) by
+// compiler/frontend/AstBuilder.cpp; all meaning is checked there and in sema.
+grammar Schedc;
+
+// ---------------------------------------------------------------- file
+
+policyFile : policyDecl decl* EOF ;
+
+decl
+  : paramDecl
+  | stateDecl
+  | counterDecl
+  | queueDecl
+  | selectCpuDecl
+  | enqueueRule
+  | dispatchDecl
+  | preemptRule
+  | handler
+  | policyDecl      // a second one: rejected with a clear message by the builder
+  ;
+
+// A policy name is 1-127 characters of [A-Za-z0-9_.] and may look like a
+// number or a keyword (`policy fifo;`), so it is parsed as a run of tokens
+// that the builder requires to be adjacent. Words that start a declaration
+// are left out so a missing ';' is reported where it is missing.
+policyDecl : 'policy' policyName ';' ;
+policyName : nameWord+ ;
+nameWord
+  : IDENT | INT | DURATION | '.' | '..'
+  | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
+  | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
+  | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
+  | 'direct' | 'or'
+  ;
+
+// ---------------------------------------------------------------- declarations
+
+paramDecl
+  : 'param' ident ':' typeName '=' literal
+    ('in' literal '..' literal)? (orInfinite='or' 'infinite')? ';'
+  ;
+
+stateDecl : kind=('task' | 'percpu' | 'global') ident ':' typeName ('=' literal)? ';' ;
+
+counterDecl : 'counter' ident (',' ident)* ';' ;
+
+typeName : IDENT ;
+
+// Declaration values are literals, optionally negated.
+literal
+  : minus='-'? value=(INT | DURATION)
+  | value=('true' | 'false')
+  ;
+
+queueDecl : 'queue' ident ':' queueKind queueOrder ('scan' INT)? (queueBody | ';') ;
+
+queueKind
+  : 'global'
+  | 'percpu'
+  | IDENT '(' INT ')'     // shards(N)
+  ;
+
+queueOrder
+  : 'fifo'
+  | 'by' expr
+  ;
+
+queueBody : '{' queueItem* '}' ;
+
+queueItem
+  : ident '=' IDENT '(' (expr (',' expr)*)? ')' ';'                  # aggregateDecl
+  | 'eligible' 'when' expr ('else' fallback=('head' | 'none'))? ';'   # eligibleDecl
+  ;
+
+selectCpuDecl : 'select_cpu' choice=('default' | 'prev') 'direct'? ';' ;
+
+enqueueRule : 'enqueue' ('when' expr)? 'into' enqueueTarget ('slice' sliceValue)? ';' ;
+
+enqueueTarget
+  : 'local'
+  | ident ('[' expr ']')?
+  ;
+
+sliceValue
+  : 'infinite'
+  | expr
+  ;
+
+dispatchDecl : 'dispatch' dispatchSource (',' dispatchSource)* ';' ;
+
+dispatchSource : 'steal'? ident ;
+
+preemptRule : 'preempt' kind=('wakeup' | 'tick') 'when' expr ';' ;
+
+handler : 'on' eventName block ;
+
+eventName : IDENT | 'enqueue' | 'tick' ;
+
+// ---------------------------------------------------------------- statements
+
+block : '{' stmt* '}' ;
+
+stmt
+  : 'let' ident (':' typeName)? '=' expr ';'        # letStmt
+  | nameRef op=('=' | '+=' | '-=') expr ';'          # assignStmt
+  | ifChain                                          # ifStmt
+  | 'for' ident 'in' INT '..' INT block              # forStmt
+  ;
+
+// `else if` is kept flat here (no recursion per link); the builder nests it.
+ifChain
+  : 'if' expr block ('else' 'if' expr block)* ('else' block)?
+  ;
+
+// ---------------------------------------------------------------- expressions
+
+// Precedence from tightest to loosest, as in Rust: unary, * / %, + -, << >>,
+// &, ^, |, comparisons, &&, ||.
+expr
+  : primary                                                   # primaryExpr
+  | op=('-' | '!' | '~') expr                                 # unaryExpr
+  | expr op=('*' | '/' | '%') expr                            # binaryExpr
+  | expr op=('+' | '-') expr                                  # binaryExpr
+  | expr op=('<<' | '>>') expr                                # binaryExpr
+  | expr op='&' expr                                          # binaryExpr
+  | expr op='^' expr                                          # binaryExpr
+  | expr op='|' expr                                          # binaryExpr
+  | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr      # binaryExpr
+  | expr op='&&' expr                                         # binaryExpr
+  | expr op='||' expr                                         # binaryExpr
+  ;
+
+primary
+  : INT                                       # intLiteral
+  | DURATION                                  # durationLiteral
+  | value=('true' | 'false')                  # boolLiteral
+  | STRING                                    # stringLiteral
+  | IDENT '(' (expr (',' expr)*)? ')'         # callExpr
+  | nameRef '[' expr ']' '.' ident            # indexMemberExpr
+  | nameRef '.' ident                         # memberExpr
+  | nameRef                                   # nameExpr
+  | '(' expr ')'                              # parenExpr
+  ;
+
+nameRef : ident ;
+
+// Names. Keywords that only mean something in one position (`slice` after an
+// enqueue target, `tick` after `preempt`, ...) can also be names, as in
+// `param slice: duration = ...; enqueue into main slice slice;`. Words that
+// start a declaration or statement, or could be read either way where they
+// appear (`local`, `infinite`, `steal`), cannot.
+ident
+  : IDENT
+  | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
+  | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct'
+  ;
+
+// ---------------------------------------------------------------- tokens
+
+// Keywords are the quoted literals above; ANTLR gives them priority over IDENT.
+
+// A duration is one token: digits immediately followed by a unit.
+DURATION : DIGITS ('ns' | 'us' | 'ms' | 's') ;
+
+INT
+  : DIGITS
+  | '0' [xX] [0-9a-fA-F_]+
+  ;
+
+// Digits running into letters (`10sec`, `0x7fg`): one token, so the error
+// names the whole word instead of splitting it.
+BAD_NUMBER : [0-9] [0-9A-Za-z_]* ;
+
+IDENT : [A-Za-z_] [A-Za-z0-9_]* ;
+
+STRING : '"' ~["\\\r\n]* '"' ;
+UNTERMINATED_STRING : '"' ~["\r\n]* ;
+
+LINE_COMMENT : '//' ~[\r\n]* -> skip ;
+// Kept on the hidden channel so an unterminated one can be reported.
+BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN) ;
+
+WS : [ \t\r\n\f]+ -> skip ;
+
+// Anything else; reported by the frontend before parsing.
+ERROR_CHAR : . ;
+
+fragment DIGITS : [0-9] [0-9_]* ;

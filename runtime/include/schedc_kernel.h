@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types, constants and kfuncs the schedc runtime touches,
+ * declared by hand instead of a 135,000-line vmlinux.h. Structs carry
+ * preserve_access_index, so clang emits CO-RE relocations and libbpf matches
+ * every field by name against the running kernel's BTF: only the fields used
+ * need to exist here, at any offset.
+ */
+#ifndef SCHEDC_KERNEL_H
+#define SCHEDC_KERNEL_H
+
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef signed char s8;
+typedef int s32;
+typedef long long s64;
+typedef u8 __u8;
+typedef u16 __u16;
+typedef u32 __u32;
+typedef u64 __u64;
+typedef s32 __s32;
+typedef s64 __s64;
+typedef u16 __be16;
+typedef u32 __be32;
+typedef u32 __wsum;
+typedef _Bool bool;
+#define true 1
+#define false 0
+#define NULL ((void *)0)
+
+/* Map and helper plumbing from <linux/bpf.h>, only what we use. */
+enum bpf_map_type {
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
+};
+enum { BPF_F_NO_PREALLOC = 1 };
+enum { BPF_LOCAL_STORAGE_GET_F_CREATE = 1 };
+struct bpf_spin_lock { u32 val; };
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct cpumask { unsigned long bits[1]; };
+
+struct sched_ext_entity {
+	u32 weight;
+	u64 slice;
+	u64 dsq_vtime;
+};
+
+struct task_struct {
+	int pid;
+	int tgid;
+	unsigned int flags;
+	int static_prio;
+	int nr_cpus_allowed;
+	const struct cpumask *cpus_ptr;
+	char comm[16];
+	struct sched_ext_entity scx;
+};
+
+struct scx_init_task_args { bool fork; };
+struct scx_exit_task_args { bool cancelled; };
+
+/* CO-RE matches enums only with enums: kind must not be declared as int. */
+enum scx_exit_kind { SCX_EXIT_NONE = 0 };
+
+struct scx_exit_info {
+	enum scx_exit_kind kind;
+	s64 exit_code;
+	const char *reason;
+	char *msg;
+};
+
+struct sched_ext_ops {
+	s32 (*select_cpu)(struct task_struct *p, s32 prev_cpu, u64 wake_flags);
+	void (*enqueue)(struct task_struct *p, u64 enq_flags);
+	void (*dequeue)(struct task_struct *p, u64 deq_flags);
+	void (*dispatch)(s32 cpu, struct task_struct *prev);
+	void (*tick)(struct task_struct *p);
+	void (*runnable)(struct task_struct *p, u64 enq_flags);
+	void (*running)(struct task_struct *p);
+	void (*stopping)(struct task_struct *p, bool runnable);
+	void (*quiescent)(struct task_struct *p, u64 deq_flags);
+	s32 (*init_task)(struct task_struct *p, struct scx_init_task_args *args);
+	void (*exit_task)(struct task_struct *p, struct scx_exit_task_args *args);
+	void (*enable)(struct task_struct *p);
+	s32 (*init)(void);
+	void (*exit)(struct scx_exit_info *info);
+	u64 flags;
+	u32 timeout_ms;
+	char name[128];
+};
+
+#pragma clang attribute pop
+
+/* Open-coded iterator states: sizes must match the kernel (bpf_iter_num: 1 x u64). */
+struct bpf_iter_num { u64 __opaque[1]; } __attribute__((aligned(8)));
+#define BPF_FOR_EACH_ITER (&___it)
+
+/* The DSQ iterator's state: its size must match the kernel's (6 x u64). */
+struct bpf_iter_scx_dsq { u64 __opaque[6]; } __attribute__((aligned(8)));
+
+#define PF_KTHREAD 0x00200000
+#define MAX_PRIO_NICE_0 120   /* static_prio of nice 0 */
+
+/* enum scx_* values the kernel has used unchanged since 6.12. */
+#define SCX_DSQ_LOCAL 0x8000000000000002ULL
+#define SCX_SLICE_DFL 20000000ULL
+#define SCX_SLICE_INF (~0ULL)
+#define SCX_ENQ_WAKEUP 1ULL
+#define SCX_KICK_IDLE 1ULL
+#define SCX_KICK_PREEMPT 2ULL
+
+/* kfuncs (6.13+ names); the kernel adds implicit arguments on its side. */
+s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym;
+s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle) __ksym;
+void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym;
+void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) __ksym;
+bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym;
+bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym;
+void scx_bpf_kick_cpu(s32 cpu, u64 flags) __ksym;
+s32 scx_bpf_dsq_nr_queued(u64 dsq_id) __ksym;
+u32 scx_bpf_nr_cpu_ids(void) __ksym;
+s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed, u64 flags) __ksym;
+bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __ksym;
+s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
+void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data_len) __ksym;
+int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __ksym;
+struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym;
+void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym;
+
+#define BPF_STRUCT_OPS(name) SEC("struct_ops/" #name)
+#define BPF_STRUCT_OPS_SLEEPABLE(name) SEC("struct_ops.s/" #name)
+
+#endif /* SCHEDC_KERNEL_H */

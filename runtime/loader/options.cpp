@@ -1,0 +1,125 @@
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "failure.h"
+
+namespace schedrun {
+namespace {
+
+const char kUsage[] = R"(usage: schedrun [options] OBJ [-- CMD ARGS...]
+
+Loads a schedc-built sched_ext policy, attaches it as the system scheduler and
+shows its statistics until stopped (Ctrl-C), until --duration elapses, or
+until CMD exits (schedrun then exits with CMD's status).
+
+  --set NAME=VALUE   set a tunable (durations: 750us, 3ms, 1s, 20000000 = ns)
+  --interval SECS    statistics interval (default 1)
+  --duration SECS    detach after SECS seconds
+  --json             print one JSON object per interval
+  -q, --quiet        no periodic statistics
+  --partial          schedule only SCHED_EXT tasks (SCX_OPS_SWITCH_PARTIAL)
+  --restart          re-attach when the policy exits asking for a restart
+  --verify-only      load (verify) without attaching and report program sizes
+  -v, --verbose      show libbpf's output and the full verifier log
+  --vm               run in a QEMU VM with a sched_ext kernel (test/vm/run)
+  --vm-add FILE      copy FILE into the VM (binaries go to /usr/bin)
+  --vm-smp N         VM CPUs (default 2)
+  --vm-mem SIZE      VM memory (default 1G)
+
+Exit status: 0 ok, 1 user error or policy ejected by the kernel, 2 internal
+error; with CMD, CMD's exit status.
+)";
+
+double parse_seconds(const std::string &opt, const std::string &v) {
+  char *end = nullptr;
+  double d = strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !(d > 0))
+    user_error(opt + " " + v + ": expected a positive number of seconds");
+  return d;
+}
+
+} // namespace
+
+Options parse_options(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      size_t eq = a.find('=');
+      if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+        std::string v = a.substr(eq + 1);
+        a = a.substr(0, eq);
+        return v;
+      }
+      if (i + 1 >= argc)
+        user_error(a + " needs a value", "see schedrun --help");
+      return argv[++i];
+    };
+    // Everything but the VM's own options and the object is passed on to the guest.
+    bool for_guest = true;
+    std::string raw = a;
+    if (a == "--") {
+      for (i++; i < argc; i++)
+        o.workload.push_back(argv[i]);
+      break;
+    } else if (a == "-h" || a == "--help") {
+      fputs(kUsage, stdout);
+      exit(0);
+    } else if (a == "--set" || a.rfind("--set=", 0) == 0) {
+      o.sets.push_back(value());
+      o.guest_args.push_back("--set");
+      o.guest_args.push_back(o.sets.back());
+      continue;
+    } else if (a == "--interval" || a.rfind("--interval=", 0) == 0) {
+      std::string v = value();
+      o.interval_s = parse_seconds(a, v);
+      o.guest_args.insert(o.guest_args.end(), {"--interval", v});
+      continue;
+    } else if (a == "--duration" || a.rfind("--duration=", 0) == 0) {
+      std::string v = value();
+      o.duration_s = parse_seconds(a, v);
+      o.guest_args.insert(o.guest_args.end(), {"--duration", v});
+      continue;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "-q" || a == "--quiet") {
+      o.quiet = true;
+    } else if (a == "-v" || a == "--verbose") {
+      o.verbose = true;
+    } else if (a == "--verify-only") {
+      o.verify_only = true;
+    } else if (a == "--partial") {
+      o.partial = true;
+    } else if (a == "--restart") {
+      o.restart = true;
+    } else if (a == "--vm") {
+      o.vm = true;
+      for_guest = false;
+    } else if (a == "--vm-add" || a.rfind("--vm-add=", 0) == 0) {
+      o.vm_add.push_back(value());
+      continue;
+    } else if (a == "--vm-smp" || a.rfind("--vm-smp=", 0) == 0) {
+      o.vm_smp = value();
+      continue;
+    } else if (a == "--vm-mem" || a.rfind("--vm-mem=", 0) == 0) {
+      o.vm_mem = value();
+      continue;
+    } else if (a.size() > 1 && a[0] == '-') {
+      user_error("unknown option " + a, "see schedrun --help");
+    } else if (o.object.empty()) {
+      o.object = a;
+      for_guest = false;
+    } else {
+      user_error("unexpected argument " + a, "put the workload after '--': schedrun OBJ -- CMD ARGS");
+    }
+    if (for_guest)
+      o.guest_args.push_back(raw);
+  }
+  if (o.object.empty())
+    user_error("no policy object given", "usage: schedrun [options] OBJ [-- CMD ARGS...]");
+  return o;
+}
+
+} // namespace schedrun

@@ -1,0 +1,183 @@
+#include "policy_object.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "failure.h"
+#include "libbpf_log.h"
+#include "preflight.h"
+#include "schedc_abi.h"
+#include "verifier_report.h"
+
+namespace schedrun {
+namespace {
+
+std::string errno_text(int err) { return strerror(err < 0 ? -err : err); }
+
+bool ends_with(const std::string &s, const std::string &tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// The libbpf warnings worth showing when a load fails for a reason other
+// than the verifier (missing kfunc, BTF mismatch, ...).
+std::string warning_lines(const std::string &log) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < log.size()) {
+    size_t nl = log.find('\n', pos);
+    std::string line = log.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? log.size() : nl + 1;
+    if (line.rfind("libbpf: ", 0) == 0)
+      out += "  " + line + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+PolicyObject::PolicyObject(const std::string &path) : path_(path) {
+  obj_ = bpf_object__open_file(path.c_str(), nullptr);
+  if (!obj_)
+    user_error("cannot open " + path + " as a BPF object: " + errno_text(errno) + "\n" +
+               warning_lines(libbpf_log()));
+}
+
+PolicyObject::~PolicyObject() {
+  detach();
+  bpf_object__close(obj_);
+}
+
+bpf_map *PolicyObject::find_map(const char *name) const {
+  bpf_map *map = bpf_object__find_map_by_name(obj_, name);
+  if (!map)
+    user_error(path_ + " is not a valid schedc object: map '" + std::string(name) + "' is missing",
+               "rebuild it with a matching schedc");
+  return map;
+}
+
+bpf_map *PolicyObject::struct_ops_map() const {
+  bpf_map *map;
+  bpf_object__for_each_map(map, obj_) {
+    if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+      return map;
+  }
+  user_error(path_ + " has no struct_ops map (sched_ext_ops)", "rebuild it with schedc");
+}
+
+int PolicyObject::map_fd(const char *name) const { return bpf_map__fd(find_map(name)); }
+
+void PolicyObject::write_rodata(const char *var, const void *value, size_t size) {
+  const btf *btf = bpf_object__btf(obj_);
+  int sec_id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+  if (sec_id < 0)
+    user_error(path_ + " has no .rodata BTF; cannot set " + var);
+  const btf_type *sec = btf__type_by_id(btf, sec_id);
+  const btf_var_secinfo *vi = btf_var_secinfos(sec);
+  for (unsigned i = 0; i < btf_vlen(sec); i++, vi++) {
+    const btf_type *v = btf__type_by_id(btf, vi->type);
+    if (strcmp(btf__name_by_offset(btf, v->name_off), var) != 0)
+      continue;
+    if (size > vi->size)
+      user_error(std::string("ABI mismatch: .rodata variable ") + var + " is too small");
+    bpf_map *map;
+    bpf_object__for_each_map(map, obj_) {
+      if (!bpf_map__is_internal(map) || !ends_with(bpf_map__name(map), ".rodata"))
+        continue;
+      size_t total = 0;
+      auto *data = static_cast<char *>(bpf_map__initial_value(map, &total));
+      if (!data || vi->offset + size > total)
+        break;
+      memcpy(data + vi->offset, value, size);
+      return;
+    }
+    internal_error(std::string("cannot write .rodata variable ") + var);
+  }
+  user_error(path_ + " is not a valid schedc object: .rodata has no " + var);
+}
+
+void PolicyObject::set_tunables(const std::vector<uint64_t> &values) {
+  if (!values.empty())
+    write_rodata("schedc_params", values.data(), values.size() * sizeof(uint64_t));
+}
+
+void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
+  write_rodata("schedc_slots", &slots, sizeof(slots));
+  uint32_t entries = static_cast<uint32_t>(nr_queues ? nr_queues : 1) * slots;
+  for (const char *name : {"schedc_depth", "schedc_queues"}) {
+    int err = bpf_map__set_max_entries(find_map(name), entries);
+    if (err)
+      internal_error(std::string("cannot resize ") + name + ": " + errno_text(err));
+  }
+}
+
+// ops.flags lives in the struct_ops map's initial value; find its offset in
+// the object's own BTF type for sched_ext_ops.
+void PolicyObject::set_ops_flag(uint64_t flag) {
+  bpf_map *map = struct_ops_map();
+  const btf *btf = bpf_object__btf(obj_);
+  const btf_type *t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+  size_t size = 0;
+  auto *data = static_cast<char *>(bpf_map__initial_value(map, &size));
+  if (!t || !btf_is_struct(t) || !data)
+    internal_error("cannot locate the struct_ops value of " + path_);
+  const btf_member *m = btf_members(t);
+  for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
+    if (strcmp(btf__name_by_offset(btf, m->name_off), "flags") != 0)
+      continue;
+    size_t off = btf_member_bit_offset(t, i) / 8;
+    if (off + sizeof(uint64_t) > size)
+      break;
+    uint64_t flags;
+    memcpy(&flags, data + off, sizeof(flags));
+    flags |= flag;
+    memcpy(data + off, &flags, sizeof(flags));
+    return;
+  }
+  user_error(path_ + ": its sched_ext_ops has no 'flags' member, cannot set --partial",
+             "rebuild it with a schedc whose runtime declares ops.flags");
+}
+
+void PolicyObject::load(bool verbose) {
+  clear_libbpf_log();
+  int err = bpf_object__load(obj_);
+  if (!err)
+    return;
+  const std::string &log = libbpf_log();
+  auto rejection = find_rejection(log);
+  if (!rejection) {
+    if (err == -EPERM || err == -EACCES)
+      user_error("loading " + path_ + " failed: permission denied\n" + warning_lines(log),
+                 "run schedrun as root");
+    user_error("loading " + path_ + " failed: " + errno_text(err) + "\n" + warning_lines(log),
+               "run with -v for libbpf's full output");
+  }
+  std::string where = rejection->source.empty()
+                          ? "(no source line information in the log)"
+                          : rejection->source + ": " + rejection->source_text;
+  user_error("the verifier rejected callback '" + rejection->program + "'\n" +
+                 "  error:  " + rejection->error + "\n" + "  source: " + where,
+             verbose ? "" : "run with -v for the full verifier log");
+}
+
+void PolicyObject::attach() {
+  clear_libbpf_log();
+  link_ = bpf_map__attach_struct_ops(struct_ops_map());
+  if (link_)
+    return;
+  int err = errno;
+  if (err == EBUSY || err == EEXIST || err == EALREADY)
+    check_no_active_scheduler();
+  user_error("attaching " + path_ + " failed: " + errno_text(err) + "\n" + warning_lines(libbpf_log()),
+             "see dmesg for the kernel's reason");
+}
+
+void PolicyObject::detach() {
+  if (link_)
+    bpf_link__destroy(link_);
+  link_ = nullptr;
+}
+
+} // namespace schedrun

@@ -1,0 +1,102 @@
+#include "stats.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cinttypes>
+#include <string>
+
+namespace schedrun {
+namespace {
+
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions", "steals"};
+
+uint64_t at(const std::vector<uint64_t> &v, size_t i) { return i < v.size() ? v[i] : 0; }
+
+uint64_t qstat(const Snapshot &s, size_t q, int k) { return q < s.queue.size() ? s.queue[q][k] : 0; }
+
+} // namespace
+
+StatsReader::StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t slots)
+    : stats_fd_(stats_fd), depth_fd_(depth_fd), meta_(meta), slots_(slots),
+      nr_cpus_(libbpf_num_possible_cpus()) {}
+
+uint64_t StatsReader::percpu_sum(uint32_t index) const {
+  std::vector<uint64_t> per_cpu(nr_cpus_ > 0 ? nr_cpus_ : 1);
+  if (bpf_map_lookup_elem(stats_fd_, &index, per_cpu.data()) != 0)
+    return 0;
+  uint64_t sum = 0;
+  for (uint64_t v : per_cpu)
+    sum += v;
+  return sum;
+}
+
+Snapshot StatsReader::read() const {
+  Snapshot s;
+  for (size_t q = 0; q < meta_.queues.size(); q++) {
+    std::array<uint64_t, SCHEDC_QSTAT_NR> row{};
+    for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
+      row[k] = percpu_sum(static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + k));
+    s.queue.push_back(row);
+    uint64_t depth = 0;
+    for (uint32_t i = 0; i < slots_; i++) {
+      uint32_t key = static_cast<uint32_t>(q) * slots_ + i;
+      uint64_t v = 0;
+      if (bpf_map_lookup_elem(depth_fd_, &key, &v) == 0)
+        depth += v;
+    }
+    s.depth.push_back(depth);
+  }
+  for (size_t c = 0; c < meta_.counters.size(); c++)
+    s.counters.push_back(percpu_sum(static_cast<uint32_t>(SCHEDC_COUNTER_BASE + c)));
+  return s;
+}
+
+void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
+                      double elapsed_s, bool final) {
+  fprintf(out, "%s %.1fs\n", final ? "final stats after" : "stats at", elapsed_s);
+  for (size_t q = 0; q < meta.queues.size(); q++) {
+    fprintf(out, "  queue %-12s", meta.queues[q].name.c_str());
+    for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
+      uint64_t total = qstat(cur, q, k);
+      if (k == SCHEDC_QSTAT_PREEMPTIONS)
+        fprintf(out, "  depth %" PRIu64, at(cur.depth, q));
+      if (final)
+        fprintf(out, "  %s %" PRIu64, kQstatNames[k], total);
+      else
+        fprintf(out, "  %s +%" PRIu64 " (%" PRIu64 ")", kQstatNames[k], total - qstat(prev, q, k), total);
+    }
+    fputc('\n', out);
+  }
+  for (size_t c = 0; c < meta.counters.size(); c++) {
+    uint64_t total = at(cur.counters, c);
+    if (final)
+      fprintf(out, "  counter %-10s %" PRIu64 "\n", meta.counters[c].c_str(), total);
+    else
+      fprintf(out, "  counter %-10s +%" PRIu64 " (%" PRIu64 ")\n", meta.counters[c].c_str(),
+              total - at(prev.counters, c), total);
+  }
+  fflush(out);
+}
+
+// Names come from the metadata, which only holds identifiers: no escaping needed.
+void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
+                      double elapsed_s, bool final) {
+  fprintf(out, "{\"policy\":\"%s\",\"time_s\":%.3f,\"final\":%s,\"queues\":{", meta.policy.c_str(),
+          elapsed_s, final ? "true" : "false");
+  for (size_t q = 0; q < meta.queues.size(); q++) {
+    fprintf(out, "%s\"%s\":{\"depth\":%" PRIu64, q ? "," : "", meta.queues[q].name.c_str(), at(cur.depth, q));
+    for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
+      fprintf(out, ",\"%s\":%" PRIu64 ",\"%s_delta\":%" PRIu64, kQstatNames[k], qstat(cur, q, k),
+              kQstatNames[k], qstat(cur, q, k) - qstat(prev, q, k));
+    fputc('}', out);
+  }
+  fputs("},\"counters\":{", out);
+  for (size_t c = 0; c < meta.counters.size(); c++)
+    fprintf(out, "%s\"%s\":{\"total\":%" PRIu64 ",\"delta\":%" PRIu64 "}", c ? "," : "",
+            meta.counters[c].c_str(), at(cur.counters, c), at(cur.counters, c) - at(prev.counters, c));
+  fputs("}}\n", out);
+  fflush(out);
+}
+
+} // namespace schedrun

@@ -1,0 +1,40 @@
+// Reading the policy's counters from its maps and printing them per
+// interval, as text or one JSON object per line.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include "meta.h"
+#include "schedc_abi.h"
+
+namespace schedrun {
+
+struct Snapshot {
+  std::vector<std::array<uint64_t, SCHEDC_QSTAT_NR>> queue; // summed over CPUs
+  std::vector<uint64_t> depth;                               // summed over instances
+  std::vector<uint64_t> counters;                            // summed over CPUs
+};
+
+class StatsReader {
+public:
+  StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t slots);
+  Snapshot read() const;
+
+private:
+  uint64_t percpu_sum(uint32_t index) const;
+
+  int stats_fd_, depth_fd_;
+  const Meta &meta_;
+  uint32_t slots_;
+  int nr_cpus_;
+};
+
+void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
+                      double elapsed_s, bool final);
+void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
+                      double elapsed_s, bool final);
+
+} // namespace schedrun

@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The schedc runtime: every sched_ext callback, generic over the policy. It is
+ * compiled to LLVM bitcode when schedc is built; schedc fills in the policy
+ * (schedc_policy.h) and optimises the two together, so a policy without, say,
+ * aggregates carries none of that code.
+ */
+#include "schedc_kernel.h"
+#include "schedc_policy.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* Tunables and sizes, written by the loader before load (see schedc_abi.h). */
+const volatile u64 schedc_params[SCHEDC_MAX_PARAMS];
+const volatile u32 schedc_slots = SCHEDC_DEFAULT_SLOTS;
+
+/* The policy's global fields; schedc sets their initial values. */
+u64 schedc_globals[SCHEDC_MAX_GLOBAL_FIELDS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, u32);
+	__type(value, u64);
+	__uint(max_entries, SCHEDC_STATS_ENTRIES);
+} schedc_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, u64);
+	__uint(max_entries, SCHEDC_MAX_QUEUES * SCHEDC_DEFAULT_SLOTS);
+} schedc_depth SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct schedc_exit_info);
+	__uint(max_entries, 1);
+} schedc_exit SEC(".maps");
+
+/* Aggregates of one queue instance. Keys of a weighted average are kept
+ * relative to `base`, which follows the average, so the sums stay small. */
+struct schedc_queue_state {
+	struct bpf_spin_lock lock;
+	u32 count;
+	u64 base[SCHEDC_MAX_AGGREGATES];
+	s64 wsum[SCHEDC_MAX_AGGREGATES];   /* sum of weight * (key - base) */
+	u64 wtotal[SCHEDC_MAX_AGGREGATES]; /* sum of weights */
+	u64 sum[SCHEDC_MAX_AGGREGATES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct schedc_queue_state);
+	__uint(max_entries, SCHEDC_MAX_QUEUES * SCHEDC_DEFAULT_SLOTS);
+} schedc_queues SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct schedc_cpu);
+	__uint(max_entries, SCHEDC_DEFAULT_SLOTS);
+} schedc_cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct schedc_task);
+} schedc_tasks SEC(".maps");
+
+#define L schedc_layout
+
+/* Visit every queue with a compile-time constant index: after schedc folds the
+ * layout, each iteration is specialised to one queue and the rest vanishes. */
+#define for_each_queue(q) \
+	_Pragma("unroll") for (q = 0; q < SCHEDC_MAX_QUEUES && q < L.nr_queues; q++)
+
+/* ---- small services ---------------------------------------------------- */
+
+static __always_inline void stat_add(u32 idx, u64 value)
+{
+	u64 *slot = bpf_map_lookup_elem(&schedc_stats, &idx);
+
+	if (slot)
+		*slot += value;
+}
+
+static __always_inline void queue_stat(u32 queue, u32 stat)
+{
+	stat_add(queue * SCHEDC_QSTAT_NR + stat, 1);
+}
+
+__attribute__((always_inline)) void schedc_counter_add(u32 counter, u64 value)
+{
+	stat_add(SCHEDC_COUNTER_BASE + counter, value);
+}
+
+__attribute__((always_inline)) u64 schedc_now(void)
+{
+	return bpf_ktime_get_ns();
+}
+
+__attribute__((always_inline)) u64 schedc_this_cpu(void)
+{
+	return bpf_get_smp_processor_id();
+}
+
+__attribute__((always_inline)) u64 schedc_runtime(struct schedc_ctx *ctx)
+{
+	return ctx->runtime;
+}
+
+__attribute__((always_inline)) u64 schedc_wakeup(struct schedc_ctx *ctx)
+{
+	return ctx->wakeup;
+}
+
+__attribute__((always_inline)) u64 schedc_nr_cpus(void)
+{
+	return scx_bpf_nr_cpu_ids();
+}
+
+/* BPF cpu v3 has no signed division: divide magnitudes, then fix the sign
+ * (truncating toward zero, like C). */
+__attribute__((always_inline)) s64 schedc_sdiv(s64 a, s64 b)
+{
+	u64 ua = a < 0 ? -(u64)a : (u64)a;
+	u64 ub = b < 0 ? -(u64)b : (u64)b;
+	u64 q = ub ? ua / ub : 0;
+
+	return (a < 0) != (b < 0) ? -(s64)q : (s64)q;
+}
+
+__attribute__((always_inline)) s64 schedc_smod(s64 a, s64 b)
+{
+	u64 ua = a < 0 ? -(u64)a : (u64)a;
+	u64 ub = b < 0 ? -(u64)b : (u64)b;
+	u64 r = ub ? ua % ub : ua;
+
+	return a < 0 ? -(s64)r : (s64)r;
+}
+
+static __always_inline u32 slots(void)
+{
+	u32 n = schedc_slots;
+
+	return n > SCHEDC_MAX_SLOTS ? SCHEDC_MAX_SLOTS : n;
+}
+
+/* Number of DSQ instances of a queue. */
+static __always_inline u32 queue_instances(u32 queue)
+{
+	u32 n = 1;
+
+	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU)
+		n = scx_bpf_nr_cpu_ids();
+	else if (L.queues[queue].kind == SCHEDC_QUEUE_SHARDS)
+		n = L.queues[queue].shards;
+	return n > slots() ? slots() : n;
+}
+
+/* The instance an index (a CPU for percpu, anything for shards) selects. */
+__attribute__((always_inline)) u32 schedc_instance_of(u32 queue, u64 index)
+{
+	u32 n = queue_instances(queue);
+
+	if (L.queues[queue].kind == SCHEDC_QUEUE_GLOBAL || n == 0)
+		return 0;
+	return index % n;
+}
+
+static __always_inline u64 dsq_id(u32 queue, u32 inst)
+{
+	return SCHEDC_DSQ_ID(queue, inst);
+}
+
+static __always_inline struct schedc_queue_state *queue_state(u32 queue, u32 inst)
+{
+	u32 idx = queue * slots() + inst;
+
+	return bpf_map_lookup_elem(&schedc_queues, &idx);
+}
+
+static __always_inline struct schedc_cpu *cpu_state(u32 cpu)
+{
+	return bpf_map_lookup_elem(&schedc_cpus, &cpu);
+}
+
+static __always_inline struct schedc_task *task_state(struct task_struct *p)
+{
+	if (!L.uses_task_storage)
+		return NULL;
+	return bpf_task_storage_get(&schedc_tasks, p, NULL, 0);
+}
+
+/* ---- what generated code reads ------------------------------------------ */
+
+__attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
+{
+	struct task_struct *p = ctx->p;
+
+	if (!p)
+		return 0;
+	switch (attr) {
+	case SCHEDC_ATTR_PID: return p->pid;
+	case SCHEDC_ATTR_TGID: return p->tgid;
+	case SCHEDC_ATTR_WEIGHT: {
+		u64 w = p->scx.weight;
+		return w ? w : 1; /* never 0: the checker lets policies divide by it */
+	}
+	case SCHEDC_ATTR_NICE: return (u64)(s64)(p->static_prio - MAX_PRIO_NICE_0);
+	case SCHEDC_ATTR_CPU: return (u32)scx_bpf_task_cpu(p);
+	case SCHEDC_ATTR_NR_CPUS_ALLOWED: return p->nr_cpus_allowed;
+	case SCHEDC_ATTR_IS_KTHREAD: return (p->flags & PF_KTHREAD) ? 1 : 0;
+	}
+	return 0;
+}
+
+__attribute__((always_inline)) u64 schedc_current_attr(struct schedc_ctx *ctx, u32 attr)
+{
+	if (!ctx->target || attr >= SCHEDC_ATTR_NR)
+		return 0;
+	return ctx->target->cur_attrs[attr];
+}
+
+/* Field pointers are never NULL: a missing state reads a scratch slot. */
+static u64 scratch_field;
+
+__attribute__((always_inline)) u64 *schedc_task_field(struct schedc_ctx *ctx, u32 field)
+{
+	if (!ctx->task || field >= SCHEDC_MAX_TASK_FIELDS)
+		return &scratch_field;
+	return &ctx->task->fields[field];
+}
+
+__attribute__((always_inline)) u64 *schedc_current_field(struct schedc_ctx *ctx, u32 field)
+{
+	if (!ctx->target || field >= SCHEDC_MAX_TASK_FIELDS)
+		return &scratch_field;
+	return &ctx->target->cur_fields[field];
+}
+
+__attribute__((always_inline)) u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32 field)
+{
+	if (!ctx->cpu || field >= SCHEDC_MAX_CPU_FIELDS)
+		return &scratch_field;
+	return &ctx->cpu->fields[field];
+}
+
+__attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg)
+{
+	if (agg < 0)
+		return ctx->scan_count;
+	if (agg >= SCHEDC_MAX_AGGREGATES)
+		return 0;
+	return ctx->scan_aggs[agg];
+}
+
+__attribute__((always_inline)) u64 schedc_comm_word(struct schedc_ctx *ctx, u32 word)
+{
+	u64 value = 0;
+
+	if (ctx->p && word < 2)
+		bpf_probe_read_kernel(&value, sizeof(value), &ctx->p->comm[word * 8]);
+	return value;
+}
+
+/* Aggregate `agg` (-1: member count) of an instance, as a u64. */
+__attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
+{
+	struct schedc_queue_state *qs = queue_state(queue, inst);
+	u64 result = 0;
+	u32 a;
+
+	if (!qs)
+		return 0;
+	if (agg < 0)
+		return qs->count;
+	a = (u32)agg;
+	if (a >= SCHEDC_MAX_AGGREGATES)
+		return 0;
+	bpf_spin_lock(&qs->lock);
+	switch (L.queues[queue].agg_kind[a]) {
+	case SCHEDC_AGG_COUNT:
+		result = qs->count;
+		break;
+	case SCHEDC_AGG_SUM:
+		result = qs->sum[a];
+		break;
+	case SCHEDC_AGG_WAVG: {
+		s64 wsum = qs->wsum[a];
+		u64 wtotal = qs->wtotal[a];
+		u64 mag = wsum < 0 ? -(u64)wsum : (u64)wsum;
+		u64 q = wtotal ? mag / wtotal : 0;
+
+		result = qs->base[a] + (wsum < 0 ? -q : q);
+		break;
+	}
+	}
+	bpf_spin_unlock(&qs->lock);
+	return result;
+}
+
+/* ---- queue membership (aggregates) ------------------------------------- */
+
+static __always_inline bool queue_has_aggs(u32 queue)
+{
+	return L.queues[queue].nr_aggs > 0;
+}
+
+static __always_inline void member_join(struct schedc_task *t, u32 queue, u32 inst,
+					struct schedc_ctx *ctx)
+{
+	struct schedc_queue_state *qs;
+	u32 a;
+
+	if (!queue_has_aggs(queue))
+		return;
+	schedc_policy_agg_values(queue, ctx, t->member_val, t->member_weight);
+	qs = queue_state(queue, inst);
+	if (!qs)
+		return;
+	t->member_queue = queue;
+	t->member_inst = inst;
+	bpf_spin_lock(&qs->lock);
+	qs->count++;
+	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++) {
+		u64 w = t->member_weight[a];
+		u64 key = t->member_val[a];
+
+		if (a >= L.queues[queue].nr_aggs)
+			break;
+		if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_SUM) {
+			qs->sum[a] += key;
+		} else if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_WAVG) {
+			s64 wsum, shift;
+			u64 mag, wtotal;
+
+			if (qs->wtotal[a] == 0) {
+				qs->base[a] = key;
+				qs->wsum[a] = 0;
+			}
+			qs->wsum[a] += (s64)w * (s64)(key - qs->base[a]);
+			qs->wtotal[a] += w;
+			/* Re-centre the base on the new average (update_zero_vruntime). */
+			wsum = qs->wsum[a];
+			wtotal = qs->wtotal[a];
+			mag = wsum < 0 ? -(u64)wsum : (u64)wsum;
+			shift = wtotal ? (s64)(mag / wtotal) : 0;
+			if (wsum < 0)
+				shift = -shift;
+			qs->base[a] += shift;
+			qs->wsum[a] -= shift * (s64)wtotal;
+		}
+	}
+	bpf_spin_unlock(&qs->lock);
+}
+
+static __always_inline void member_leave_queue(struct schedc_task *t, u32 queue)
+{
+	struct schedc_queue_state *qs;
+	u32 a;
+
+	qs = queue_state(queue, t->member_inst);
+	if (!qs)
+		return;
+	bpf_spin_lock(&qs->lock);
+	if (qs->count)
+		qs->count--;
+	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++) {
+		u64 w = t->member_weight[a];
+		u64 key = t->member_val[a];
+
+		if (a >= L.queues[queue].nr_aggs)
+			break;
+		if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_SUM) {
+			qs->sum[a] -= key;
+		} else if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_WAVG) {
+			if (qs->count == 0 || qs->wtotal[a] <= w) {
+				/* Last member: keep base as the last average. */
+				qs->wsum[a] = 0;
+				qs->wtotal[a] = 0;
+			} else {
+				qs->wsum[a] -= (s64)w * (s64)(key - qs->base[a]);
+				qs->wtotal[a] -= w;
+			}
+		}
+	}
+	bpf_spin_unlock(&qs->lock);
+}
+
+static __always_inline void member_leave(struct schedc_task *t)
+{
+	s32 member = t->member_queue;
+	u32 q;
+
+	if (member < 0)
+		return;
+	t->member_queue = -1;
+	for_each_queue(q)
+		if (queue_has_aggs(q) && (u32)member == q)
+			member_leave_queue(t, q);
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct *p,
+				     struct schedc_task *t)
+{
+	u32 cpu = bpf_get_smp_processor_id();
+
+	ctx->p = p;
+	ctx->task = t;
+	/* Only policies with percpu state or `current` need this lookup. */
+	ctx->cpu = (L.nr_cpu_fields || L.has_preempt_wakeup) ? cpu_state(cpu) : NULL;
+	ctx->target = NULL;
+	ctx->runtime = 0;
+	ctx->wakeup = 0;
+	ctx->this_cpu = cpu;
+	ctx->scan_inst = 0;
+	ctx->scan_count = 0;
+}
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+static __always_inline void place(struct task_struct *p, struct schedc_task *t,
+				  u64 enq_flags, struct schedc_placement *pl)
+{
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, t);
+	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
+	pl->queue = 0;
+	pl->inst = 0;
+	pl->local = 0;
+	pl->slice = SCX_SLICE_DFL;
+	schedc_policy_place(&sc, pl);
+}
+
+SEC("struct_ops/schedc_select_cpu")
+s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	bool is_idle = false;
+	s32 cpu = prev_cpu;
+
+	if (L.select_mode == SCHEDC_SELECT_PREV)
+		is_idle = scx_bpf_test_and_clear_cpu_idle(prev_cpu);
+	else
+		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+
+	if (L.select_direct && is_idle) {
+		struct schedc_placement pl;
+
+		place(p, task_state(p), SCX_ENQ_WAKEUP, &pl);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, 0);
+	}
+	return cpu;
+}
+
+/* Wake a CPU that can run the task, so no CPU idles while work waits. */
+static __always_inline void kick_for(struct task_struct *p, u32 queue, u32 inst)
+{
+	s32 cpu;
+
+	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU) {
+		scx_bpf_kick_cpu(inst, SCX_KICK_IDLE);
+		return;
+	}
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+static __always_inline void enqueue_into(struct task_struct *p, struct schedc_task *t,
+					 struct schedc_ctx *ctx, u32 queue, u32 inst,
+					 u64 slice, u64 enq_flags)
+{
+	if (L.queues[queue].ordered)
+		scx_bpf_dsq_insert_vtime(p, dsq_id(queue, inst), slice,
+					 schedc_policy_queue_key(queue, ctx), enq_flags);
+	else
+		scx_bpf_dsq_insert(p, dsq_id(queue, inst), slice, enq_flags);
+	queue_stat(queue, SCHEDC_QSTAT_ENQUEUED);
+	if (t)
+		member_join(t, queue, inst, ctx);
+
+	if (L.has_preempt_wakeup && ctx->wakeup) {
+		u32 target = L.queues[queue].kind == SCHEDC_QUEUE_PERCPU ?
+			     inst : (u32)scx_bpf_task_cpu(p);
+
+		ctx->target = cpu_state(target);
+		if (ctx->target && ctx->target->cur_valid &&
+		    schedc_policy_preempt_wakeup(ctx)) {
+			scx_bpf_kick_cpu(target, SCX_KICK_PREEMPT);
+			queue_stat(queue, SCHEDC_QSTAT_PREEMPTIONS);
+			return;
+		}
+	}
+	kick_for(p, queue, inst);
+}
+
+SEC("struct_ops/schedc_enqueue")
+void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_placement pl;
+	struct schedc_ctx sc;
+	u32 queue;
+
+	if (t)
+		member_leave(t);
+	ctx_init(&sc, p, t);
+	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
+	if (L.has_handler[SCHEDC_ON_ENQUEUE])
+		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+
+	pl.queue = 0;
+	pl.inst = 0;
+	pl.local = 0;
+	pl.slice = SCX_SLICE_DFL;
+	schedc_policy_place(&sc, &pl);
+	if (pl.local || pl.queue >= L.nr_queues) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, enq_flags);
+		return;
+	}
+	for_each_queue(queue)
+		if (pl.queue == queue)
+			enqueue_into(p, t, &sc, queue, pl.inst, pl.slice, enq_flags);
+}
+
+SEC("struct_ops/schedc_dequeue")
+void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	struct schedc_task *t = task_state(p);
+
+	if (t)
+		member_leave(t);
+}
+
+/* Move the first eligible task of an instance (in queue order) to this CPU. */
+static __always_inline bool consume_eligible(u32 queue, u32 inst)
+{
+	struct task_struct *p;
+	struct schedc_ctx sc;
+	u32 scanned = 0;
+
+	u32 a;
+
+	ctx_init(&sc, NULL, NULL);
+	sc.scan_inst = inst;
+	/* Read the instance's aggregates once, not once per candidate. */
+	sc.scan_count = schedc_agg_read(queue, inst, -1);
+	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
+		if (a < L.queues[queue].nr_aggs)
+			sc.scan_aggs[a] = schedc_agg_read(queue, inst, a);
+	bpf_for_each(scx_dsq, p, dsq_id(queue, inst), 0) {
+		if (scanned++ >= L.queues[queue].scan)
+			break;
+		sc.p = p;
+		sc.task = task_state(p);
+		if (!sc.task)
+			continue;
+		if (schedc_policy_eligible(queue, &sc) &&
+		    scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			return true;
+	}
+	if (!L.queues[queue].fallback_head)
+		return false;
+	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst));
+}
+
+static __always_inline bool consume(u32 queue, u32 inst)
+{
+	if (L.queues[queue].has_eligible)
+		return consume_eligible(queue, inst);
+	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst));
+}
+
+static __always_inline bool steal(u32 queue, u32 own)
+{
+	u32 n = queue_instances(queue);
+	int i;
+
+	bpf_for(i, 1, (int)n) {
+		if (scx_bpf_dsq_move_to_local(dsq_id(queue, (own + i) % n)))
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void record_depth(u32 queue, u32 inst)
+{
+	u32 idx = queue * slots() + inst;
+	u64 *depth = bpf_map_lookup_elem(&schedc_depth, &idx);
+
+	if (depth)
+		*depth = scx_bpf_dsq_nr_queued(dsq_id(queue, inst));
+}
+
+SEC("struct_ops/schedc_dispatch")
+void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
+{
+	u32 i;
+
+	_Pragma("unroll") for (i = 0; i < SCHEDC_MAX_QUEUES * 2; i++) {
+		u32 queue, own;
+
+		if (i >= L.nr_dispatch)
+			break;
+		queue = L.dispatch[i].queue;
+		if (queue >= SCHEDC_MAX_QUEUES)
+			break;
+		own = schedc_instance_of(queue, (u32)cpu);
+		if (!L.dispatch[i].steal) {
+			if (consume(queue, own)) {
+				queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
+				record_depth(queue, own);
+				return;
+			}
+		} else if (steal(queue, own)) {
+			queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
+			queue_stat(queue, SCHEDC_QSTAT_STEALS);
+			return;
+		}
+		record_depth(queue, own);
+	}
+}
+
+SEC("struct_ops/schedc_tick")
+void BPF_PROG(schedc_tick, struct task_struct *p)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, t);
+	if (L.has_handler[SCHEDC_ON_TICK])
+		schedc_policy_handler(SCHEDC_ON_TICK, &sc);
+	if (L.has_preempt_tick && schedc_policy_preempt_tick(&sc)) {
+		p->scx.slice = 0;
+		queue_stat(t && t->member_queue >= 0 ? (u32)t->member_queue : 0,
+			   SCHEDC_QSTAT_PREEMPTIONS);
+	}
+}
+
+SEC("struct_ops/schedc_runnable")
+void BPF_PROG(schedc_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, task_state(p));
+	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
+	schedc_policy_handler(SCHEDC_ON_RUNNABLE, &sc);
+}
+
+SEC("struct_ops/schedc_running")
+void BPF_PROG(schedc_running, struct task_struct *p)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+	u32 i;
+
+	ctx_init(&sc, p, t);
+	if (t)
+		t->started_at = bpf_ktime_get_ns();
+	if (L.has_handler[SCHEDC_ON_RUNNING])
+		schedc_policy_handler(SCHEDC_ON_RUNNING, &sc);
+	/* Snapshot for `current.F` in wakeup preemption rules on other CPUs. */
+	if (L.has_preempt_wakeup && sc.cpu && t) {
+		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
+			if (i < L.nr_task_fields)
+				sc.cpu->cur_fields[i] = t->fields[i];
+		for (i = 0; i < SCHEDC_ATTR_NR; i++)
+			sc.cpu->cur_attrs[i] = schedc_attr(&sc, i);
+		sc.cpu->cur_valid = 1;
+	}
+}
+
+SEC("struct_ops/schedc_stopping")
+void BPF_PROG(schedc_stopping, struct task_struct *p, bool runnable)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, t);
+	if (t)
+		sc.runtime = bpf_ktime_get_ns() - t->started_at;
+	if (L.has_handler[SCHEDC_ON_STOPPING])
+		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
+	if (t)
+		member_leave(t);
+	if (L.has_preempt_wakeup && sc.cpu)
+		sc.cpu->cur_valid = 0;
+}
+
+SEC("struct_ops/schedc_quiescent")
+void BPF_PROG(schedc_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, t);
+	if (L.has_handler[SCHEDC_ON_QUIESCENT])
+		schedc_policy_handler(SCHEDC_ON_QUIESCENT, &sc);
+	if (t)
+		member_leave(t);
+}
+
+SEC("struct_ops/schedc_init_task")
+s32 BPF_PROG(schedc_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	struct schedc_task *t;
+	u32 i;
+
+	if (!L.uses_task_storage)
+		return 0;
+	t = bpf_task_storage_get(&schedc_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return -12; /* -ENOMEM */
+	_Pragma("unroll") for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
+		if (i < L.nr_task_fields)
+			t->fields[i] = L.task_init[i];
+	t->member_queue = -1;
+	return 0;
+}
+
+SEC("struct_ops/schedc_exit_task")
+void BPF_PROG(schedc_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, t);
+	if (L.has_handler[SCHEDC_ON_EXIT])
+		schedc_policy_handler(SCHEDC_ON_EXIT, &sc);
+	if (t)
+		member_leave(t);
+}
+
+SEC("struct_ops/schedc_enable")
+void BPF_PROG(schedc_enable, struct task_struct *p)
+{
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, p, task_state(p));
+	schedc_policy_handler(SCHEDC_ON_ENABLE, &sc);
+}
+
+SEC("struct_ops.s/schedc_init")
+s32 BPF_PROG(schedc_init)
+{
+	u32 q, cpu, f;
+	int i;
+
+	for (q = 0; q < SCHEDC_MAX_QUEUES; q++) {
+		u32 n;
+
+		if (q >= L.nr_queues)
+			break;
+		n = queue_instances(q);
+		bpf_for(i, 0, (int)n) {
+			s32 err = scx_bpf_create_dsq(dsq_id(q, i), -1);
+
+			if (err)
+				return err;
+		}
+	}
+	if (L.nr_cpu_fields) {
+		bpf_for(i, 0, (int)slots()) {
+			struct schedc_cpu *c;
+
+			cpu = i;
+			c = cpu_state(cpu);
+			if (!c)
+				break;
+			for (f = 0; f < SCHEDC_MAX_CPU_FIELDS; f++)
+				c->fields[f] = L.cpu_init[f];
+		}
+	}
+	return 0;
+}
+
+SEC("struct_ops/schedc_ops_exit")
+void BPF_PROG(schedc_ops_exit, struct scx_exit_info *ei)
+{
+	u32 zero = 0;
+	struct schedc_exit_info *out = bpf_map_lookup_elem(&schedc_exit, &zero);
+
+	if (!out)
+		return;
+	out->exit_code = BPF_CORE_READ(ei, exit_code);
+	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason), BPF_CORE_READ(ei, reason));
+	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), BPF_CORE_READ(ei, msg));
+	/* kind last: the loader treats kind != 0 as "the record is complete". */
+	out->kind = BPF_CORE_READ(ei, kind);
+}
+
+/* schedc rewrites .name and drops the callbacks a policy does not need. */
+SEC(".struct_ops.link")
+struct sched_ext_ops schedc_ops = {
+	.select_cpu = (void *)schedc_select_cpu,
+	.enqueue = (void *)schedc_enqueue,
+	.dequeue = (void *)schedc_dequeue,
+	.dispatch = (void *)schedc_dispatch,
+	.tick = (void *)schedc_tick,
+	.runnable = (void *)schedc_runnable,
+	.running = (void *)schedc_running,
+	.stopping = (void *)schedc_stopping,
+	.quiescent = (void *)schedc_quiescent,
+	.init_task = (void *)schedc_init_task,
+	.exit_task = (void *)schedc_exit_task,
+	.enable = (void *)schedc_enable,
+	.init = (void *)schedc_init,
+	.exit = (void *)schedc_ops_exit,
+	.name = "schedc",
+};

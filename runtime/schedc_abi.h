@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between a schedc-built BPF object and the loader (schedrun).
+ * Included by the BPF runtime (runtime/runtime.bpf.c) and by schedrun, so both
+ * sides agree on map names, layouts and the metadata format.
+ *
+ * Maps in every schedc object:
+ *   schedc_stats    PERCPU_ARRAY of u64, SCHEDC_STATS_ENTRIES entries.
+ *                   Queue q's built-in counters at q * SCHEDC_QSTAT_NR + SCHEDC_QSTAT_*,
+ *                   the policy's own counter c at SCHEDC_COUNTER_BASE + c.
+ *   schedc_depth    ARRAY of u64, one entry per queue instance (q * slots + i):
+ *                   tasks waiting in that instance's DSQ, refreshed on dispatch.
+ *   schedc_exit     ARRAY, 1 entry of struct schedc_exit_info, written by ops.exit.
+ *   schedc_queues   ARRAY of the runtime's per-instance aggregates (internal).
+ * Read-only globals in .rodata, set by the loader before load:
+ *   schedc_params[SCHEDC_MAX_PARAMS]  u64 tunables, in metadata order.
+ *   schedc_slots                      instances per queue (>= possible CPUs).
+ * The metadata is text in the ELF section SCHEDC_META_SECTION (not loaded):
+ *   schedc-meta 1
+ *   policy NAME
+ *   param NAME TYPE DEFAULT MIN MAX INFINITE   (TYPE: u64 s64 bool duration sduration;
+ *                                               values as decimal u64/s64; INFINITE 0|1)
+ *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
+ *   counter NAME
+ */
+#ifndef SCHEDC_ABI_H
+#define SCHEDC_ABI_H
+
+#define SCHEDC_META_SECTION ".schedc.meta"
+#define SCHEDC_META_VERSION 1
+
+#define SCHEDC_MAX_PARAMS 32
+#define SCHEDC_MAX_QUEUES 16
+#define SCHEDC_MAX_COUNTERS 32
+#define SCHEDC_MAX_TASK_FIELDS 16
+#define SCHEDC_MAX_CPU_FIELDS 16
+#define SCHEDC_MAX_GLOBAL_FIELDS 16
+#define SCHEDC_MAX_AGGREGATES 4   /* per queue */
+#define SCHEDC_MAX_SHARDS 64
+#define SCHEDC_DEFAULT_SLOTS 64   /* instances per queue when no loader sets it */
+#define SCHEDC_MAX_SLOTS 1024
+
+/* The "infinite" value of a duration tunable or slice (SCX_SLICE_INF). */
+#define SCHEDC_INFINITE (~0ULL)
+
+enum schedc_qstat {
+	SCHEDC_QSTAT_ENQUEUED = 0,
+	SCHEDC_QSTAT_DISPATCHED = 1,
+	SCHEDC_QSTAT_PREEMPTIONS = 2,
+	SCHEDC_QSTAT_STEALS = 3,
+	SCHEDC_QSTAT_NR = 4,
+};
+
+#define SCHEDC_COUNTER_BASE (SCHEDC_MAX_QUEUES * SCHEDC_QSTAT_NR)
+#define SCHEDC_STATS_ENTRIES (SCHEDC_COUNTER_BASE + SCHEDC_MAX_COUNTERS)
+
+/* Custom DSQ id of instance i of queue q. Bit 63 (builtin) is never set. */
+#define SCHEDC_DSQ_ID(q, i) ((((unsigned long long)(q) + 1) << 32) | (unsigned long long)(i))
+
+struct schedc_exit_info {
+	long long kind;        /* enum scx_exit_kind; 0 while still running */
+	long long exit_code;   /* scx_exit_info.exit_code (SCX_ECODE_* bits) */
+	char reason[128];
+	char msg[1024];
+};
+
+#endif /* SCHEDC_ABI_H */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the runtime (runtime.bpf.c, C) and the policy code
+ * schedc generates (LLVM IR). The runtime owns every kernel interaction; the
+ * compiler supplies the layout constant and the hook functions declared here,
+ * and may call the schedc_* services below. After schedc links the two, O2
+ * folds the layout and inlines everything into the struct_ops callbacks.
+ */
+#ifndef SCHEDC_POLICY_H
+#define SCHEDC_POLICY_H
+
+#include "schedc_abi.h"
+
+enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
+enum schedc_agg_kind { SCHEDC_AGG_COUNT = 0, SCHEDC_AGG_SUM = 1, SCHEDC_AGG_WAVG = 2 };
+enum schedc_select_mode { SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1 };
+
+/* Task attributes, in the order of schedc::TaskAttr. */
+enum schedc_attr {
+	SCHEDC_ATTR_PID, SCHEDC_ATTR_TGID, SCHEDC_ATTR_WEIGHT, SCHEDC_ATTR_NICE,
+	SCHEDC_ATTR_CPU, SCHEDC_ATTR_NR_CPUS_ALLOWED, SCHEDC_ATTR_IS_KTHREAD,
+	SCHEDC_ATTR_NR,
+};
+
+/* Handlers, in the order of schedc::Event. */
+enum schedc_event {
+	SCHEDC_ON_ENABLE, SCHEDC_ON_RUNNABLE, SCHEDC_ON_ENQUEUE, SCHEDC_ON_RUNNING,
+	SCHEDC_ON_STOPPING, SCHEDC_ON_QUIESCENT, SCHEDC_ON_EXIT, SCHEDC_ON_TICK,
+	SCHEDC_ON_NR,
+};
+
+struct schedc_queue_layout {
+	u32 kind;          /* enum schedc_queue_kind */
+	u32 shards;        /* SHARDS: N */
+	u32 ordered;       /* by a key (vtime DSQ) rather than fifo */
+	u32 nr_aggs;
+	u32 agg_kind[SCHEDC_MAX_AGGREGATES];
+	u32 has_eligible;
+	u32 scan;          /* at most this many tasks are tested for eligibility */
+	u32 fallback_head; /* none eligible: take the head anyway */
+};
+
+struct schedc_dispatch_source {
+	u32 queue;
+	u32 steal;
+};
+
+/* Everything about a policy that is decided at compile time. */
+struct schedc_layout {
+	u32 nr_queues;
+	u32 nr_dispatch;
+	u32 select_mode;
+	u32 select_direct;
+	u32 has_preempt_wakeup;
+	u32 has_preempt_tick;
+	u32 has_handler[SCHEDC_ON_NR];
+	u32 uses_task_storage;
+	u32 nr_task_fields;
+	u32 nr_cpu_fields;
+	u64 task_init[SCHEDC_MAX_TASK_FIELDS];
+	u64 cpu_init[SCHEDC_MAX_CPU_FIELDS];
+	struct schedc_queue_layout queues[SCHEDC_MAX_QUEUES];
+	struct schedc_dispatch_source dispatch[SCHEDC_MAX_QUEUES * 2];
+};
+
+/* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */
+struct schedc_cpu {
+	u64 fields[SCHEDC_MAX_CPU_FIELDS];
+	u64 cur_valid;
+	u64 cur_fields[SCHEDC_MAX_TASK_FIELDS];
+	u64 cur_attrs[SCHEDC_ATTR_NR];
+};
+
+/* Per-task state (task storage). */
+struct schedc_task {
+	u64 fields[SCHEDC_MAX_TASK_FIELDS];
+	u64 started_at;
+	s32 member_queue; /* -1: not a member of any queue instance */
+	u32 member_inst;
+	u64 member_val[SCHEDC_MAX_AGGREGATES];
+	u64 member_weight[SCHEDC_MAX_AGGREGATES];
+};
+
+/* What the generated code sees of the callback it runs in. */
+struct schedc_ctx {
+	struct task_struct *p;     /* NULL where there is no task */
+	struct schedc_task *task;
+	struct schedc_cpu *cpu;    /* this CPU */
+	struct schedc_cpu *target; /* preempt wakeup: the target CPU */
+	u64 runtime;
+	u64 wakeup;
+	u32 this_cpu;
+	u32 scan_inst;             /* eligible: the instance being scanned */
+	u64 scan_count;            /* eligible: its member count and aggregates */
+	u64 scan_aggs[SCHEDC_MAX_AGGREGATES];
+};
+
+/* Where an enqueue rule puts a task. */
+struct schedc_placement {
+	u32 queue;
+	u32 inst;
+	u32 local;
+	u64 slice;
+};
+
+/* Defined by schedc. */
+extern const struct schedc_layout schedc_layout;
+void schedc_policy_handler(u32 event, struct schedc_ctx *ctx);
+void schedc_policy_place(struct schedc_ctx *ctx, struct schedc_placement *out);
+u64 schedc_policy_queue_key(u32 queue, struct schedc_ctx *ctx);
+void schedc_policy_agg_values(u32 queue, struct schedc_ctx *ctx, u64 *values, u64 *weights);
+bool schedc_policy_eligible(u32 queue, struct schedc_ctx *ctx);
+bool schedc_policy_preempt_wakeup(struct schedc_ctx *ctx);
+bool schedc_policy_preempt_tick(struct schedc_ctx *ctx);
+
+/* Services the generated code calls (defined in runtime.bpf.c). */
+u64 schedc_attr(struct schedc_ctx *ctx, u32 attr);
+u64 schedc_current_attr(struct schedc_ctx *ctx, u32 attr);
+u64 *schedc_task_field(struct schedc_ctx *ctx, u32 field);
+u64 *schedc_current_field(struct schedc_ctx *ctx, u32 field);
+u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32 field);
+u64 schedc_agg_read(u32 queue, u32 inst, s32 agg);
+u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg);
+u64 schedc_comm_word(struct schedc_ctx *ctx, u32 word);
+u64 schedc_now(void);
+u64 schedc_this_cpu(void);
+u64 schedc_runtime(struct schedc_ctx *ctx);
+u64 schedc_wakeup(struct schedc_ctx *ctx);
+u64 schedc_nr_cpus(void);
+u32 schedc_instance_of(u32 queue, u64 index);
+void schedc_counter_add(u32 counter, u64 value);
+s64 schedc_sdiv(s64 a, s64 b);
+s64 schedc_smod(s64 a, s64 b);
+
+#endif /* SCHEDC_POLICY_H */

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Scheduling behaviour of the stdlib policies, asserted on measured numbers
+# with tolerances a correct policy meets every time:
+#  - fifo with an infinite slice runs CPU-bound tasks to completion in order;
+#  - eevdf gives pinned CPU-bound tasks CPU shares within 0.02 of their weights;
+#  - eevdf wakes a periodic sleeper among hogs sooner (p99) than fifo does.
+. "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
+policies=$SCHEDC_DATA/policies
+tool() { command -v "$1" 2>/dev/null || echo "$SCHEDC_DATA/$1"; }
+spin=$(tool spin)
+latency=$(tool wakeup_latency)
+cpu=$(($(nproc) - 1))   # the last CPU: away from CPU 0's housekeeping
+
+# --- fifo: run to completion, in order -------------------------------------
+cat > "$out/fifo-order" <<SCRIPT
+for t in 1 2 3; do taskset -c $cpu $spin t\$t 300 > $out/spin-\$t & sleep 0.05; done
+wait
+SCRIPT
+schedrun -q --set slice=infinite "$policies/fifo.bpf.o" -- sh "$out/fifo-order" > "$out/fifo" 2>&1
+if expect_rc fifo-run-to-completion 0 $? "$out/fifo"; then
+  cat "$out"/spin-1 "$out"/spin-2 "$out"/spin-3 > "$out/fifo-times"
+  # Each task must finish at least 0.8 x its 300 ms after the previous one:
+  # time slicing would make them finish together.
+  if awk '{ split($3, e, "="); end[NR] = e[2] }
+          END { for (i = 2; i <= 3; i++) if (end[i] - end[i-1] < 240000000) exit 1;
+                exit NR == 3 ? 0 : 1 }' "$out/fifo-times"; then
+    pass fifo-run-to-completion
+  else
+    fail fifo-run-to-completion "tasks did not finish one after another" "$out/fifo-times"
+  fi
+fi
+
+# --- eevdf: weighted CPU shares ---------------------------------------------
+# shares NICE...: runs one pinned hog per nice value for 6 s (after 1 s of
+# warm-up), prints the largest |measured - ideal| CPU share.
+cat > "$out/shares" <<'SCRIPT'
+cpu=$1 spin=$2; shift 2
+pids=
+for n in "$@"; do nice -n "$n" taskset -c "$cpu" "$spin" hog 0 > /dev/null & pids="$pids $!"; done
+sleep 1
+before=
+for p in $pids; do before="$before $(cut -d' ' -f1 /proc/$p/schedstat)"; done
+sleep 6
+after=
+for p in $pids; do after="$after $(cut -d' ' -f1 /proc/$p/schedstat)"; done
+kill $pids; wait
+echo "nice: $*"
+echo "before:$before"
+echo "after:$after"
+echo "$*|$before|$after" | awk -F'|' '
+  BEGIN { w[-5] = 3121; w[0] = 1024; w[5] = 335; w[10] = 110 }
+  { n = split($1, nice, " "); split($2, b, " "); split($3, a, " ")
+    total = 0; wsum = 0
+    for (i = 1; i <= n; i++) { d[i] = a[i] - b[i]; total += d[i]; wsum += w[nice[i]] }
+    worst = 0
+    for (i = 1; i <= n; i++) {
+      got = d[i] / total; want = w[nice[i]] / wsum; err = got - want; if (err < 0) err = -err
+      printf "share nice=%d measured=%.4f ideal=%.4f\n", nice[i], got, want
+      if (err > worst) worst = err
+    }
+    printf "max-error=%.4f\n", worst }'
+SCRIPT
+check_shares() {
+  name=$1; shift
+  schedrun -q "$policies/eevdf.bpf.o" -- sh "$out/shares" $cpu "$spin" "$@" > "$out/$name" 2>&1
+  expect_rc "$name" 0 $? "$out/$name" || return
+  err=$(sed -n 's/^max-error=//p' "$out/$name")
+  if [ -n "$err" ] && awk -v e="$err" 'BEGIN { exit !(e <= 0.02) }'; then
+    pass "$name (max error $err)"
+  else
+    fail "$name" "max share error '$err' > 0.02" "$out/$name"
+  fi
+}
+check_shares eevdf-fairness-nice-0-5 0 5
+check_shares eevdf-fairness-nice-m5-0-0-10 -5 0 0 10
+
+# --- wakeup latency: eevdf vs fifo, same boot --------------------------------
+cat > "$out/latency" <<SCRIPT
+taskset -c $cpu $spin hog 0 > /dev/null & a=\$!
+taskset -c $cpu $spin hog 0 > /dev/null & b=\$!
+sleep 0.5
+taskset -c $cpu $latency 4000 500
+kill \$a \$b; wait
+SCRIPT
+p99() { sed -n 's/.*p99=\([0-9]*\).*/\1/p' "$1"; }
+schedrun -q "$policies/eevdf.bpf.o" -- sh "$out/latency" > "$out/lat-eevdf" 2>&1
+rc_e=$?
+schedrun -q "$policies/fifo.bpf.o" -- sh "$out/latency" > "$out/lat-fifo" 2>&1
+rc_f=$?
+e=$(p99 "$out/lat-eevdf"); f=$(p99 "$out/lat-fifo")
+echo "wakeup latency p99: eevdf ${e:-?} us, fifo ${f:-?} us"
+if [ $rc_e -eq 0 ] && [ $rc_f -eq 0 ] && [ -n "$e" ] && [ -n "$f" ] && [ "$e" -lt "$f" ]; then
+  pass "eevdf-wakeup-latency (p99 $e us < fifo $f us)"
+else
+  fail eevdf-wakeup-latency "eevdf p99 '$e' us is not below fifo p99 '$f' us" "$out/lat-eevdf" "$out/lat-fifo"
+fi
+finish
