@@ -421,6 +421,8 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 	ctx->this_cpu = cpu;
 	ctx->scan_inst = 0;
 	ctx->scan_count = 0;
+	_Pragma("unroll") for (u32 a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
+		ctx->scan_aggs[a] = 0;
 }
 
 /* ---- callbacks ---------------------------------------------------------- */
@@ -539,43 +541,158 @@ void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
 		member_leave(t);
 }
 
-/* Move the first eligible task of an instance (in queue order) to this CPU. */
-static __always_inline bool consume_eligible(u32 queue, u32 inst)
+/*
+ * The previous task. ops.dispatch runs while a task whose slice ran out is
+ * still current: the kernel re-enqueues it only after dispatch returns. A
+ * queue ordered by a key must still weigh it against the queued tasks (EEVDF
+ * lets a task run on while it is eligible with the earliest deadline), so
+ * dispatch charges prev here, as ops.stopping would, works out its key in the
+ * queue it would go back to, and keeps it running (refilling its slice) when
+ * it beats every candidate.
+ */
+struct prev_choice {
+	u32 active;   /* prev would return to (queue, inst), an ordered queue */
+	u32 queue;
+	u32 inst;
+	u32 eligible;
+	u64 key;
+	u64 slice;
+};
+
+enum consume_result { CONSUMED_NONE, CONSUMED_MOVED, CONSUMED_KEEP_PREV };
+
+static __always_inline bool any_ordered_queue(void)
 {
+	u32 q;
+
+	for_each_queue(q)
+		if (L.queues[q].ordered)
+			return true;
+	return false;
+}
+
+/* The instance's aggregates, read once for a whole scan. */
+static __always_inline void scan_snapshot(struct schedc_ctx *ctx, u32 queue, u32 inst)
+{
+	u32 a;
+
+	ctx->scan_inst = inst;
+	ctx->scan_count = schedc_agg_read(queue, inst, -1);
+	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
+		if (a < L.queues[queue].nr_aggs)
+			ctx->scan_aggs[a] = schedc_agg_read(queue, inst, a);
+}
+
+static __always_inline void prev_prepare(struct task_struct *prev, struct prev_choice *pc)
+{
+	struct schedc_placement pl;
+	struct schedc_task *t;
+	struct schedc_ctx sc;
+	u32 q;
+
+	/* Every field set: the optimizer may read any of them speculatively, and
+	 * the verifier rejects reads of uninitialised registers. */
+	pc->active = 0;
+	pc->queue = 0;
+	pc->inst = 0;
+	pc->eligible = 0;
+	pc->key = 0;
+	pc->slice = 0;
+	if (!any_ordered_queue() || !prev || !(prev->scx.flags & SCX_TASK_QUEUED))
+		return;
+	t = task_state(prev);
+	if (!t)
+		return;
+	ctx_init(&sc, prev, t);
+	sc.runtime = bpf_ktime_get_ns() - t->started_at;
+	if (L.has_handler[SCHEDC_ON_STOPPING])
+		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
+	member_leave(t);
+	t->started_at = bpf_ktime_get_ns();
+	t->charged = 1; /* the coming ops.stopping must not charge it again */
+
+	place(prev, t, 0, &pl);
+	if (pl.local)
+		return;
+	for_each_queue(q) {
+		if (pl.queue != q || !L.queues[q].ordered)
+			continue;
+		pc->active = 1;
+		pc->queue = q;
+		pc->inst = pl.inst;
+		pc->slice = pl.slice;
+		pc->key = schedc_policy_queue_key(q, &sc);
+		member_join(t, q, pl.inst, &sc);
+		pc->eligible = 1;
+		if (L.queues[q].has_eligible) {
+			scan_snapshot(&sc, q, pl.inst);
+			pc->eligible = schedc_policy_eligible(q, &sc);
+		}
+	}
+}
+
+static __always_inline void keep_prev(struct task_struct *prev, struct prev_choice *pc)
+{
+	struct schedc_task *t = task_state(prev);
+	struct schedc_ctx sc;
+	u32 i;
+
+	prev->scx.slice = pc->slice;
+	if (!t)
+		return;
+	t->charged = 0; /* it runs on: its next stop is a new charge */
+	ctx_init(&sc, prev, t);
+	if (L.has_preempt_wakeup && sc.cpu)
+		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
+			if (i < L.nr_task_fields)
+				sc.cpu->cur_fields[i] = t->fields[i];
+}
+
+/* Move the first eligible task of an instance (in queue order) to this CPU,
+ * unless prev goes first. */
+static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice *pc)
+{
+	bool with_prev = pc->active && pc->queue == queue && pc->inst == inst;
 	struct task_struct *p;
 	struct schedc_ctx sc;
 	u32 scanned = 0;
 
-	u32 a;
-
 	ctx_init(&sc, NULL, NULL);
-	sc.scan_inst = inst;
-	/* Read the instance's aggregates once, not once per candidate. */
-	sc.scan_count = schedc_agg_read(queue, inst, -1);
-	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
-		if (a < L.queues[queue].nr_aggs)
-			sc.scan_aggs[a] = schedc_agg_read(queue, inst, a);
+	if (L.queues[queue].has_eligible)
+		scan_snapshot(&sc, queue, inst);
 	bpf_for_each(scx_dsq, p, dsq_id(queue, inst), 0) {
 		if (scanned++ >= L.queues[queue].scan)
 			break;
+		/* A shared queue holds tasks this CPU may not run: moving one
+		 * here would be a runtime error that ejects the scheduler. */
+		if (L.queues[queue].kind != SCHEDC_QUEUE_PERCPU &&
+		    !bpf_cpumask_test_cpu(sc.this_cpu, p->cpus_ptr))
+			continue;
 		sc.p = p;
 		sc.task = task_state(p);
-		if (!sc.task)
+		if (L.queues[queue].has_eligible &&
+		    (!sc.task || !schedc_policy_eligible(queue, &sc)))
 			continue;
-		if (schedc_policy_eligible(queue, &sc) &&
-		    scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
-			return true;
+		/* Ties go to the queued task: prev goes behind its equals. */
+		if (with_prev && pc->eligible && (s64)(pc->key - p->scx.dsq_vtime) < 0)
+			return CONSUMED_KEEP_PREV;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			return CONSUMED_MOVED;
 	}
-	if (!L.queues[queue].fallback_head)
-		return false;
-	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst));
+	if (with_prev && pc->eligible)
+		return CONSUMED_KEEP_PREV;
+	if (L.queues[queue].has_eligible && !L.queues[queue].fallback_head)
+		return CONSUMED_NONE;
+	if (scx_bpf_dsq_move_to_local(dsq_id(queue, inst)))
+		return CONSUMED_MOVED;
+	return with_prev ? CONSUMED_KEEP_PREV : CONSUMED_NONE;
 }
 
-static __always_inline bool consume(u32 queue, u32 inst)
+static __always_inline int consume(u32 queue, u32 inst, struct prev_choice *pc)
 {
-	if (L.queues[queue].has_eligible)
-		return consume_eligible(queue, inst);
-	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst));
+	if (L.queues[queue].has_eligible || (pc->active && pc->queue == queue))
+		return consume_scan(queue, inst, pc);
+	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst)) ? CONSUMED_MOVED : CONSUMED_NONE;
 }
 
 static __always_inline bool steal(u32 queue, u32 own)
@@ -602,10 +719,13 @@ static __always_inline void record_depth(u32 queue, u32 inst)
 SEC("struct_ops/schedc_dispatch")
 void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 {
+	struct prev_choice pc;
 	u32 i;
 
+	prev_prepare(prev, &pc);
 	_Pragma("unroll") for (i = 0; i < SCHEDC_MAX_QUEUES * 2; i++) {
 		u32 queue, own;
+		int result;
 
 		if (i >= L.nr_dispatch)
 			break;
@@ -614,7 +734,12 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 			break;
 		own = schedc_instance_of(queue, (u32)cpu);
 		if (!L.dispatch[i].steal) {
-			if (consume(queue, own)) {
+			result = consume(queue, own, &pc);
+			if (result == CONSUMED_KEEP_PREV) {
+				keep_prev(prev, &pc);
+				return;
+			}
+			if (result == CONSUMED_MOVED) {
 				queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
 				record_depth(queue, own);
 				return;
@@ -686,7 +811,9 @@ void BPF_PROG(schedc_stopping, struct task_struct *p, bool runnable)
 	ctx_init(&sc, p, t);
 	if (t)
 		sc.runtime = bpf_ktime_get_ns() - t->started_at;
-	if (L.has_handler[SCHEDC_ON_STOPPING])
+	if (t && t->charged)
+		t->charged = 0; /* ops.dispatch charged this stop already */
+	else if (L.has_handler[SCHEDC_ON_STOPPING])
 		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
 	if (t)
 		member_leave(t);

@@ -13,6 +13,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/Transforms/IPO/AlwaysInliner.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 namespace schedc {
 namespace {
@@ -42,11 +43,18 @@ void internalize(llvm::Module &module) {
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
-// Maps the policy never touches cost kernel memory for nothing.
+// Maps the policy never touches cost kernel memory for nothing. clang lists
+// every map in llvm.compiler.used, so that use does not count.
 void dropUnusedMaps(llvm::Module &module) {
   for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
-    if (map && map->use_empty()) map->eraseFromParent();
+    if (!map) continue;
+    llvm::removeFromUsedLists(module, [&](llvm::Constant *c) { return c->stripPointerCasts() == map; });
+    map->removeDeadConstantUsers();
+    if (map->use_empty())
+      map->eraseFromParent();
+    else
+      llvm::appendToCompilerUsed(module, {map});
   }
 }
 

@@ -107,6 +107,12 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
                                 ? parser->getTokenStream()->LT(-1)
                                 : nullptr;
 
+  // A token missing at the end of a line belongs after the last one there;
+  // if ';' could go there, it is almost always the one that is missing.
+  bool atLineEnd = previous && (offending->getType() == antlr4::Token::EOF ||
+                                offending->getLine() > previous->getLine());
+  if (atLineEnd && knowExpected && has(expected, vocab, "';'")) want = "';'";
+
   std::string msg;
   SourceRange where = map_.token(offending);
   if (!want.empty()) {
@@ -115,10 +121,7 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
       msg = "expected " + want + " after " + phrase;
     else
       msg = "expected " + want + (phrase.empty() ? "" : " in " + phrase);
-    // A token missing at the end of a line belongs after the last one there;
-    // elsewhere, say what was found instead.
-    if (previous && (offending->getType() == antlr4::Token::EOF ||
-                     offending->getLine() > previous->getLine()))
+    if (atLineEnd)
       where = map_.after(previous);
     else
       msg += ", found " + describe(offending);

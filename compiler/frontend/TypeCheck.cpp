@@ -257,7 +257,9 @@ class TypeChecker {
   Type mismatch(Expr &e, const std::string &msg) {
     Type l = e.operands[0]->type, r = e.operands[1]->type;
     std::string hint;
-    if (isNumeric(l) && isNumeric(r) && l != Type::Untyped && r != Type::Untyped)
+    if (isTime(l) && isTime(r) && e.binaryOp == BinaryOp::Mul)
+      hint = "one side must be a count: convert it with `u64(...)`";
+    else if (isNumeric(l) && isNumeric(r) && l != Type::Untyped && r != Type::Untyped && l != r)
       hint = std::string("convert one side explicitly with `") + typeName(l) + "(...)` or `" +
              typeName(r) + "(...)`";
     diags_.error(e.range, msg, hint);

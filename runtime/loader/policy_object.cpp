@@ -69,6 +69,11 @@ bpf_map *PolicyObject::struct_ops_map() const {
 
 int PolicyObject::map_fd(const char *name) const { return bpf_map__fd(find_map(name)); }
 
+int PolicyObject::optional_map_fd(const char *name) const {
+  bpf_map *map = bpf_object__find_map_by_name(obj_, name);
+  return map ? bpf_map__fd(map) : -1;
+}
+
 void PolicyObject::write_rodata(const char *var, const void *value, size_t size) {
   const btf *btf = bpf_object__btf(obj_);
   int sec_id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
@@ -106,8 +111,12 @@ void PolicyObject::set_tunables(const std::vector<uint64_t> &values) {
 void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
   write_rodata("schedc_slots", &slots, sizeof(slots));
   uint32_t entries = static_cast<uint32_t>(nr_queues ? nr_queues : 1) * slots;
+  // The compiler drops these maps when a policy never uses them.
   for (const char *name : {"schedc_depth", "schedc_queues"}) {
-    int err = bpf_map__set_max_entries(find_map(name), entries);
+    bpf_map *map = bpf_object__find_map_by_name(obj_, name);
+    if (!map)
+      continue;
+    int err = bpf_map__set_max_entries(map, entries);
     if (err)
       internal_error(std::string("cannot resize ") + name + ": " + errno_text(err));
   }

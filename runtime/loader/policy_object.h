@@ -34,7 +34,8 @@ public:
   bool attached() const { return link_ != nullptr; }
 
   bpf_object *object() const { return obj_; }
-  int map_fd(const char *name) const;
+  int map_fd(const char *name) const;          // throws if missing
+  int optional_map_fd(const char *name) const; // -1 if missing
 
 private:
   bpf_map *find_map(const char *name) const;

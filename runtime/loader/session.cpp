@@ -136,7 +136,7 @@ SessionResult Session::run() {
   if (!workload_ && !o_.workload.empty())
     workload_ = std::make_unique<Workload>(o_.workload);
 
-  StatsReader reader(policy.map_fd("schedc_stats"), policy.map_fd("schedc_depth"), meta_, slots());
+  StatsReader reader(policy.map_fd("schedc_stats"), policy.optional_map_fd("schedc_depth"), meta_, slots());
   auto print = o_.json ? print_stats_json : print_stats_text;
   Snapshot prev = reader.read();
   // --duration and the interval count from the first attach, across restarts.

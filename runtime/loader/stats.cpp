@@ -39,7 +39,7 @@ Snapshot StatsReader::read() const {
       row[k] = percpu_sum(static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + k));
     s.queue.push_back(row);
     uint64_t depth = 0;
-    for (uint32_t i = 0; i < slots_; i++) {
+    for (uint32_t i = 0; depth_fd_ >= 0 && i < slots_; i++) {
       uint32_t key = static_cast<uint32_t>(q) * slots_ + i;
       uint64_t v = 0;
       if (bpf_map_lookup_elem(depth_fd_, &key, &v) == 0)

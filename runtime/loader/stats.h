@@ -20,6 +20,7 @@ struct Snapshot {
 
 class StatsReader {
 public:
+  // depth_fd may be -1 (policy without a depth map): depth reads 0.
   StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t slots);
   Snapshot read() const;
 

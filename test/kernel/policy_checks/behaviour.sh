@@ -36,7 +36,11 @@ fi
 cat > "$out/shares" <<'SCRIPT'
 cpu=$1 spin=$2; shift 2
 pids=
-for n in "$@"; do nice -n "$n" taskset -c "$cpu" "$spin" hog 0 > /dev/null & pids="$pids $!"; done
+for n in "$@"; do
+  taskset -c "$cpu" "$spin" hog 0 > /dev/null &
+  renice -n "$n" -p $! > /dev/null   # busybox has renice but no nice
+  pids="$pids $!"
+done
 sleep 1
 before=
 for p in $pids; do before="$before $(cut -d' ' -f1 /proc/$p/schedstat)"; done
