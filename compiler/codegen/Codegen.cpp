@@ -58,6 +58,23 @@ void dropUnusedMaps(llvm::Module &module) {
   }
 }
 
+// BTF and its line info come from the debug metadata; the DWARF sections
+// themselves are not needed by libbpf or the kernel and cost a third of the
+// compile time. AsmPrinter emits DWARF unless the module asks for CodeView and
+// names no DWARF version (and BPF is not Windows, so no CodeView either).
+void skipDwarf(llvm::Module &module) {
+  if (llvm::NamedMDNode *flags = module.getModuleFlagsMetadata()) {
+    std::vector<llvm::MDNode *> kept;
+    for (llvm::MDNode *flag : flags->operands()) {
+      auto *key = llvm::dyn_cast<llvm::MDString>(flag->getOperand(1));
+      if (!key || key->getString() != "Dwarf Version") kept.push_back(flag);
+    }
+    flags->clearOperands();
+    for (llvm::MDNode *flag : kept) flags->addOperand(flag);
+  }
+  module.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
+}
+
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
@@ -116,6 +133,7 @@ CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options)
     result.ok = true;
     return result;
   }
+  skipDwarf(*module);
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream objectStream(object);
   llvm::legacy::PassManager codegen;

@@ -11,8 +11,41 @@ static bool hasError(const std::string &source, const std::string &message) {
   return !r.ok && r.output.find(message) != std::string::npos;
 }
 
+// An EEVDF-shaped policy, inline so the test does not follow stdlib edits.
+const char *kEevdfShape = R"(
+policy eevdf_shape;
+param base_slice: duration = 3ms in 100us..100ms;
+param wakeup_preempt: bool = true;
+task vruntime: duration = 0;
+task deadline: duration = 0;
+task vlag: sduration = 0;
+task home: u64 = 0;
+queue rq: percpu by deadline scan 32 {
+    V = wavg(vruntime, weight);
+    load = sum(weight);
+    eligible when vruntime <= V else head;
+}
+counter placed, migrated;
+on enable { vruntime = rq[cpu].V; home = cpu; }
+on enqueue {
+    if wakeup || cpu != home {
+        let lag = vlag;
+        let load = rq[cpu].load;
+        if load > 0 { lag = lag * s64(load + weight) / s64(load); }
+        vruntime = duration(sduration(rq[cpu].V) - lag);
+        home = cpu;
+        placed += 1;
+    }
+}
+on stopping { vruntime += runtime * 100 / weight; }
+select_cpu default;
+enqueue into rq slice base_slice;
+preempt wakeup when wakeup_preempt && vruntime <= rq[cpu].V && deadline < current.deadline;
+dispatch rq, steal rq;
+)";
+
 TEST(Resolve, EevdfRefs) {
-  Result r = compile(readSource("stdlib/eevdf.sched"));
+  Result r = compile(kEevdfShape);
   ASSERT_TRUE(r.ok) << r.output;
   const Policy &p = *r.policy;
   // eligible when vruntime <= V: V is the scanned instance's aggregate 0.
