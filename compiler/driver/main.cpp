@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -46,7 +47,8 @@ void printUsage(std::ostream &out) {
          "  -o FILE        output file (default: FILE.bpf.o; '-' input needs -o)\n"
          "  --check        parse and check only; write nothing\n"
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
-         "  -O0, -O2       optimisation level (default -O2)\n"
+         "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
+         "                 promotes to registers, which BPF's 512-byte stack needs)\n"
          "  --version      print the schedc and LLVM versions\n"
          "  -h, --help     this help\n";
 }
@@ -131,7 +133,23 @@ bool readInput(const std::string &path, std::string &source) {
 bool writeOutput(const std::string &path, const std::string &bytes) {
   if (path == "-") {
     std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return static_cast<bool>(std::cout.flush());
+    if (std::cout.flush()) return true;
+    std::cerr << "schedc: error: cannot write output to standard output: " << std::strerror(errno) << "\n";
+    return false;
+  }
+  // A device or pipe (`-o /dev/null`, a FIFO) is written in place: renaming
+  // over it would replace the node with a regular file.
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    if (S_ISDIR(info.st_mode)) {
+      std::cerr << path << ": error: cannot write output: is a directory\n";
+      return false;
+    }
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (out.flush()) return true;
+    std::cerr << path << ": error: cannot write output: " << std::strerror(errno) << "\n";
+    return false;
   }
   std::string temp = path + ".tmp." + std::to_string(getpid());
   FILE *file = std::fopen(temp.c_str(), "wb");
@@ -175,6 +193,10 @@ int run(const Options &options) {
 }  // namespace
 
 int main(int argc, char **argv) {
+  // A closed output pipe or a file size limit is a write error to report
+  // (exit 1), not a signal that kills schedc.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   Options options;
   int status = parseArguments(argc, argv, options);
   if (status != 0) return status < 0 ? 0 : status;

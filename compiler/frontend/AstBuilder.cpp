@@ -388,21 +388,24 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->to = integer(forLoop->INT(1)->getSymbol());
     s->thenBody = block(forLoop->block());
   } else {
-    return ifChain(static_cast<P::IfStmtContext *>(ctx)->ifChain(), 0);
+    P::IfChainContext *chain = static_cast<P::IfStmtContext *>(ctx)->ifChain();
+    return ifChain(chain->expr(), chain->block(), 0);
   }
   return s;
 }
 
 // `if A {..} else if B {..} else {..}` is one flat rule; link i becomes an If
-// whose else body holds link i+1.
-StmtPtr AstBuilder::ifChain(P::IfChainContext *ctx, size_t link) {
+// whose else body holds link i+1. The children are listed once by the caller:
+// listing them per link made long chains quadratic.
+StmtPtr AstBuilder::ifChain(const std::vector<P::ExprContext *> &conditions,
+                            const std::vector<P::BlockContext *> &blocks, size_t link) {
   DepthScope scope(depth_);
-  std::vector<P::ExprContext *> conditions = ctx->expr();
-  std::vector<P::BlockContext *> blocks = ctx->block();
   auto s = std::make_unique<Stmt>();
   s->kind = StmtKind::If;
   s->range = map_.rule(conditions[link]);
-  if (depth_ > kMaxNesting) {
+  // `>=`: the link's condition sits one level deeper and would otherwise be
+  // reported as a deep expression.
+  if (depth_ >= kMaxNesting) {
     if (!reportedDepth_)
       diags_.error(s->range, "statements are nested too deeply (more than 256 levels)",
                    "an `else if` chain counts one level per link");
@@ -412,7 +415,7 @@ StmtPtr AstBuilder::ifChain(P::IfChainContext *ctx, size_t link) {
   s->value = expr(conditions[link]);
   s->thenBody = block(blocks[link]);
   if (link + 1 < conditions.size())
-    s->elseBody.push_back(ifChain(ctx, link + 1));
+    s->elseBody.push_back(ifChain(conditions, blocks, link + 1));
   else if (blocks.size() > conditions.size())
     s->elseBody = block(blocks.back());
   return s;

@@ -35,7 +35,8 @@ class AstBuilder {
 
   Block block(P::BlockContext *ctx);
   StmtPtr stmt(P::StmtContext *ctx);
-  StmtPtr ifChain(P::IfChainContext *ctx, size_t link);
+  StmtPtr ifChain(const std::vector<P::ExprContext *> &conditions,
+                  const std::vector<P::BlockContext *> &blocks, size_t link);
 
   ExprPtr expr(P::ExprContext *ctx);
   ExprPtr primary(P::PrimaryContext *ctx);

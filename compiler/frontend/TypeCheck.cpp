@@ -96,7 +96,8 @@ class TypeChecker {
   // Makes a root expression's leftover literal type final.
   Type finish(Expr &e) {
     if (e.type == Type::Untyped) settle(e, Type::U64);
-    else if (isTimeLiteral(e)) settle(e, Type::Duration);
+    // A time literal already settled to sduration (`g / 14ns`) stays one.
+    else if (isTimeLiteral(e) && e.type != Type::SDuration) settle(e, Type::Duration);
     return e.type;
   }
 

@@ -11,7 +11,11 @@ config.test_source_root = os.path.dirname(__file__)
 config.excludes = ["Inputs", "CMakeLists.txt", "README.md"]
 
 schedc_bin = os.path.join(config.schedc_obj_root, "compiler", "schedc")
+# `%rc CMD ARGS`: runs CMD and prints "rc=N" (N > 128: killed by a signal), so
+# tests can require the exact exit code (1 user error, 2 internal) and no crash.
+config.substitutions.append(("%rc", "sh -c '\"$0\" \"$@\"; echo rc=$?'"))
 config.substitutions.append(("%schedc", schedc_bin))
+config.substitutions.append(("%schedrun", os.path.join(config.schedc_obj_root, "runtime", "loader", "schedrun")))
 config.substitutions.append(("%stdlib", os.path.join(config.schedc_src_root, "stdlib")))
 config.substitutions.append(("%examples", os.path.join(config.schedc_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
