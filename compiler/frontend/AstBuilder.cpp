@@ -350,9 +350,9 @@ void AstBuilder::handler(P::HandlerContext *ctx) {
 // ---------------------------------------------------------------- statements
 
 Block AstBuilder::block(P::BlockContext *ctx) {
-  DepthScope scope(depth_);
+  DepthScope scope(stmtDepth_);
   Block out;
-  if (depth_ > kMaxNesting) {
+  if (stmtDepth_ > kMaxNesting) {
     if (!reportedDepth_)
       diags_.error(map_.token(ctx->getStart()), "statements are nested too deeply (more than 256 levels)");
     reportedDepth_ = true;
@@ -399,13 +399,11 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
 // listing them per link made long chains quadratic.
 StmtPtr AstBuilder::ifChain(const std::vector<P::ExprContext *> &conditions,
                             const std::vector<P::BlockContext *> &blocks, size_t link) {
-  DepthScope scope(depth_);
+  DepthScope scope(stmtDepth_);
   auto s = std::make_unique<Stmt>();
   s->kind = StmtKind::If;
   s->range = map_.rule(conditions[link]);
-  // `>=`: the link's condition sits one level deeper and would otherwise be
-  // reported as a deep expression.
-  if (depth_ >= kMaxNesting) {
+  if (stmtDepth_ > kMaxNesting) {
     if (!reportedDepth_)
       diags_.error(s->range, "statements are nested too deeply (more than 256 levels)",
                    "an `else if` chain counts one level per link");

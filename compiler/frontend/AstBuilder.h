@@ -50,7 +50,10 @@ class AstBuilder {
   Policy &policy_;
   const SourceMap &map_;
   Diagnostics &diags_;
-  unsigned depth_ = 0;  // current expression + statement nesting
+  // Nesting limits, counted apart so an `else if` chain is not blamed on the
+  // expression in its condition.
+  unsigned depth_ = 0;      // expressions
+  unsigned stmtDepth_ = 0;  // blocks and `else if` links
   bool reportedDepth_ = false;
   bool seenPolicy_ = false, seenSelectCpu_ = false, seenDispatch_ = false;
 };

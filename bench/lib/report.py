@@ -1,0 +1,574 @@
+#!/usr/bin/env python3
+"""Turns one benchmark run's raw data into report.md, data files and charts.
+
+    report.py --out DIR --compile compile.tsv --meta meta.txt VM_LOG...
+
+VM_LOG files are the consoles of the boots bench/lib/guest.sh ran in (one per
+vCPU count); their "BENCH " lines are the measurements. Writes DIR/report.md,
+DIR/data/*.dat and DIR/*.png (gnuplot), and prints the report to stdout.
+Only the Python standard library is used.
+"""
+import argparse
+import collections
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+SCHEDS = ["kernel", "schedc-eevdf", "schedc-fifo", "scx_simple", "scx_simple-f"]
+LABEL = {
+    "kernel": "kernel EEVDF",
+    "schedc-eevdf": "schedc eevdf",
+    "schedc-fifo": "schedc fifo",
+    "scx_simple": "scx_simple",
+    "scx_simple-f": "scx_simple -f",
+}
+FAIR_SETS = ["0/5", "-5/0/0/10"]
+CALLBACKS = ["select_cpu", "enqueue", "dequeue", "dispatch", "running", "stopping",
+             "quiescent", "init_task", "exit_task", "enable", "init", "exit"]
+CODE_POLICIES = ["schedc-fifo", "scx_simple-f", "schedc-eevdf", "scx_simple"]
+PROG_TYPE_STRUCT_OPS = "27"
+MAP_TYPES = {"1": "hash", "2": "array", "5": "percpu_hash", "6": "percpu_array",
+             "26": "struct_ops", "27": "ringbuf", "29": "task_storage", "33": "arena"}
+
+TARGETS = {
+    "compile_ms": 50.0,
+    "fairness": 0.01,
+    "hackbench_vs_simple": 1.1,
+}
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "n/a"
+    return f"{x:.{digits}f}"
+
+
+def span(xs, digits=0):
+    """'median (min–max)' of a list."""
+    if not xs:
+        return "n/a"
+    return f"{fmt(med(xs), digits)} ({fmt(min(xs), digits)}–{fmt(max(xs), digits)})"
+
+
+def verdict(ok):
+    return "**met**" if ok else "**MISSED**"
+
+
+def parse_kv(tokens):
+    kv, bare = {}, []
+    for t in tokens:
+        if "=" in t:
+            k, v = t.split("=", 1)
+            kv[k] = v
+        else:
+            bare.append(t)
+    return kv, bare
+
+
+class Boot:
+    def __init__(self, smp):
+        self.smp = smp
+        self.kernel = "?"
+        self.fair = collections.defaultdict(lambda: collections.defaultdict(list))
+        self.shares = collections.defaultdict(lambda: collections.defaultdict(list))
+        self.lat = collections.defaultdict(list)        # sched -> [(p50, p99, max)]
+        self.lat_by_round = collections.defaultdict(dict)  # sched -> round -> p99
+        self.hb = collections.defaultdict(list)
+        self.progs = collections.defaultdict(list)
+        self.maps = collections.defaultdict(list)
+        self.loader = collections.defaultdict(dict)
+        self.problems = []
+        self.verify = collections.defaultdict(list)
+        self.done = False
+        self.rounds = set()
+
+
+def parse_logs(paths):
+    boots = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                m = re.search(r"(BENCH(?:-VERIFY|-DONE)?) (.*)$", line)
+                if not m:
+                    continue
+                kind, rest = m.group(1), m.group(2)
+                if kind == "BENCH-VERIFY":
+                    mm = re.match(r"smp=(\d+) policy=(\S+) (.*)$", rest)
+                    if mm:
+                        boots.setdefault(int(mm.group(1)), Boot(int(mm.group(1))))
+                        boots[int(mm.group(1))].verify[mm.group(2)].append(mm.group(3))
+                    continue
+                kv, bare = parse_kv(rest.split())
+                if "smp" not in kv:
+                    continue
+                smp = int(kv["smp"])
+                b = boots.setdefault(smp, Boot(smp))
+                if kind == "BENCH-DONE":
+                    b.done = True
+                    continue
+                metric, sched = kv.get("metric"), kv.get("sched")
+                if "round" in kv:
+                    b.rounds.add(int(kv["round"]))
+                if metric == "boot":
+                    b.kernel = kv.get("kernel", "?")
+                elif metric in ("attached", "still_attached"):
+                    if kv.get("ok") != "1":
+                        b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
+                                          f"{metric} check failed ({rest})")
+                elif metric == "loader_failed":
+                    b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
+                                      f"loader exited with status {kv.get('rc')}")
+                elif metric == "fair":
+                    b.fair[sched][kv["nice"]].append(float(kv["err"]))
+                    b.shares[sched][kv["nice"]].append(kv.get("shares", ""))
+                elif metric == "latency":
+                    t = (float(kv["p50"]), float(kv["p99"]), float(kv["max"]))
+                    b.lat[sched].append(t)
+                    b.lat_by_round[sched][int(kv["round"])] = t[1]
+                elif metric == "hackbench":
+                    try:
+                        b.hb[sched].append(float(kv["seconds"]))
+                    except ValueError:
+                        b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
+                                          "hackbench failed")
+                elif metric == "bpf":
+                    if "prog" in bare:
+                        b.progs[sched].append(kv)
+                    elif "map" in bare:
+                        b.maps[sched].append(kv)
+                elif metric and metric.startswith("loader_"):
+                    b.loader[sched][metric[len("loader_"):]] = int(kv["kib"])
+    return boots
+
+
+def callback_of(name):
+    """Maps a (16-byte truncated) BPF program name to its sched_ext callback."""
+    for prefix in ("schedc_ops_", "schedc_", "simple_"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    if name in CALLBACKS:
+        return name
+    for cb in CALLBACKS:
+        if cb.startswith(name):
+            return cb
+    return name
+
+
+def compile_section(path):
+    times = collections.defaultdict(list)
+    rss = collections.defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 3:
+                continue
+            (times if parts[0] == "time" else rss)[parts[1]].append(float(parts[2]))
+    return times, rss
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--compile", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("logs", nargs="+")
+    a = ap.parse_args()
+
+    meta = {}
+    with open(a.meta) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                meta[k] = v
+    boots = parse_logs(a.logs)
+    smps = sorted(boots)
+    times, rss = compile_section(a.compile)
+    data_dir = os.path.join(a.out, "data")
+    os.makedirs(data_dir, exist_ok=True)
+
+    out = []
+    w = out.append
+    targets = []   # (what, target, measured, ok)
+
+    w(f"# schedc benchmark — {meta.get('date', '?')}")
+    w("")
+    w(f"- schedc: `{meta.get('git', '?')}`; host: {meta.get('host', '?')}")
+    w(f"- VM kernel: `{', '.join(sorted({b.kernel for b in boots.values()}))}` under QEMU, "
+      f"single-threaded TCG (software emulation), {' and '.join(str(s) for s in smps)} vCPUs, one boot each")
+    w(f"- peers: kernel EEVDF (no sched_ext scheduler), `scx_simple` and `scx_simple -f` "
+      f"built from Debian `{meta.get('linux_source', '?')}` (tools/sched_ext)")
+    w(f"- rounds per boot: {meta.get('rounds', '?')}, schedulers interleaved in every round "
+      f"({', '.join(LABEL[s] for s in SCHEDS)}); hackbench `{meta.get('hb_args', '?')}` "
+      f"x{meta.get('hb_runs', '?')} per round; fairness {meta.get('fair_warm', '?')} s warm-up + "
+      f"{meta.get('fair_secs', '?')} s; latency `wakeup_latency {meta.get('lat_period', '?')} "
+      f"{meta.get('lat_count', '?')}`")
+    w(f"- host load average at start / end: {meta.get('load_start', '?')} / {meta.get('load_end', '?')} "
+      f"(2-core machine shared with other builds and VMs: expect noise); whole run {meta.get('duration', '?')} s")
+    w("")
+    w("Times measured under software emulation are only comparable **inside one boot** "
+      "(ratios are against kernel EEVDF in the same boot); absolute values vary by ~1.6x between boots.")
+    w("")
+    problems = [(s, p) for s in smps for p in boots[s].problems]
+    for s in smps:
+        if not boots[s].done:
+            problems.append((s, "the boot did not finish all rounds"))
+    if problems:
+        w("**Problems during the run** (affected numbers are still shown):")
+        w("")
+        for s, p in problems:
+            w(f"- {s} vCPUs: {p}")
+        w("")
+
+    # ---- 1. compiler -------------------------------------------------------
+    w("## 1. Compiler (host)")
+    w("")
+    w("Wall time of one compile, interleaved runs on the host; peak RSS from `/usr/bin/time -f %M`. "
+      "clang compiles `scx_simple.bpf.c` with the kernel Makefile's BPF flags "
+      "(`-O2 -g -mcpu=v3 -target bpf`, including the 135k-line `vmlinux.h`).")
+    w("")
+    w("| compile | median ms | min–max ms | runs | peak RSS MiB |")
+    w("| --- | ---: | ---: | ---: | ---: |")
+    names = [("schedc-eevdf", "`schedc stdlib/eevdf.sched`"),
+             ("schedc-fifo", "`schedc stdlib/fifo.sched`"),
+             ("clang-scx_simple", "`clang-19 -O2 -target bpf scx_simple.bpf.c`")]
+    for key, label in names:
+        ts = times.get(key, [])
+        r = rss.get(key, [])
+        w(f"| {label} | {fmt(med(ts), 1)} | {fmt(min(ts) if ts else None, 1)}–{fmt(max(ts) if ts else None, 1)} "
+          f"| {len(ts)} | {fmt(max(r) / 1024 if r else None, 1)} |")
+    w("")
+    e = med(times.get("schedc-eevdf", []))
+    if e is not None:
+        targets.append(("schedc eevdf.sched compile time (median)", f"<= {TARGETS['compile_ms']:.0f} ms",
+                        f"{e:.1f} ms", e <= TARGETS["compile_ms"]))
+    with open(os.path.join(data_dir, "compile.dat"), "w") as f:
+        f.write("# name median_ms min_ms max_ms peak_rss_kib\n")
+        for key, _ in names:
+            ts = times.get(key, [])
+            if ts:
+                f.write(f"{key} {med(ts):.2f} {min(ts):.2f} {max(ts):.2f} {max(rss.get(key, [0])):.0f}\n")
+
+    # ---- 2. code -----------------------------------------------------------
+    code_smp = smps[0] if smps else None
+    w("## 2. Code size and verifier work")
+    w("")
+    if code_smp is not None:
+        b = boots[code_smp]
+        w(f"Per callback, read with `bpf_obj_get_info_by_fd` (bench/lib/bpfinfo) while each scheduler was attached "
+          f"({code_smp}-vCPU boot): xlated instructions / jited bytes / verified instructions "
+          "(`verified_insns`, the verifier's work). `scx_simple -f` sets `fifo_sched` in `.rodata` before "
+          "loading, so the verifier drops its vtime code. Only `struct_ops` programs are counted in the totals.")
+        w("")
+        w("| callback | " + " | ".join(LABEL[p] for p in CODE_POLICIES) + " |")
+        w("| --- |" + " ---: |" * len(CODE_POLICIES))
+        per = {}
+        extra = collections.defaultdict(list)
+        for p in CODE_POLICIES:
+            per[p] = {}
+            for prog in b.progs.get(p, []):
+                if prog.get("type") != PROG_TYPE_STRUCT_OPS:
+                    extra[p].append(prog)
+                    continue
+                per[p][callback_of(prog["name"])] = prog
+        totals = {}
+        rows = [cb for cb in CALLBACKS if any(cb in per[p] for p in CODE_POLICIES)]
+        rows += sorted({cb for p in CODE_POLICIES for cb in per[p]} - set(rows))
+        for cb in rows:
+            cells = []
+            for p in CODE_POLICIES:
+                prog = per[p].get(cb)
+                if prog is None:
+                    cells.append("—")
+                else:
+                    cells.append(f"{int(prog['xlated']) // 8} / {prog['jited']} / {prog['verified']}")
+            w(f"| {cb} | " + " | ".join(cells) + " |")
+        for p in CODE_POLICIES:
+            progs = per[p].values()
+            totals[p] = (sum(int(x["xlated"]) // 8 for x in progs), sum(int(x["jited"]) for x in progs),
+                         sum(int(x["verified"]) for x in progs), len(per[p]))
+        w("| **total** | " + " | ".join(
+            f"**{totals[p][0]} / {totals[p][1]} / {totals[p][2]}**" for p in CODE_POLICIES) + " |")
+        w("| programs | " + " | ".join(str(totals[p][3]) for p in CODE_POLICIES) + " |")
+        w("")
+        notes = []
+        for p in CODE_POLICIES:
+            for prog in extra[p]:
+                name = "scx_lib_init_probe" if prog["name"].startswith("scx_lib_init_pr") else prog["name"]
+                kind = "tracing" if prog["type"] == "26" else f"type {prog['type']}"
+                notes.append(f"{LABEL[p]} also loads `{name}` ({kind} program, "
+                             f"{int(prog['xlated']) // 8} xlated insns, not counted above)")
+        for n in sorted(set(notes)):
+            w(f"- {n}")
+        if notes:
+            w("")
+        if totals.get("schedc-fifo") and totals.get("scx_simple-f"):
+            f_x, s_x = totals["schedc-fifo"][0], totals["scx_simple-f"][0]
+            targets.append(("schedc fifo total xlated insns vs scx_simple -f", f"<= {s_x}",
+                            f"{f_x} ({f_x / s_x:.2f}x)", f_x <= s_x))
+        with open(os.path.join(data_dir, "code.dat"), "w") as f:
+            f.write("# policy callback xlated_insns jited_bytes verified_insns\n")
+            for p in CODE_POLICIES:
+                for cb, prog in per[p].items():
+                    f.write(f"{p} {cb} {int(prog['xlated']) // 8} {prog['jited']} {prog['verified']}\n")
+        for pol in ("fifo", "eevdf"):
+            if b.verify.get(pol):
+                w(f"<details><summary><code>schedrun --verify-only {pol}.bpf.o</code> (cross-check)</summary>")
+                w("")
+                w("```")
+                for line in b.verify[pol]:
+                    w(line)
+                w("```")
+                w("</details>")
+                w("")
+
+    # ---- 3. scheduling quality --------------------------------------------
+    w("## 3. Scheduling quality (VM)")
+    w("")
+    w("Medians over the runs of one boot, (min–max) in brackets. Fairness: CPU-bound tasks pinned to the "
+      "last CPU at the given nice values; the number is the largest |measured CPU share − weight share| "
+      "(from `/proc/PID/schedstat`). Throughput: `hackbench` wall time (lower is better). "
+      "Latency: how late a periodic 4 ms sleeper wakes when pinned with two CPU hogs (µs).")
+    w("")
+    w("### Weighted fairness (max share error, lower is better)")
+    w("")
+    hdr = []
+    for s in smps:
+        for n in FAIR_SETS:
+            hdr.append(f"{s} vCPU nice {n}")
+    w("| scheduler | " + " | ".join(hdr) + " |")
+    w("| --- |" + " ---: |" * len(hdr))
+    for sc in SCHEDS:
+        cells = [span(boots[s].fair[sc][n], 4) for s in smps for n in FAIR_SETS]
+        w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+    w("")
+    with open(os.path.join(data_dir, "fairness.dat"), "w") as f:
+        f.write("# scheduler " + " ".join(f"{s}cpu_{n}_med {s}cpu_{n}_min {s}cpu_{n}_max"
+                                            for s in smps for n in FAIR_SETS) + "\n")
+        for sc in SCHEDS:
+            vals = []
+            for s in smps:
+                for n in FAIR_SETS:
+                    xs = boots[s].fair[sc][n] or [float("nan")]
+                    vals += [med(xs), min(xs), max(xs)]
+            f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.5f}" for v in vals) + "\n")
+    for s in smps:
+        for n in FAIR_SETS:
+            xs = boots[s].fair["schedc-eevdf"][n]
+            if xs:
+                worst = max(xs)
+                targets.append((f"schedc eevdf fairness, {s} vCPU, nice {n} (median of {len(xs)})",
+                                f"<= {TARGETS['fairness']}", f"{med(xs):.4f} (worst run {worst:.4f})",
+                                med(xs) <= TARGETS["fairness"]))
+
+    w("### Throughput: hackbench seconds (lower is better)")
+    w("")
+    hdr = []
+    for s in smps:
+        hdr += [f"{s} vCPU s", f"{s} vCPU vs EEVDF"]
+    w("| scheduler | " + " | ".join(hdr) + " |")
+    w("| --- |" + " ---: |" * len(hdr))
+    for sc in SCHEDS:
+        cells = []
+        for s in smps:
+            xs, k = boots[s].hb[sc], med(boots[s].hb["kernel"])
+            cells.append(span(xs, 3))
+            cells.append(f"{med(xs) / k:.2f}x" if xs and k else "n/a")
+        w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+    w("")
+    with open(os.path.join(data_dir, "hackbench.dat"), "w") as f:
+        f.write("# scheduler " + " ".join(f"{s}cpu_med {s}cpu_min {s}cpu_max" for s in smps) + "\n")
+        for sc in SCHEDS:
+            vals = []
+            for s in smps:
+                xs = boots[s].hb[sc] or [float("nan")]
+                vals += [med(xs), min(xs), max(xs)]
+            f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.4f}" for v in vals) + "\n")
+    for s in smps:
+        e, simple = med(boots[s].hb["schedc-eevdf"]), med(boots[s].hb["scx_simple"])
+        if e and simple:
+            targets.append((f"hackbench schedc eevdf vs scx_simple, {s} vCPU (medians)",
+                            f"<= {TARGETS['hackbench_vs_simple']}x", f"{e / simple:.2f}x ({e:.3f} s vs {simple:.3f} s)",
+                            e / simple <= TARGETS["hackbench_vs_simple"]))
+
+    w("### Wakeup latency of a periodic sleeper among CPU hogs (µs, lower is better)")
+    w("")
+    hdr = []
+    for s in smps:
+        hdr += [f"{s} vCPU p50", f"{s} vCPU p99", f"{s} vCPU max", f"{s} vCPU p99 vs EEVDF"]
+    w("| scheduler | " + " | ".join(hdr) + " |")
+    w("| --- |" + " ---: |" * len(hdr))
+    for sc in SCHEDS:
+        cells = []
+        for s in smps:
+            ls = boots[s].lat[sc]
+            k = med([t[1] for t in boots[s].lat["kernel"]])
+            for i in range(3):
+                cells.append(span([t[i] for t in ls]))
+            p99 = med([t[1] for t in ls])
+            cells.append(f"{p99 / k:.2f}x" if ls and k else "n/a")
+        w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+    w("")
+    for s in smps:
+        with open(os.path.join(data_dir, f"latency-{s}cpu.dat"), "w") as f:
+            f.write("# scheduler p50_med p50_min p50_max p99_med p99_min p99_max max_med max_min max_max\n")
+            for sc in SCHEDS:
+                ls = boots[s].lat[sc] or [(float("nan"),) * 3]
+                vals = []
+                for i in range(3):
+                    xs = [t[i] for t in ls]
+                    vals += [med(xs), min(xs), max(xs)]
+                f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.1f}" for v in vals) + "\n")
+        e = [t[1] for t in boots[s].lat["schedc-eevdf"]]
+        k = [t[1] for t in boots[s].lat["kernel"]]
+        if e and k:
+            rounds = sorted(set(boots[s].lat_by_round["schedc-eevdf"]) & set(boots[s].lat_by_round["kernel"]))
+            wins = sum(1 for r in rounds
+                       if boots[s].lat_by_round["schedc-eevdf"][r] <= boots[s].lat_by_round["kernel"][r])
+            targets.append((f"wakeup p99 schedc eevdf vs kernel EEVDF, {s} vCPU (medians)", "<= kernel",
+                            f"{med(e):.0f} µs vs {med(k):.0f} µs ({med(e) / med(k):.2f}x; "
+                            f"met in {wins}/{len(rounds)} rounds)", med(e) <= med(k)))
+
+    # ---- 4. memory ---------------------------------------------------------
+    w("## 4. Memory")
+    w("")
+    w("BPF map memory is the kernel's own accounting (`memlock` in the map's fdinfo, what bpftool shows), "
+      "summed over the maps each scheduler created; per-CPU maps grow with the CPU count. "
+      "Loader RSS is the peak (VmHWM) of `schedrun` / `scx_simple` in the VM.")
+    w("")
+    hdr = []
+    for s in smps:
+        hdr += [f"{s} vCPU maps", f"{s} vCPU map KiB", f"{s} vCPU loader peak RSS KiB"]
+    w("| policy | " + " | ".join(hdr) + " |")
+    w("| --- |" + " ---: |" * len(hdr))
+    for sc in SCHEDS[1:]:
+        cells = []
+        for s in smps:
+            ms = boots[s].maps.get(sc, [])
+            cells.append(str(len(ms)) if ms else "n/a")
+            cells.append(f"{sum(int(m['memlock']) for m in ms) / 1024:.1f}" if ms else "n/a")
+            cells.append(str(boots[s].loader[sc].get("VmHWM", "n/a")))
+        w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+    w("")
+    if smps:
+        s = smps[0]
+        w(f"<details><summary>maps per policy ({s} vCPU)</summary>")
+        w("")
+        w("| policy | map | type | key | value | max_entries | memlock B |")
+        w("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+        for sc in SCHEDS[1:]:
+            for m in boots[s].maps.get(sc, []):
+                w(f"| {LABEL[sc]} | `{m['name']}` | {MAP_TYPES.get(m['type'], m['type'])} | {m['key']} | "
+                  f"{m['value']} | {m['max_entries']} | {m['memlock']} |")
+        w("")
+        w("</details>")
+        w("")
+    r = rss.get("schedc-eevdf", [])
+    if r:
+        w(f"Peak RSS of `schedc stdlib/eevdf.sched` on the host: {max(r) / 1024:.1f} MiB "
+          f"(clang-19 on scx_simple.bpf.c: {max(rss.get('clang-scx_simple', [0])) / 1024:.1f} MiB).")
+        w("")
+
+    # ---- targets -----------------------------------------------------------
+    w("## Targets")
+    w("")
+    w("| target | wanted | measured | result |")
+    w("| --- | --- | --- | --- |")
+    for what, want, got, ok in targets:
+        w(f"| {what} | {want} | {got} | {verdict(ok)} |")
+    w("")
+    missed = [t for t in targets if not t[3]]
+    if missed:
+        w(f"schedc misses {len(missed)} of {len(targets)} targets in this run: "
+          + "; ".join(t[0] for t in missed) + ".")
+    else:
+        w("schedc meets every target in this run.")
+    w("")
+    w("## Charts")
+    w("")
+    charts = [("fairness.png", "Weighted fairness error"), ("hackbench.png", "hackbench time")]
+    charts += [(f"latency-{s}cpu.png", f"Wakeup latency, {s} vCPU") for s in smps]
+    for png, title in charts:
+        w(f"![{title}]({png})")
+        w("")
+
+    report = "\n".join(out) + "\n"
+    with open(os.path.join(a.out, "report.md"), "w") as f:
+        f.write(report)
+    plot(a.out, data_dir, smps)
+    sys.stdout.write(report)
+
+
+def plot(out, data_dir, smps):
+    colors = ["#4472c4", "#ed7d31", "#70ad47", "#a5a5a5", "#7030a0", "#ffc000"]
+    common = f"""set terminal pngcairo size 1000,520 font "sans,10" noenhanced
+set style data histogram
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key top left
+set grid ytics
+set xtics nomirror
+set linetype 1 lc rgb "{colors[0]}"
+set linetype 2 lc rgb "{colors[1]}"
+set linetype 3 lc rgb "{colors[2]}"
+set linetype 4 lc rgb "{colors[3]}"
+set linetype 5 lc rgb "{colors[4]}"
+"""
+    scripts = []
+    # fairness: columns per (smp, set): med min max
+    cols, titles = [], []
+    i = 2
+    for s in smps:
+        for n in FAIR_SETS:
+            cols.append(i)
+            titles.append(f"{s} vCPU, nice {n}")
+            i += 3
+    plots = ", ".join(f"'{data_dir}/fairness.dat' using {c}:{c + 1}:{c + 2}{':xtic(1)' if k == 0 else ''} "
+                      f"title '{t}'" for k, (c, t) in enumerate(zip(cols, titles)))
+    scripts.append(common + f"""set output '{out}/fairness.png'
+set title 'Weighted fairness: max |CPU share - weight share| (median, min-max; log scale, lower is better)'
+set logscale y
+set yrange [0.0001:1]
+set ylabel 'max share error'
+set arrow from graph 0, first 0.01 to graph 1, first 0.01 nohead dt 2 lc rgb 'red'
+set label 'target 0.01' at graph 0.01, first 0.012 tc rgb 'red'
+plot {plots}
+""")
+    cols = [2 + 3 * k for k in range(len(smps))]
+    plots = ", ".join(f"'{data_dir}/hackbench.dat' using {c}:{c + 1}:{c + 2}{':xtic(1)' if k == 0 else ''} "
+                      f"title '{s} vCPU'" for k, (c, s) in enumerate(zip(cols, smps)))
+    scripts.append(common + f"""set output '{out}/hackbench.png'
+set title 'hackbench wall time (median, min-max; lower is better; compare within one vCPU count only)'
+set yrange [0:*]
+set ylabel 'seconds'
+plot {plots}
+""")
+    for s in smps:
+        f = f"{data_dir}/latency-{s}cpu.dat"
+        scripts.append(common + f"""set output '{out}/latency-{s}cpu.png'
+set title 'Wakeup latency of a 4 ms periodic sleeper among 2 CPU hogs, {s} vCPU (median over runs, min-max; log scale)'
+set logscale y
+set yrange [10:*]
+set ylabel 'microseconds late'
+plot '{f}' using 2:3:4:xtic(1) title 'p50', '' using 5:6:7 title 'p99', '' using 8:9:10 title 'max'
+""")
+    for sc in scripts:
+        try:
+            subprocess.run(["gnuplot"], input=sc, text=True, check=True, capture_output=True)
+        except FileNotFoundError:
+            sys.stderr.write("report.py: gnuplot not found (apt-get install gnuplot-nox); no charts\n")
+            return
+        except subprocess.CalledProcessError as e:
+            sys.stderr.write(f"report.py: gnuplot failed: {e.stderr}\n")
+
+
+if __name__ == "__main__":
+    main()

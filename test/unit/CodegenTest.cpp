@@ -1,0 +1,92 @@
+// Codegen units: the metadata the loader reads, and what lowering leaves in the
+// module for a few policy shapes (checked on the optimised IR).
+#include <gtest/gtest.h>
+
+#include "FrontendTestUtil.h"
+#include "codegen/Codegen.h"
+#include "codegen/Lowering.h"
+
+namespace schedc {
+namespace {
+
+using test::compile;
+using test::withQueue;
+
+std::string lowerToIR(const std::string &source) {
+  test::Result r = compile(source);
+  EXPECT_TRUE(r.ok) << r.output;
+  if (!r.ok) return "";
+  CodegenOptions options;
+  options.emitLLVM = true;
+  CodegenResult result = compilePolicy(*r.policy, options);
+  EXPECT_TRUE(result.ok) << result.error;
+  return result.output;
+}
+
+TEST(Metadata, ListsTunablesQueuesAndCounters) {
+  test::Result r = compile(
+      "policy meta.test;\n"
+      "param slice: duration = 20ms in 100us..10s or infinite;\n"
+      "param bias: s64 = -3;\n"
+      "param enabled: bool = true;\n"
+      "queue main: global fifo;\n"
+      "queue rq: percpu fifo;\n"
+      "queue sh: shards(4) fifo;\n"
+      "counter a, b;\n"
+      "enqueue when enabled into main slice slice;\n"
+      "enqueue when bias < 0 into sh;\n"
+      "enqueue into rq;\n"
+      "dispatch main, rq, sh, steal rq, steal sh;\n");
+  ASSERT_TRUE(r.ok) << r.output;
+  EXPECT_EQ(metadataText(*r.policy),
+            "schedc-meta 1\n"
+            "policy meta.test\n"
+            "param slice duration 20000000 100000 10000000000 1\n"
+            "param bias s64 -3 -9223372036854775808 9223372036854775807 0\n"
+            "param enabled bool 1 0 1 0\n"
+            "queue main global 1\n"
+            "queue rq per_cpu 1\n"
+            "queue sh shards 4\n"
+            "counter a\n"
+            "counter b\n");
+}
+
+TEST(Lowering, FifoKeepsOnlyTheCallbacksItNeeds) {
+  std::string ir = lowerToIR(test::readSource("stdlib/fifo.sched"));
+  EXPECT_NE(ir.find("@schedc_enqueue("), std::string::npos);
+  EXPECT_NE(ir.find("@schedc_dispatch("), std::string::npos);
+  EXPECT_NE(ir.find("@scx_bpf_dsq_insert("), std::string::npos);
+  EXPECT_EQ(ir.find("define internal void @schedc_stopping("), std::string::npos);
+  EXPECT_EQ(ir.find("define internal void @schedc_tick("), std::string::npos);
+  EXPECT_EQ(ir.find("@schedc_tasks ="), std::string::npos) << "unused task storage map kept";
+  EXPECT_EQ(ir.find("define internal void @schedc_policy_"), std::string::npos) << "a hook survived inlining";
+}
+
+TEST(Lowering, OrderedQueueUsesVtimeInsert) {
+  std::string ir = lowerToIR(
+      "policy ordered;\n"
+      "task key: u64 = 0;\n"
+      "queue q: global by key;\n"
+      "on stopping { key += 1; }\n"
+      "enqueue into q;\n"
+      "dispatch q;\n");
+  EXPECT_NE(ir.find("@scx_bpf_dsq_insert_vtime("), std::string::npos);
+  EXPECT_NE(ir.find("@schedc_stopping("), std::string::npos);
+}
+
+TEST(Lowering, SignedDivisionUsesTheRuntime) {
+  // BPF cpu v3 has no sdiv: the division must not reach the backend as sdiv.
+  std::string ir = lowerToIR(withQueue(
+      "global g: s64 = 0;\n"
+      "on enable { g = (0 - g) / 3; }\n"));
+  EXPECT_EQ(ir.find(" sdiv "), std::string::npos);
+}
+
+TEST(Lowering, TickPreemptionKeepsTick) {
+  std::string ir = lowerToIR(withQueue("preempt tick when main.count > 0;\n"));
+  EXPECT_NE(ir.find("@schedc_tick("), std::string::npos);
+  EXPECT_NE(ir.find("@schedc_queues ="), std::string::npos) << "count needs membership";
+}
+
+}  // namespace
+}  // namespace schedc
