@@ -38,6 +38,24 @@ struct Options {
   unsigned optLevel = 2;
 };
 
+// The stdlib installed next to this binary (PREFIX/bin/schedc ->
+// PREFIX/share/schedc/stdlib), or the source tree's when run from a build.
+std::string stdlibDir(const char *argv0) {
+  std::string self;
+  char buffer[4096];
+  ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+  self = n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string(argv0);
+  std::string binDir = self.substr(0, self.rfind('/') == std::string::npos ? 0 : self.rfind('/'));
+  std::string installed = binDir + "/../share/schedc/stdlib";
+  struct stat info;
+  if (stat(installed.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return installed;
+#ifdef SCHEDC_SOURCE_STDLIB
+  return SCHEDC_SOURCE_STDLIB;
+#else
+  return installed;
+#endif
+}
+
 void printUsage(std::ostream &out) {
   out << "usage: schedc [options] FILE.sched\n"
          "\n"
@@ -49,6 +67,7 @@ void printUsage(std::ostream &out) {
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
          "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
          "                 promotes to registers, which BPF's 512-byte stack needs)\n"
+         "  --stdlib-dir   print where the stdlib policies are (eevdf.sched, fifo.sched)\n"
          "  --version      print the schedc and LLVM versions\n"
          "  -h, --help     this help\n";
 }
@@ -68,6 +87,9 @@ int parseArguments(int argc, char **argv, Options &options) {
       return -1;
     } else if (arg == "--version") {
       std::cout << "schedc " << SCHEDC_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+      return -1;
+    } else if (arg == "--stdlib-dir") {
+      std::cout << stdlibDir(argv[0]) << "\n";
       return -1;
     } else if (arg == "-o") {
       if (i + 1 >= argc) return usageError("-o needs a file name");

@@ -11,6 +11,22 @@
 
 namespace schedc {
 
+// Lexes the whole input, but stops at kMaxTokens: a 16 MiB file of tokens
+// would take gigabytes as a parse tree, and no scheduler is that large.
+static bool lexWithinLimit(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagnostics &diags) {
+  for (size_t n = 0; tokens.LA(1) != antlr4::Token::EOF; ++n) {
+    if (n == kMaxTokens) {
+      diags.error(map.token(tokens.LT(1)),
+                  "the policy is too large (more than " + std::to_string(kMaxTokens) + " tokens)",
+                  "a scheduling policy is a few hundred lines; is this a generated file?");
+      return false;
+    }
+    tokens.consume();
+  }
+  tokens.seek(0);
+  return true;
+}
+
 std::unique_ptr<Policy> parsePolicy(const std::string &fileName, const std::string &source,
                                     Diagnostics &diags) {
   unsigned before = diags.errorCount();
@@ -20,9 +36,8 @@ std::unique_ptr<Policy> parsePolicy(const std::string &fileName, const std::stri
   schedc_grammar::SchedcLexer lexer(&input);
   lexer.removeErrorListeners();  // every character lexes (ERROR_CHAR); see TokenCheck
   antlr4::CommonTokenStream tokens(&lexer);
-  tokens.fill();
-
   SourceMap map(source);
+  if (!lexWithinLimit(tokens, map, diags)) return nullptr;
   if (!checkTokens(tokens, map, diags)) return nullptr;
 
   schedc_grammar::SchedcParser parser(&tokens);

@@ -25,5 +25,7 @@ bool analyzePolicy(Policy &policy, Diagnostics &diags);
 // Limits of the language (docs/language.md), shared by the passes.
 constexpr size_t kMaxSourceBytes = 16u << 20;
 constexpr unsigned kMaxNesting = 256;
+constexpr size_t kMaxTokens = 1u << 20;
+constexpr size_t kMaxIdentifier = 255;
 
 }  // namespace schedc

@@ -24,7 +24,8 @@ bool isConversion(const std::string &f) {
 
 // Names known to be non-zero where the walk is: tested `NAME > 0`,
 // `NAME != 0` (or `0 < NAME`, `0 != NAME`, `NAME >= c` with c > 0) by an
-// enclosing `if`, an earlier `&&` operand, or an enqueue rule's condition.
+// enclosing `if` or an enqueue rule's condition (`a && b` conditions count
+// both sides).
 using Guards = std::vector<Ref>;
 
 void addGuards(const Expr &cond, Guards &guards) {
@@ -89,6 +90,7 @@ class SafetyChecker {
       if (r.condition) addGuards(*r.condition, guards);
       visit(r.instance.get(), guards);
       visit(r.slice.get(), guards);
+      if (r.slice) checkSliceParam(*r.slice);
     }
     for (const PreemptRule &r : policy_.preempts) visit(r.condition.get(), none);
     for (const Handler &h : policy_.handlers) block(h.body, none);
@@ -155,15 +157,11 @@ class SafetyChecker {
                  hint);
   }
 
+  // `a && b` does not guard b: both sides are always evaluated (the lowering
+  // is a plain `and`), so `x > 0 && 10 / x > 1` divides by zero when x is 0,
+  // which LLVM treats as undefined behaviour.
   void visit(const Expr *e, const Guards &guards) {
     if (!e) return;
-    if (e->kind == ExprKind::Binary && e->binaryOp == BinaryOp::And) {
-      visit(e->operands[0].get(), guards);
-      Guards more = guards;  // `a && b`: b runs only when a held
-      addGuards(*e->operands[0], more);
-      visit(e->operands[1].get(), more);
-      return;
-    }
     if (e->kind == ExprKind::Binary && (e->binaryOp == BinaryOp::Div || e->binaryOp == BinaryOp::Mod))
       checkDivisor(*e, guards);
     for (const ExprPtr &op : e->operands) visit(op.get(), guards);
@@ -219,6 +217,22 @@ class SafetyChecker {
                    "BPF programs must finish quickly; loop over less");
   }
 
+  // ------------------------------------------------------------ slices
+
+  // A zero slice makes the task give up the CPU at once, forever. A literal
+  // zero is a type error; a param could still be set to 0 with `--set`
+  // unless its range excludes it.
+  void checkSliceParam(const Expr &slice) {
+    if (slice.kind != ExprKind::Name || slice.ref.kind != RefKind::Param) return;
+    const Param &p = policy_.params[slice.ref.index];
+    if (p.hasRange && p.min > 0) return;
+    diags_.error(slice.range,
+                 "param '" + p.name + "' is used as a slice but " +
+                     (p.hasRange ? "its range includes 0" : "has no range, so it can be set to 0"),
+                 "give it a range that excludes 0, e.g. `in 100us..1s` (add `or infinite` for run-to-completion)");
+    diags_.note(p.range, "'" + p.name + "' is declared here");
+  }
+
   // ------------------------------------------------------------ work conservation
 
   bool dispatched(int q, bool steal) const {
@@ -237,12 +251,25 @@ class SafetyChecker {
                      "every queue an enqueue rule targets must be a dispatch source: `dispatch ..., " +
                          q.name + ";`");
       targeted[r.queueIndex] = true;
-      if (r.instance && q.kind != QueueKind::Global && !dispatched(r.queueIndex, true))
-        diags_.warning(r.instance->range,
-                       "tasks put on a chosen instance of '" + q.name +
-                           "' may wait on a CPU that never runs them",
-                       "add `steal " + q.name + "` to dispatch so other CPUs can take them");
+      // A chosen instance may belong to a CPU the task cannot run on (its
+      // affinity), or to no CPU at all (shard N-1 on fewer than N CPUs):
+      // only stealing CPUs reach it.
+      if (r.instance && q.kind != QueueKind::Global && !dispatched(r.queueIndex, true)) {
+        diags_.error(r.instance->range,
+                     "tasks put on a chosen instance of '" + q.name +
+                         "' may wait forever on a CPU that never runs them",
+                     "add `steal " + q.name + "` to dispatch so other CPUs can take them");
+        if (!policy_.dispatch.empty())
+          diags_.note(policy_.dispatch.front().range, "dispatch sources are listed here");
+      }
     }
+    for (const Queue &q : policy_.queues)
+      if (q.eligible && q.fallback == EligibleFallback::None)
+        diags_.warning(q.eligible->range,
+                       "with `else none`, tasks in '" + q.name +
+                           "' that are not eligible wait while CPUs may go idle",
+                       "nothing re-checks eligibility until the next dispatch; use `else head` "
+                       "unless every task soon becomes eligible");
     for (size_t i = 0; i < policy_.queues.size(); ++i)
       if (!targeted[i])
         diags_.warning(policy_.queues[i].range, "queue '" + policy_.queues[i].name + "' is never enqueued into");

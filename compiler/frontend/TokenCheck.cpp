@@ -51,6 +51,17 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagno
           ok = false;
         }
         continue;
+      case SchedcLexer::IDENT:
+        // Names end up in the object's metadata and in schedrun's output.
+        if (text.size() > kMaxIdentifier) {
+          SourceRange r = map.token(t);
+          r.length = 1;
+          diags.error(r, "name is too long (" + std::to_string(text.size()) + " characters; at most " +
+                             std::to_string(kMaxIdentifier) + ")");
+          ok = false;
+          continue;
+        }
+        break;
       default:
         break;
     }
