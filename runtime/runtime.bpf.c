@@ -222,31 +222,48 @@ __attribute__((always_inline)) u64 schedc_current_attr(struct schedc_ctx *ctx, u
 {
 	if (!ctx->target || attr >= SCHEDC_ATTR_NR)
 		return 0;
+	if (attr == SCHEDC_ATTR_RUNTIME)
+		return bpf_ktime_get_ns() - ctx->target->cur_attrs[SCHEDC_ATTR_RUNTIME];
 	return ctx->target->cur_attrs[attr];
 }
 
-/* Field pointers are never NULL: a missing state reads a scratch slot. */
+/* Field pointers are never NULL: a missing state reads a scratch slot.
+ *
+ * The state pointers come from map lookups and may be NULL. Left alone, LLVM
+ * hoists `&state->fields[i]` above the NULL test (a GEP is cheap and cannot
+ * fault) and selects afterwards, and the verifier rejects the arithmetic on
+ * a map_value_or_null ("pointer arithmetic on map_value_or_null prohibited").
+ * nonnull() launders the pointer through an empty volatile asm that cannot
+ * move above the test, so the address is computed only where it is non-NULL. */
+#define nonnull(ptr) ({ typeof(ptr) __p = (ptr); asm volatile("" : "+r"(__p)); __p; })
+
 static u64 scratch_field;
 
 __attribute__((always_inline)) u64 *schedc_task_field(struct schedc_ctx *ctx, u32 field)
 {
-	if (!ctx->task || field >= SCHEDC_MAX_TASK_FIELDS)
+	struct schedc_task *task = ctx->task;
+
+	if (!task || field >= SCHEDC_MAX_TASK_FIELDS)
 		return &scratch_field;
-	return &ctx->task->fields[field];
+	return &nonnull(task)->fields[field];
 }
 
 __attribute__((always_inline)) u64 *schedc_current_field(struct schedc_ctx *ctx, u32 field)
 {
-	if (!ctx->target || field >= SCHEDC_MAX_TASK_FIELDS)
+	struct schedc_cpu *target = ctx->target;
+
+	if (!target || field >= SCHEDC_MAX_TASK_FIELDS)
 		return &scratch_field;
-	return &ctx->target->cur_fields[field];
+	return &nonnull(target)->cur_fields[field];
 }
 
 __attribute__((always_inline)) u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32 field)
 {
-	if (!ctx->cpu || field >= SCHEDC_MAX_CPU_FIELDS)
+	struct schedc_cpu *cpu = ctx->cpu;
+
+	if (!cpu || field >= SCHEDC_MAX_CPU_FIELDS)
 		return &scratch_field;
-	return &ctx->cpu->fields[field];
+	return &nonnull(cpu)->fields[field];
 }
 
 __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg)
@@ -642,10 +659,12 @@ static __always_inline void keep_prev(struct task_struct *prev, struct prev_choi
 		return;
 	t->charged = 0; /* it runs on: its next stop is a new charge */
 	ctx_init(&sc, prev, t);
-	if (L.has_preempt_wakeup && sc.cpu)
+	if (L.has_preempt_wakeup && sc.cpu) {
 		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
 			if (i < L.nr_task_fields)
 				sc.cpu->cur_fields[i] = t->fields[i];
+		sc.cpu->cur_attrs[SCHEDC_ATTR_RUNTIME] = t->started_at;
+	}
 }
 
 /* Move the first eligible task of an instance (in queue order) to this CPU,
@@ -796,8 +815,9 @@ void BPF_PROG(schedc_running, struct task_struct *p)
 		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
 			if (i < L.nr_task_fields)
 				sc.cpu->cur_fields[i] = t->fields[i];
-		for (i = 0; i < SCHEDC_ATTR_NR; i++)
+		for (i = 0; i < SCHEDC_ATTR_RUNTIME; i++)
 			sc.cpu->cur_attrs[i] = schedc_attr(&sc, i);
+		sc.cpu->cur_attrs[SCHEDC_ATTR_RUNTIME] = t->started_at;
 		sc.cpu->cur_valid = 1;
 	}
 }

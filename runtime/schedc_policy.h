@@ -19,6 +19,7 @@ enum schedc_select_mode { SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1 };
 enum schedc_attr {
 	SCHEDC_ATTR_PID, SCHEDC_ATTR_TGID, SCHEDC_ATTR_WEIGHT, SCHEDC_ATTR_NICE,
 	SCHEDC_ATTR_CPU, SCHEDC_ATTR_NR_CPUS_ALLOWED, SCHEDC_ATTR_IS_KTHREAD,
+	SCHEDC_ATTR_RUNTIME, /* current.runtime; the snapshot holds its start time */
 	SCHEDC_ATTR_NR,
 };
 

@@ -12,7 +12,6 @@
 conf=${SCHEDC_DATA:-/schedc}/bench.conf
 . "$conf"
 smp=$(nproc)
-cpu=$((smp - 1))          # the last CPU: away from CPU 0's housekeeping
 obj=${SCHEDC_DATA:-/schedc}
 work=/tmp/bench
 mkdir -p $work
@@ -118,7 +117,7 @@ while [ $round -le $ROUNDS ]; do
         schedrun -q $obj/$p.bpf.o -- sh -c "sh $work/workload $s $round $p $bp $bm \$PPID" > $work/schedrun.log 2>&1
         rc=$?
         grep '^BENCH' $work/schedrun.log
-        [ $rc -eq 0 ] || { echo "BENCH smp=$smp round=$round sched=$s metric=loader_failed rc=$rc"; sed 's/^/  | /' $work/schedrun.log; }
+        [ $rc -eq 0 ] || { echo "BENCH smp=$smp round=$round sched=$s metric=loader_failed rc=$rc"; grep -v '^BENCH' $work/schedrun.log | sed "s/^/BENCH-ERR smp=$smp round=$round sched=$s | /"; }
         wait_state disabled 20 ;;
       scx_simple|scx_simple-f)
         flags=; [ $s = scx_simple-f ] && flags=-f
@@ -128,7 +127,7 @@ while [ $round -le $ROUNDS ]; do
         sh $work/workload $s $round simple $bp $bm $pid
         kill -INT $pid; wait $pid
         rc=$?
-        [ $rc -eq 0 ] || { echo "BENCH smp=$smp round=$round sched=$s metric=loader_failed rc=$rc"; sed 's/^/  | /' $work/scx.log; }
+        [ $rc -eq 0 ] || { echo "BENCH smp=$smp round=$round sched=$s metric=loader_failed rc=$rc"; grep -v '^local=' $work/scx.log | sed "s/^/BENCH-ERR smp=$smp round=$round sched=$s | /"; }
         wait_state disabled 20 ;;
     esac
   done

@@ -57,6 +57,8 @@ def span(xs, digits=0):
 
 
 def verdict(ok):
+    if ok is None:
+        return "**NOT MEASURED**"
     return "**met**" if ok else "**MISSED**"
 
 
@@ -85,6 +87,7 @@ class Boot:
         self.loader = collections.defaultdict(dict)
         self.problems = []
         self.verify = collections.defaultdict(list)
+        self.errors = collections.defaultdict(list)   # (sched, round) -> loader output
         self.done = False
         self.rounds = set()
 
@@ -95,7 +98,7 @@ def parse_logs(paths):
         with open(path, errors="replace") as f:
             for line in f:
                 line = line.rstrip("\n")
-                m = re.search(r"(BENCH(?:-VERIFY|-DONE)?) (.*)$", line)
+                m = re.search(r"(BENCH(?:-VERIFY|-DONE|-ERR)?) (.*)$", line)
                 if not m:
                     continue
                 kind, rest = m.group(1), m.group(2)
@@ -104,6 +107,12 @@ def parse_logs(paths):
                     if mm:
                         boots.setdefault(int(mm.group(1)), Boot(int(mm.group(1))))
                         boots[int(mm.group(1))].verify[mm.group(2)].append(mm.group(3))
+                    continue
+                if kind == "BENCH-ERR":
+                    mm = re.match(r"smp=(\d+) round=(\d+) sched=(\S+) \| (.*)$", rest)
+                    if mm and mm.group(4).strip():
+                        b = boots.setdefault(int(mm.group(1)), Boot(int(mm.group(1))))
+                        b.errors[(mm.group(3), int(mm.group(2)))].append(mm.group(4).strip())
                     continue
                 kv, bare = parse_kv(rest.split())
                 if "smp" not in kv:
@@ -120,11 +129,13 @@ def parse_logs(paths):
                     b.kernel = kv.get("kernel", "?")
                 elif metric in ("attached", "still_attached"):
                     if kv.get("ok") != "1":
-                        b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
-                                          f"{metric} check failed ({rest})")
+                        b.problems.append((sched, int(kv.get("round", 0)),
+                                           f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
+                                           f"{metric} check failed ({rest})"))
                 elif metric == "loader_failed":
-                    b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
-                                      f"loader exited with status {kv.get('rc')}")
+                    b.problems.append((sched, int(kv.get("round", 0)),
+                                       f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
+                                       f"loader exited with status {kv.get('rc')}"))
                 elif metric == "fair":
                     b.fair[sched][kv["nice"]].append(float(kv["err"]))
                     b.shares[sched][kv["nice"]].append(kv.get("shares", ""))
@@ -136,8 +147,8 @@ def parse_logs(paths):
                     try:
                         b.hb[sched].append(float(kv["seconds"]))
                     except ValueError:
-                        b.problems.append(f"{LABEL.get(sched, sched)} round {kv.get('round')}: "
-                                          "hackbench failed")
+                        b.problems.append((sched, int(kv.get("round", 0)),
+                                           f"{LABEL.get(sched, sched)} round {kv.get('round')}: hackbench failed"))
                 elif metric == "bpf":
                     if "prog" in bare:
                         b.progs[sched].append(kv)
@@ -216,8 +227,11 @@ def main():
     w("Times measured under software emulation are only comparable **inside one boot** "
       "(ratios are against kernel EEVDF in the same boot); absolute values vary by ~1.6x between boots.")
     w("")
-    problems = [(s, p) for s in smps for p in boots[s].problems]
+    problems = []
     for s in smps:
+        for sched, rnd, text in boots[s].problems:
+            err = [e for e in boots[s].errors.get((sched, rnd), []) if "error" in e.lower()]
+            problems.append((s, text + (f": `{err[0]}`" if err else "")))
         if not boots[s].done:
             problems.append((s, "the boot did not finish all rounds"))
     if problems:
@@ -309,7 +323,10 @@ def main():
             w(f"- {n}")
         if notes:
             w("")
-        if totals.get("schedc-fifo") and totals.get("scx_simple-f"):
+        if totals["schedc-fifo"][3] == 0 or totals["scx_simple-f"][3] == 0:
+            targets.append(("schedc fifo total xlated insns vs scx_simple -f", "<= scx_simple -f",
+                            "no data (not loaded)", None))
+        else:
             f_x, s_x = totals["schedc-fifo"][0], totals["scx_simple-f"][0]
             targets.append(("schedc fifo total xlated insns vs scx_simple -f", f"<= {s_x}",
                             f"{f_x} ({f_x / s_x:.2f}x)", f_x <= s_x))
@@ -362,7 +379,10 @@ def main():
     for s in smps:
         for n in FAIR_SETS:
             xs = boots[s].fair["schedc-eevdf"][n]
-            if xs:
+            if not xs:
+                targets.append((f"schedc eevdf fairness, {s} vCPU, nice {n}", f"<= {TARGETS['fairness']}",
+                                "no data", None))
+            else:
                 worst = max(xs)
                 targets.append((f"schedc eevdf fairness, {s} vCPU, nice {n} (median of {len(xs)})",
                                 f"<= {TARGETS['fairness']}", f"{med(xs):.4f} (worst run {worst:.4f})",
@@ -393,7 +413,10 @@ def main():
             f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.4f}" for v in vals) + "\n")
     for s in smps:
         e, simple = med(boots[s].hb["schedc-eevdf"]), med(boots[s].hb["scx_simple"])
-        if e and simple:
+        if not (e and simple):
+            targets.append((f"hackbench schedc eevdf vs scx_simple, {s} vCPU", f"<= {TARGETS['hackbench_vs_simple']}x",
+                            "no data", None))
+        else:
             targets.append((f"hackbench schedc eevdf vs scx_simple, {s} vCPU (medians)",
                             f"<= {TARGETS['hackbench_vs_simple']}x", f"{e / simple:.2f}x ({e:.3f} s vs {simple:.3f} s)",
                             e / simple <= TARGETS["hackbench_vs_simple"]))
@@ -417,6 +440,16 @@ def main():
         w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
     w("")
     for s in smps:
+        noisy = []
+        for sc in SCHEDS:
+            p99s = [t[1] for t in boots[s].lat[sc]]
+            if len(p99s) > 1 and min(p99s) > 0 and max(p99s) / min(p99s) > 3:
+                noisy.append(f"{LABEL[sc]} ({min(p99s):.0f}–{max(p99s):.0f} µs)")
+        if noisy:
+            w(f"Noise: with {s} vCPUs the p99 of " + ", ".join(noisy) + " varied more than 3x between rounds; "
+              "p99/max comparisons in that boot are limited by host stalls (the p50 is the steadier number).")
+            w("")
+    for s in smps:
         with open(os.path.join(data_dir, f"latency-{s}cpu.dat"), "w") as f:
             f.write("# scheduler p50_med p50_min p50_max p99_med p99_min p99_max max_med max_min max_max\n")
             for sc in SCHEDS:
@@ -428,7 +461,9 @@ def main():
                 f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.1f}" for v in vals) + "\n")
         e = [t[1] for t in boots[s].lat["schedc-eevdf"]]
         k = [t[1] for t in boots[s].lat["kernel"]]
-        if e and k:
+        if not (e and k):
+            targets.append((f"wakeup p99 schedc eevdf vs kernel EEVDF, {s} vCPU", "<= kernel", "no data", None))
+        else:
             rounds = sorted(set(boots[s].lat_by_round["schedc-eevdf"]) & set(boots[s].lat_by_round["kernel"]))
             wins = sum(1 for r in rounds
                        if boots[s].lat_by_round["schedc-eevdf"][r] <= boots[s].lat_by_round["kernel"][r])
@@ -484,11 +519,15 @@ def main():
     for what, want, got, ok in targets:
         w(f"| {what} | {want} | {got} | {verdict(ok)} |")
     w("")
-    missed = [t for t in targets if not t[3]]
+    missed = [t for t in targets if t[3] is False]
+    unmeasured = [t for t in targets if t[3] is None]
     if missed:
         w(f"schedc misses {len(missed)} of {len(targets)} targets in this run: "
           + "; ".join(t[0] for t in missed) + ".")
-    else:
+    if unmeasured:
+        w(f"{len(unmeasured)} targets could not be measured in this run: "
+          + "; ".join(t[0] for t in unmeasured) + ".")
+    if not missed and not unmeasured:
         w("schedc meets every target in this run.")
     w("")
     w("## Charts")

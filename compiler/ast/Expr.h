@@ -49,7 +49,9 @@ enum class RefKind {
   ThisCpu, NrCpus, Now, Runtime, Wakeup,
 };
 
-enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread };
+// Task attributes, in the runtime's order (enum schedc_attr). Runtime exists
+// only as `current.runtime`: how long the target CPU's task has been running.
+enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread, Runtime };
 
 struct Ref {
   RefKind kind = RefKind::Unresolved;

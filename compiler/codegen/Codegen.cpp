@@ -2,6 +2,9 @@
 // optimised -> BPF object, all in memory.
 #include "codegen/Codegen.h"
 
+#include <algorithm>
+#include <map>
+
 #include "codegen/Lowering.h"
 #include "codegen/RuntimeLibrary.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -77,15 +80,35 @@ void skipDwarf(llvm::Module &module) {
 }
 
 // Variable locations (dbg.value) serve debuggers only: BTF needs line info
-// and types, and parameter names come from the subprograms' retained nodes.
-// Dropping them saves the optimizer and LiveDebugValues a lot of work.
+// and types. Dropping them saves the optimizer and LiveDebugValues a lot of
+// work. BTF names a function's parameters from its subprogram's retained
+// nodes, which clang fills only when optimising; the runtime is compiled at
+// -O0, so the parameters met here are recorded there first. (The kernel
+// rejects a global function whose FUNC_PROTO has an unnamed parameter:
+// "BTF loading error: -22".)
 void dropVariableLocations(llvm::Module &module) {
+  std::map<llvm::DISubprogram *, std::vector<llvm::Metadata *>> parameters;
+  auto record = [&](llvm::DILocalVariable *variable) {
+    if (!variable || !variable->isParameter()) return;
+    llvm::DISubprogram *subprogram = variable->getScope()->getSubprogram();
+    if (!subprogram) return;
+    std::vector<llvm::Metadata *> &list = parameters[subprogram];
+    if (std::find(list.begin(), list.end(), variable) == list.end()) list.push_back(variable);
+  };
   for (llvm::Function &function : module)
     for (llvm::BasicBlock &block : function)
       for (llvm::Instruction &instruction : llvm::make_early_inc_range(block)) {
+        for (llvm::DbgVariableRecord &location : llvm::filterDbgVars(instruction.getDbgRecordRange()))
+          record(location.getVariable());
         instruction.dropDbgRecords();
-        if (llvm::isa<llvm::DbgVariableIntrinsic>(instruction)) instruction.eraseFromParent();
+        if (auto *intrinsic = llvm::dyn_cast<llvm::DbgVariableIntrinsic>(&instruction)) {
+          record(intrinsic->getVariable());
+          instruction.eraseFromParent();
+        }
       }
+  for (auto &[subprogram, list] : parameters)
+    if (subprogram->getRetainedNodes().empty())
+      subprogram->replaceRetainedNodes(llvm::MDTuple::get(module.getContext(), list));
 }
 
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {

@@ -354,7 +354,8 @@ Block AstBuilder::block(P::BlockContext *ctx) {
   Block out;
   if (stmtDepth_ > kMaxNesting) {
     if (!reportedDepth_)
-      diags_.error(map_.token(ctx->getStart()), "statements are nested too deeply (more than 256 levels)");
+      diags_.error(map_.token(ctx->getStart()), "statements are nested too deeply (more than 256 levels)",
+                   "each block and each `else if` link counts one level");
     reportedDepth_ = true;
     return out;
   }
@@ -406,7 +407,7 @@ StmtPtr AstBuilder::ifChain(const std::vector<P::ExprContext *> &conditions,
   if (stmtDepth_ > kMaxNesting) {
     if (!reportedDepth_)
       diags_.error(s->range, "statements are nested too deeply (more than 256 levels)",
-                   "an `else if` chain counts one level per link");
+                   "each block and each `else if` link counts one level");
     reportedDepth_ = true;
     return s;
   }

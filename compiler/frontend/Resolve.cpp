@@ -345,9 +345,15 @@ class Resolver {
           return;
         }
       }
+      if (e.text == "runtime") {  // how long it has run since it was picked
+        e.ref.kind = RefKind::CurrentAttr;
+        e.ref.attr = TaskAttr::Runtime;
+        return;
+      }
       std::vector<std::string> names;
       for (const StateField &sf : policy_.taskFields) names.push_back(sf.name);
       for (const auto &a : kTaskAttrs) names.push_back(a.first);
+      names.push_back("runtime");
       fail(e, "the running task has no field '" + e.text + "'", didYouMean(e.text, names));
       return;
     }

@@ -121,6 +121,8 @@ class SafetyChecker {
         }
         return false;
       }
+      case ExprKind::Unary:  // -x is non-zero when x is (even INT64_MIN)
+        return e.unaryOp == UnaryOp::Negate && nonZero(*e.operands[0], guards);
       case ExprKind::Call: {
         const std::vector<ExprPtr> &args = e.operands;
         if (isConversion(e.text)) return nonZero(*args[0], guards);

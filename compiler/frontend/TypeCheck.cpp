@@ -180,6 +180,7 @@ class TypeChecker {
       case RefKind::CurrentAttr:
         if (ref.attr == TaskAttr::Nice) return Type::S64;
         if (ref.attr == TaskAttr::IsKthread) return Type::Bool;
+        if (ref.attr == TaskAttr::Runtime) return Type::Duration;
         return Type::U64;
       case RefKind::Aggregate:
         return ref.aggIndex < 0 ? Type::U64 : policy_.queues[ref.index].aggregates[ref.aggIndex].type;

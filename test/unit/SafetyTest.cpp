@@ -20,7 +20,6 @@ TEST(Safety, ProvablyNonZeroDivisors) {
   EXPECT_FALSE(divisorError("global g: s64;\non tick { g = nice / s64(weight); }\n"));
   EXPECT_FALSE(divisorError("global g: u64;\non tick { if tgid > 0 { g = pid / tgid; } }\n"));
   EXPECT_FALSE(divisorError("global g: u64;\non tick { if pid > 1 && tgid != 0 { g = pid / u64(tgid); } }\n"));
-  EXPECT_FALSE(divisorError("global g: bool;\non tick { g = tgid > 0 && pid / tgid > 2; }\n"));
   EXPECT_FALSE(divisorError("global g: u64;\non tick { let n = tgid; if n > 0 { g = pid / n; } }\n"));
 }
 
@@ -32,6 +31,8 @@ TEST(Safety, DivisorsThatMayBeZero) {
   EXPECT_TRUE(divisorError("global g: s64;\non tick { g = nice / max(nice, -1); }\n"));
   EXPECT_TRUE(divisorError("global g: u64;\non tick { if tgid > 0 { } else { g = pid / tgid; } }\n"));
   EXPECT_TRUE(divisorError("global g: bool;\non tick { g = tgid > 0 || pid / tgid > 2; }\n"));
+  // Both sides of `&&` are evaluated: the left one guards nothing.
+  EXPECT_TRUE(divisorError("global g: bool;\non tick { g = tgid > 0 && pid / tgid > 2; }\n"));
   EXPECT_TRUE(divisorError("global g: u64;\non tick { if pid > 0 { g = pid / tgid; } }\n"));
   // Assigning the guarded name ends the guard.
   EXPECT_TRUE(divisorError("global g: u64;\non tick { let n = tgid; if n > 0 { n = 0; g = pid / n; } }\n"));
@@ -66,13 +67,23 @@ TEST(Safety, WorkConservation) {
   EXPECT_TRUE(local.ok) << local.output;
 }
 
-TEST(Safety, ExplicitInstanceWithoutStealWarns) {
+TEST(Safety, ExplicitInstanceWithoutStealIsAnError) {
   Result r = compile("policy t;\nqueue rq: percpu fifo;\nenqueue into rq[0];\ndispatch rq;\n");
-  EXPECT_TRUE(r.ok);
-  EXPECT_NE(r.output.find("warning: tasks put on a chosen instance of 'rq'"), std::string::npos);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.output.find("error: tasks put on a chosen instance of 'rq'"), std::string::npos);
+  Result shards = compile("policy t;\nqueue s: shards(8) fifo;\nenqueue into s[pid];\ndispatch s;\n");
+  EXPECT_FALSE(shards.ok);
   Result quiet = compile("policy t;\nqueue rq: percpu fifo;\nenqueue into rq[0];\ndispatch rq, steal rq;\n");
   EXPECT_TRUE(quiet.ok);
   EXPECT_EQ(quiet.output, "");
+}
+
+TEST(Safety, SliceParamsExcludeZero) {
+  const char *rest = "queue q: global fifo;\nenqueue into q slice s;\ndispatch q;\n";
+  EXPECT_FALSE(compile(std::string("policy t;\nparam s: duration = 5ms;\n") + rest).ok);
+  EXPECT_FALSE(compile(std::string("policy t;\nparam s: duration = 5ms in 0ns..1s;\n") + rest).ok);
+  EXPECT_TRUE(compile(std::string("policy t;\nparam s: duration = 5ms in 1ns..1s;\n") + rest).ok);
+  EXPECT_TRUE(compile(std::string("policy t;\nparam s: duration = 5ms in 1ms..1s or infinite;\n") + rest).ok);
 }
 
 TEST(Safety, UnusedQueueWarns) {

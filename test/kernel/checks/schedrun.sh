@@ -150,5 +150,11 @@ expect_rc stall-ejected 1 $rc "$out/st" &&
   expect_grep stall-ejected "reason: +.*stall" "$out/st" &&
   expect_grep stall-ejected "message: +.+" "$out/st" && pass stall-ejected
 if [ "$(echo alive)" = alive ] && wait_state disabled 20; then pass after-stall; else fail after-stall "system did not recover"; fi
+# ... and keeps running: external commands that sleep and fork finish, and a
+# new scheduler attaches.
+timeout 20 sh -c 'sleep 0.2; ls / | wc -l' > "$out/as" 2>&1
+expect_rc after-stall-commands 0 $? "$out/as" && pass after-stall-commands
+schedrun -q "$min" -- sh -c 'sleep 0.2' > "$out/ar" 2>&1
+expect_rc after-stall-reattach 0 $? "$out/ar" && pass after-stall-reattach
 
 finish
