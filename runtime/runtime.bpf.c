@@ -164,11 +164,12 @@ static __always_inline u32 queue_instances(u32 queue)
 /* The instance an index (a CPU for percpu, anything for shards) selects. */
 __attribute__((always_inline)) u32 schedc_instance_of(u32 queue, u64 index)
 {
-	u32 n = queue_instances(queue);
+	u32 n;
 
-	if (L.queues[queue].kind == SCHEDC_QUEUE_GLOBAL || n == 0)
+	if (L.queues[queue].kind == SCHEDC_QUEUE_GLOBAL)
 		return 0;
-	return index % n;
+	n = queue_instances(queue);
+	return n ? index % n : 0;
 }
 
 static __always_inline u64 dsq_id(u32 queue, u32 inst)
@@ -176,9 +177,16 @@ static __always_inline u64 dsq_id(u32 queue, u32 inst)
 	return SCHEDC_DSQ_ID(queue, inst);
 }
 
+/* Index of (queue, inst) in per-instance maps. schedc_slots is volatile (the
+ * loader sets it), so it is read only when the queue index needs it. */
+static __always_inline u32 instance_index(u32 queue, u32 inst)
+{
+	return queue ? queue * slots() + inst : inst;
+}
+
 static __always_inline struct schedc_queue_state *queue_state(u32 queue, u32 inst)
 {
-	u32 idx = queue * slots() + inst;
+	u32 idx = instance_index(queue, inst);
 
 	return bpf_map_lookup_elem(&schedc_queues, &idx);
 }
@@ -233,9 +241,12 @@ __attribute__((always_inline)) u64 schedc_current_attr(struct schedc_ctx *ctx, u
  * hoists `&state->fields[i]` above the NULL test (a GEP is cheap and cannot
  * fault) and selects afterwards, and the verifier rejects the arithmetic on
  * a map_value_or_null ("pointer arithmetic on map_value_or_null prohibited").
- * nonnull() launders the pointer through an empty volatile asm that cannot
- * move above the test, so the address is computed only where it is non-NULL. */
-#define nonnull(ptr) ({ typeof(ptr) __p = (ptr); asm volatile("" : "+r"(__p)); __p; })
+ * nonnull() launders the pointer through an empty asm: LLVM never speculates
+ * an asm above a branch, so the address is computed only where the pointer
+ * is non-NULL. Keep it out of loops: inside the eligibility scan it pinned
+ * the per-CPU field read there and pushed a policy past the verifier's
+ * 1M-instruction limit (hence ctx->cpu is laundered once, where it is set). */
+#define nonnull(ptr) ({ typeof(ptr) __p = (ptr); asm("" : "+r"(__p)); __p; })
 
 static u64 scratch_field;
 
@@ -263,7 +274,7 @@ __attribute__((always_inline)) u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32
 
 	if (!cpu || field >= SCHEDC_MAX_CPU_FIELDS)
 		return &scratch_field;
-	return &nonnull(cpu)->fields[field];
+	return &cpu->fields[field];
 }
 
 __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg)
@@ -432,6 +443,11 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 	ctx->task = t;
 	/* Only policies with percpu state or `current` need this lookup. */
 	ctx->cpu = (L.nr_cpu_fields || L.has_preempt_wakeup) ? cpu_state(cpu) : NULL;
+	/* Tested here, once, so no later use computes an address from the
+	 * unchecked lookup result (see nonnull()); schedc_cpu_field() then needs
+	 * no barrier of its own, which would stay inside eligibility scan loops. */
+	if (ctx->cpu)
+		ctx->cpu = nonnull(ctx->cpu);
 	ctx->target = NULL;
 	ctx->runtime = 0;
 	ctx->wakeup = 0;
@@ -648,23 +664,30 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	}
 }
 
+/* What `current.F` reads on other CPUs: the running task's fields as of when
+ * it was picked, and when that was (for current.runtime). */
+static __always_inline void snapshot_current(struct schedc_cpu *cpu, struct schedc_task *t)
+{
+	u32 i;
+
+	for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
+		if (i < L.nr_task_fields)
+			cpu->cur_fields[i] = t->fields[i];
+	cpu->cur_attrs[SCHEDC_ATTR_RUNTIME] = t->started_at;
+}
+
 static __always_inline void keep_prev(struct task_struct *prev, struct prev_choice *pc)
 {
 	struct schedc_task *t = task_state(prev);
 	struct schedc_ctx sc;
-	u32 i;
 
 	prev->scx.slice = pc->slice;
 	if (!t)
 		return;
 	t->charged = 0; /* it runs on: its next stop is a new charge */
 	ctx_init(&sc, prev, t);
-	if (L.has_preempt_wakeup && sc.cpu) {
-		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
-			if (i < L.nr_task_fields)
-				sc.cpu->cur_fields[i] = t->fields[i];
-		sc.cpu->cur_attrs[SCHEDC_ATTR_RUNTIME] = t->started_at;
-	}
+	if (L.has_preempt_wakeup && sc.cpu)
+		snapshot_current(sc.cpu, t);
 }
 
 /* Move the first eligible task of an instance (in queue order) to this CPU,
@@ -728,7 +751,7 @@ static __always_inline bool steal(u32 queue, u32 own)
 
 static __always_inline void record_depth(u32 queue, u32 inst)
 {
-	u32 idx = queue * slots() + inst;
+	u32 idx = instance_index(queue, inst);
 	u64 *depth = bpf_map_lookup_elem(&schedc_depth, &idx);
 
 	if (depth)
@@ -812,12 +835,9 @@ void BPF_PROG(schedc_running, struct task_struct *p)
 		schedc_policy_handler(SCHEDC_ON_RUNNING, &sc);
 	/* Snapshot for `current.F` in wakeup preemption rules on other CPUs. */
 	if (L.has_preempt_wakeup && sc.cpu && t) {
-		for (i = 0; i < SCHEDC_MAX_TASK_FIELDS; i++)
-			if (i < L.nr_task_fields)
-				sc.cpu->cur_fields[i] = t->fields[i];
+		snapshot_current(sc.cpu, t);
 		for (i = 0; i < SCHEDC_ATTR_RUNTIME; i++)
 			sc.cpu->cur_attrs[i] = schedc_attr(&sc, i);
-		sc.cpu->cur_attrs[SCHEDC_ATTR_RUNTIME] = t->started_at;
 		sc.cpu->cur_valid = 1;
 	}
 }
@@ -841,17 +861,24 @@ void BPF_PROG(schedc_stopping, struct task_struct *p, bool runnable)
 		sc.cpu->cur_valid = 0;
 }
 
-SEC("struct_ops/schedc_quiescent")
-void BPF_PROG(schedc_quiescent, struct task_struct *p, u64 deq_flags)
+/* A task leaves its queue for good (sleep, exit): the policy's handler, then
+ * the aggregates forget it. */
+static __always_inline void task_leaves(struct task_struct *p, u32 event)
 {
 	struct schedc_task *t = task_state(p);
 	struct schedc_ctx sc;
 
 	ctx_init(&sc, p, t);
-	if (L.has_handler[SCHEDC_ON_QUIESCENT])
-		schedc_policy_handler(SCHEDC_ON_QUIESCENT, &sc);
+	if (L.has_handler[event])
+		schedc_policy_handler(event, &sc);
 	if (t)
 		member_leave(t);
+}
+
+SEC("struct_ops/schedc_quiescent")
+void BPF_PROG(schedc_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	task_leaves(p, SCHEDC_ON_QUIESCENT);
 }
 
 SEC("struct_ops/schedc_init_task")
@@ -875,14 +902,7 @@ s32 BPF_PROG(schedc_init_task, struct task_struct *p, struct scx_init_task_args 
 SEC("struct_ops/schedc_exit_task")
 void BPF_PROG(schedc_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
 {
-	struct schedc_task *t = task_state(p);
-	struct schedc_ctx sc;
-
-	ctx_init(&sc, p, t);
-	if (L.has_handler[SCHEDC_ON_EXIT])
-		schedc_policy_handler(SCHEDC_ON_EXIT, &sc);
-	if (t)
-		member_leave(t);
+	task_leaves(p, SCHEDC_ON_EXIT);
 }
 
 SEC("struct_ops/schedc_enable")
@@ -900,11 +920,17 @@ s32 BPF_PROG(schedc_init)
 	u32 q, cpu, f;
 	int i;
 
-	for (q = 0; q < SCHEDC_MAX_QUEUES; q++) {
+	for_each_queue(q) {
 		u32 n;
 
-		if (q >= L.nr_queues)
-			break;
+		/* A global queue is one DSQ: no loop, no iterator. */
+		if (L.queues[q].kind == SCHEDC_QUEUE_GLOBAL) {
+			s32 err = scx_bpf_create_dsq(dsq_id(q, 0), -1);
+
+			if (err)
+				return err;
+			continue;
+		}
 		n = queue_instances(q);
 		bpf_for(i, 0, (int)n) {
 			s32 err = scx_bpf_create_dsq(dsq_id(q, i), -1);
@@ -936,11 +962,12 @@ void BPF_PROG(schedc_ops_exit, struct scx_exit_info *ei)
 
 	if (!out)
 		return;
-	out->exit_code = BPF_CORE_READ(ei, exit_code);
-	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason), BPF_CORE_READ(ei, reason));
-	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), BPF_CORE_READ(ei, msg));
+	/* ei is a trusted argument: its scalar fields load directly. */
+	out->exit_code = ei->exit_code;
+	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason), ei->reason);
+	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), ei->msg);
 	/* kind last: the loader treats kind != 0 as "the record is complete". */
-	out->kind = BPF_CORE_READ(ei, kind);
+	out->kind = ei->kind;
 }
 
 /* schedc rewrites .name and drops the callbacks a policy does not need. */
