@@ -26,10 +26,24 @@ enum class ExprKind {
 
 enum class UnaryOp { Negate, Not, BitNot };
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Mod,
-  BitAnd, BitOr, BitXor, Shl, Shr,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  And, Or,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  BitAnd,
+  BitOr,
+  BitXor,
+  Shl,
+  Shr,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  And,
+  Or,
 };
 
 // What a Name or Member refers to, decided by name resolution.
@@ -46,7 +60,11 @@ enum class RefKind {
   Aggregate,     // queue `index`, aggregate `aggIndex` (count = -1); instance from
                  // the Member's Index operand, or the scanned instance in `eligible`
   Counter,       // index into Policy::counters (only as += target)
-  ThisCpu, NrCpus, Now, Runtime, Wakeup,
+  ThisCpu,
+  NrCpus,
+  Now,
+  Runtime,
+  Wakeup,
 };
 
 // Task attributes, in the runtime's order (enum schedc_attr). Runtime exists
@@ -56,7 +74,7 @@ enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread, Ru
 struct Ref {
   RefKind kind = RefKind::Unresolved;
   int index = -1;
-  int aggIndex = -1;   // Aggregate: which aggregate; -1 = the built-in count
+  int aggIndex = -1;  // Aggregate: which aggregate; -1 = the built-in count
   TaskAttr attr = TaskAttr::Pid;
   int localSlot = -1;  // Local: slot in the enclosing body's locals
 };

@@ -13,7 +13,7 @@ struct Param {
   std::string name;
   SourceRange range;
   Type type = Type::U64;
-  uint64_t defaultValue = 0;   // two's complement for signed types
+  uint64_t defaultValue = 0;  // two's complement for signed types
   bool hasRange = false;
   uint64_t min = 0, max = 0;   // inclusive; two's complement for signed types
   bool allowInfinite = false;  // `or infinite`
@@ -39,8 +39,8 @@ struct Aggregate {
   std::string name;
   SourceRange range;
   AggregateKind kind = AggregateKind::Count;
-  ExprPtr value;   // Sum: the summand; WeightedAvg: the key
-  ExprPtr weight;  // WeightedAvg only
+  ExprPtr value;          // Sum: the summand; WeightedAvg: the key
+  ExprPtr weight;         // WeightedAvg only
   Type type = Type::U64;  // result type (filled by the type checker)
 };
 
@@ -48,11 +48,11 @@ struct Queue {
   std::string name;
   SourceRange range;
   QueueKind kind = QueueKind::Global;
-  uint32_t shards = 1;       // Shards: N; Global: 1; PerCpu: (number of CPUs)
-  ExprPtr orderKey;          // null = fifo
+  uint32_t shards = 1;  // Shards: N; Global: 1; PerCpu: (number of CPUs)
+  ExprPtr orderKey;     // null = fifo
   uint32_t scanLimit = 16;
   std::vector<Aggregate> aggregates;
-  ExprPtr eligible;          // null = every task is eligible
+  ExprPtr eligible;  // null = every task is eligible
   EligibleFallback fallback = EligibleFallback::Head;
 };
 
@@ -66,21 +66,21 @@ struct SelectCpu {
 
 struct EnqueueRule {
   SourceRange range;
-  ExprPtr condition;       // null = always
-  bool toLocal = false;    // `into local`
-  int queueIndex = -1;     // filled by resolution (from queueName)
+  ExprPtr condition;     // null = always
+  bool toLocal = false;  // `into local`
+  int queueIndex = -1;   // filled by resolution (from queueName)
   std::string queueName;
   SourceRange queueRange;
-  ExprPtr instance;        // `into q[expr]`; null = default instance
+  ExprPtr instance;  // `into q[expr]`; null = default instance
   bool infiniteSlice = false;
-  ExprPtr slice;           // null and !infiniteSlice = 20ms default
+  ExprPtr slice;  // null and !infiniteSlice = 20ms default
 };
 
 struct DispatchSource {
   SourceRange range;
   bool steal = false;
   std::string queueName;
-  int queueIndex = -1;     // filled by resolution
+  int queueIndex = -1;  // filled by resolution
 };
 
 enum class PreemptKind { Wakeup, Tick };

@@ -24,16 +24,16 @@ using Block = std::vector<StmtPtr>;
 struct Stmt {
   StmtKind kind;
   SourceRange range;
-  std::string name;                  // Let, For
-  bool hasDeclaredType = false;      // Let
-  Type declaredType = Type::Invalid; // Let
-  AssignOp assignOp = AssignOp::Set; // Assign
-  ExprPtr target;                    // Assign
-  ExprPtr value;                     // Let, Assign; If: condition
-  uint64_t from = 0, to = 0;         // For: [from, to)
-  Block thenBody;                    // If, For
-  Block elseBody;                    // If
-  int localSlot = -1;                // Let, For: filled by resolution
+  std::string name;                   // Let, For
+  bool hasDeclaredType = false;       // Let
+  Type declaredType = Type::Invalid;  // Let
+  AssignOp assignOp = AssignOp::Set;  // Assign
+  ExprPtr target;                     // Assign
+  ExprPtr value;                      // Let, Assign; If: condition
+  uint64_t from = 0, to = 0;          // For: [from, to)
+  Block thenBody;                     // If, For
+  Block elseBody;                     // If
+  int localSlot = -1;                 // Let, For: filled by resolution
 };
 
 }  // namespace schedc

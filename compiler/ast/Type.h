@@ -5,8 +5,8 @@
 namespace schedc {
 
 enum class Type {
-  Invalid,    // after an error; suppresses follow-on errors
-  Untyped,    // an integer literal before it takes its context's type
+  Invalid,  // after an error; suppresses follow-on errors
+  Untyped,  // an integer literal before it takes its context's type
   U64,
   S64,
   Duration,   // unsigned nanoseconds
@@ -14,19 +14,32 @@ enum class Type {
   Bool,
 };
 
-inline bool isSigned(Type t) { return t == Type::S64 || t == Type::SDuration; }
-inline bool isTime(Type t) { return t == Type::Duration || t == Type::SDuration; }
-inline bool isNumeric(Type t) { return t != Type::Bool && t != Type::Invalid; }
+inline bool isSigned(Type t) {
+  return t == Type::S64 || t == Type::SDuration;
+}
+inline bool isTime(Type t) {
+  return t == Type::Duration || t == Type::SDuration;
+}
+inline bool isNumeric(Type t) {
+  return t != Type::Bool && t != Type::Invalid;
+}
 
 inline const char *typeName(Type t) {
   switch (t) {
-    case Type::Invalid: return "<invalid>";
-    case Type::Untyped: return "integer literal";
-    case Type::U64: return "u64";
-    case Type::S64: return "s64";
-    case Type::Duration: return "duration";
-    case Type::SDuration: return "sduration";
-    case Type::Bool: return "bool";
+    case Type::Invalid:
+      return "<invalid>";
+    case Type::Untyped:
+      return "integer literal";
+    case Type::U64:
+      return "u64";
+    case Type::S64:
+      return "s64";
+    case Type::Duration:
+      return "duration";
+    case Type::SDuration:
+      return "sduration";
+    case Type::Bool:
+      return "bool";
   }
   return "?";
 }

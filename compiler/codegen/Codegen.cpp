@@ -53,7 +53,8 @@ void dropUnusedMaps(llvm::Module &module) {
   for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
     if (!map) continue;
-    llvm::removeFromUsedLists(module, [&](llvm::Constant *c) { return c->stripPointerCasts() == map; });
+    llvm::removeFromUsedLists(module,
+                              [&](llvm::Constant *c) { return c->stripPointerCasts() == map; });
     map->removeDeadConstantUsers();
     if (map->use_empty())
       map->eraseFromParent();
@@ -98,7 +99,8 @@ void dropVariableLocations(llvm::Module &module) {
   for (llvm::Function &function : module)
     for (llvm::BasicBlock &block : function)
       for (llvm::Instruction &instruction : llvm::make_early_inc_range(block)) {
-        for (llvm::DbgVariableRecord &location : llvm::filterDbgVars(instruction.getDbgRecordRange()))
+        for (llvm::DbgVariableRecord &location :
+             llvm::filterDbgVars(instruction.getDbgRecordRange()))
           record(location.getVariable());
         instruction.dropDbgRecords();
         if (auto *intrinsic = llvm::dyn_cast<llvm::DbgVariableIntrinsic>(&instruction)) {

@@ -7,9 +7,9 @@
 namespace schedc {
 
 struct CodegenOptions {
-  unsigned optLevel = 2;   // 2, or 0 for the quicker O1 pipeline (BPF has no real -O0)
-  bool emitLLVM = false;   // textual IR instead of an object
-  bool verifyOnly = false; // lower and verify the IR, then stop (fuzzing)
+  unsigned optLevel = 2;    // 2, or 0 for the quicker O1 pipeline (BPF has no real -O0)
+  bool emitLLVM = false;    // textual IR instead of an object
+  bool verifyOnly = false;  // lower and verify the IR, then stop (fuzzing)
 };
 
 struct CodegenResult {

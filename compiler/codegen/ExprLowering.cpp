@@ -5,7 +5,9 @@
 namespace schedc {
 namespace {
 
-llvm::Value *u64Const(Lowering &l, uint64_t value) { return l.builder.getInt64(value); }
+llvm::Value *u64Const(Lowering &l, uint64_t value) {
+  return l.builder.getInt64(value);
+}
 llvm::Value *u32Const(Lowering &l, uint64_t value) {
   return l.builder.getInt32(static_cast<uint32_t>(value));
 }
@@ -59,8 +61,8 @@ llvm::Value *lowerParam(Lowering &l, int index) {
   // so the optimizer must not fold the compiled-in default.
   llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
   if (!params) return u64Const(l, 0);
-  llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(
-      params->getValueType(), params, 0, static_cast<uint64_t>(index));
+  llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(params->getValueType(), params, 0,
+                                                              static_cast<uint64_t>(index));
   return l.builder.CreateAlignedLoad(l.i64(), address, llvm::MaybeAlign(8), /*isVolatile=*/true);
 }
 
@@ -70,8 +72,7 @@ llvm::Value *lowerAggregate(Lowering &l, const Expr &expr) {
   const Expr *base = expr.operands.empty() ? nullptr : expr.operands[0].get();
   if (base && base->kind == ExprKind::Index) {
     llvm::Value *index = lowerExpr(l, *base->operands[1]);
-    llvm::Value *instance =
-        call(l, "schedc_instance_of", {u32Const(l, ref.index), index});
+    llvm::Value *instance = call(l, "schedc_instance_of", {u32Const(l, ref.index), index});
     return call(l, "schedc_agg_read", {u32Const(l, ref.index), instance, agg});
   }
   if (l.scanQueue == ref.index)  // bare name inside `eligible when`
@@ -124,9 +125,12 @@ llvm::Value *lowerName(Lowering &l, const Expr &expr) {
 llvm::Value *lowerUnary(Lowering &l, const Expr &expr) {
   llvm::Value *operand = lowerExpr(l, *expr.operands[0]);
   switch (expr.unaryOp) {
-    case UnaryOp::Negate: return l.builder.CreateNeg(operand);
-    case UnaryOp::Not: return l.builder.CreateNot(operand);
-    case UnaryOp::BitNot: return l.builder.CreateNot(operand);
+    case UnaryOp::Negate:
+      return l.builder.CreateNeg(operand);
+    case UnaryOp::Not:
+      return l.builder.CreateNot(operand);
+    case UnaryOp::BitNot:
+      return l.builder.CreateNot(operand);
   }
   return operand;
 }
@@ -138,33 +142,48 @@ llvm::Value *lowerBinary(Lowering &l, const Expr &expr) {
   bool isSignedOp = isSigned(lhsExpr.type);
   auto &b = l.builder;
   switch (expr.binaryOp) {
-    case BinaryOp::Add: return b.CreateAdd(lhs, rhs);
-    case BinaryOp::Sub: return b.CreateSub(lhs, rhs);
-    case BinaryOp::Mul: return b.CreateMul(lhs, rhs);
+    case BinaryOp::Add:
+      return b.CreateAdd(lhs, rhs);
+    case BinaryOp::Sub:
+      return b.CreateSub(lhs, rhs);
+    case BinaryOp::Mul:
+      return b.CreateMul(lhs, rhs);
     // BPF cpu v3 has no signed division: the runtime provides it.
     case BinaryOp::Div:
       return isSignedOp ? call(l, "schedc_sdiv", {lhs, rhs}) : b.CreateUDiv(lhs, rhs);
     case BinaryOp::Mod:
       return isSignedOp ? call(l, "schedc_smod", {lhs, rhs}) : b.CreateURem(lhs, rhs);
-    case BinaryOp::BitAnd: return b.CreateAnd(lhs, rhs);
-    case BinaryOp::BitOr: return b.CreateOr(lhs, rhs);
-    case BinaryOp::BitXor: return b.CreateXor(lhs, rhs);
+    case BinaryOp::BitAnd:
+      return b.CreateAnd(lhs, rhs);
+    case BinaryOp::BitOr:
+      return b.CreateOr(lhs, rhs);
+    case BinaryOp::BitXor:
+      return b.CreateXor(lhs, rhs);
     // Shift counts beyond 63 are undefined in IR and rejected by nothing at run
     // time: mask them like the hardware does.
-    case BinaryOp::Shl: return b.CreateShl(lhs, b.CreateAnd(rhs, 63));
+    case BinaryOp::Shl:
+      return b.CreateShl(lhs, b.CreateAnd(rhs, 63));
     case BinaryOp::Shr:
       return isSignedOp ? b.CreateAShr(lhs, b.CreateAnd(rhs, 63))
                         : b.CreateLShr(lhs, b.CreateAnd(rhs, 63));
-    case BinaryOp::Eq: return b.CreateICmpEQ(lhs, rhs);
-    case BinaryOp::Ne: return b.CreateICmpNE(lhs, rhs);
-    case BinaryOp::Lt: return isSignedOp ? b.CreateICmpSLT(lhs, rhs) : b.CreateICmpULT(lhs, rhs);
-    case BinaryOp::Le: return isSignedOp ? b.CreateICmpSLE(lhs, rhs) : b.CreateICmpULE(lhs, rhs);
-    case BinaryOp::Gt: return isSignedOp ? b.CreateICmpSGT(lhs, rhs) : b.CreateICmpUGT(lhs, rhs);
-    case BinaryOp::Ge: return isSignedOp ? b.CreateICmpSGE(lhs, rhs) : b.CreateICmpUGE(lhs, rhs);
+    case BinaryOp::Eq:
+      return b.CreateICmpEQ(lhs, rhs);
+    case BinaryOp::Ne:
+      return b.CreateICmpNE(lhs, rhs);
+    case BinaryOp::Lt:
+      return isSignedOp ? b.CreateICmpSLT(lhs, rhs) : b.CreateICmpULT(lhs, rhs);
+    case BinaryOp::Le:
+      return isSignedOp ? b.CreateICmpSLE(lhs, rhs) : b.CreateICmpULE(lhs, rhs);
+    case BinaryOp::Gt:
+      return isSignedOp ? b.CreateICmpSGT(lhs, rhs) : b.CreateICmpUGT(lhs, rhs);
+    case BinaryOp::Ge:
+      return isSignedOp ? b.CreateICmpSGE(lhs, rhs) : b.CreateICmpUGE(lhs, rhs);
     // Operands have no side effects, so both sides are evaluated: straight-line
     // code is cheaper for the verifier than branches.
-    case BinaryOp::And: return b.CreateAnd(lhs, rhs);
-    case BinaryOp::Or: return b.CreateOr(lhs, rhs);
+    case BinaryOp::And:
+      return b.CreateAnd(lhs, rhs);
+    case BinaryOp::Or:
+      return b.CreateOr(lhs, rhs);
   }
   return lhs;
 }
@@ -246,8 +265,12 @@ llvm::Value *lowerCondition(Lowering &l, const Expr &expr) {
   return value;
 }
 
-llvm::Value *lowerStorable(Lowering &l, const Expr &expr) { return widen(l, lowerExpr(l, expr)); }
+llvm::Value *lowerStorable(Lowering &l, const Expr &expr) {
+  return widen(l, lowerExpr(l, expr));
+}
 
-llvm::Value *slotForAssignment(Lowering &l, const Ref &ref) { return slotOf(l, ref); }
+llvm::Value *slotForAssignment(Lowering &l, const Ref &ref) {
+  return slotOf(l, ref);
+}
 
 }  // namespace schedc

@@ -19,8 +19,8 @@ llvm::Argument *argument(llvm::Function *function, unsigned index) {
 // Emits `switch (queue)` with one case per queue that `hasCase` accepts; calls
 // `lowerCase(q)` in each case block. Every case must end its block.
 template <typename HasCase, typename LowerCase>
-void switchOnQueue(Lowering &l, llvm::Value *queue, llvm::BasicBlock *defaultBlock,
-                   HasCase hasCase, LowerCase lowerCase) {
+void switchOnQueue(Lowering &l, llvm::Value *queue, llvm::BasicBlock *defaultBlock, HasCase hasCase,
+                   LowerCase lowerCase) {
   llvm::Function *function = l.builder.GetInsertBlock()->getParent();
   llvm::SwitchInst *dispatch = l.builder.CreateSwitch(queue, defaultBlock);
   for (size_t q = 0; q < l.policy.queues.size(); ++q) {
@@ -39,7 +39,8 @@ void lowerHandlerHook(Lowering &l) {
   llvm::Value *event = argument(function, 0);
   l.ctx = argument(function, 1);
   int numLocals = 0;
-  for (const Handler &handler : l.policy.handlers) numLocals = std::max(numLocals, handler.numLocals);
+  for (const Handler &handler : l.policy.handlers)
+    numLocals = std::max(numLocals, handler.numLocals);
   allocateLocals(l, numLocals);
 
   auto *done = llvm::BasicBlock::Create(l.context, "done", function);
@@ -67,24 +68,22 @@ void lowerHandlerHook(Lowering &l) {
 llvm::Value *defaultInstance(Lowering &l, int q) {
   const Queue &queue = l.policy.queues[static_cast<size_t>(q)];
   if (queue.kind == QueueKind::Global) return l.builder.getInt32(0);
-  llvm::Value *cpu = l.builder.CreateCall(
-      l.runtimeFunction("schedc_attr"),
-      {l.ctx, l.builder.getInt32(static_cast<uint32_t>(TaskAttr::Cpu))});
+  llvm::Value *cpu =
+      l.builder.CreateCall(l.runtimeFunction("schedc_attr"),
+                           {l.ctx, l.builder.getInt32(static_cast<uint32_t>(TaskAttr::Cpu))});
   return l.builder.CreateCall(l.runtimeFunction("schedc_instance_of"),
                               {l.builder.getInt32(static_cast<uint32_t>(q)), cpu});
 }
 
 void lowerPlaceHook(Lowering &l) {
-  SourceRange where = l.policy.enqueueRules.empty() ? l.policy.nameRange
-                                                    : l.policy.enqueueRules[0].range;
+  SourceRange where =
+      l.policy.enqueueRules.empty() ? l.policy.nameRange : l.policy.enqueueRules[0].range;
   llvm::Function *function = l.beginHook("schedc_policy_place", where);
   llvm::StructType *placement = l.runtimeStruct("schedc_placement");
   if (!function || !placement) return;
   l.ctx = argument(function, 0);
   llvm::Value *out = argument(function, 1);
-  auto field = [&](unsigned index) {
-    return l.builder.CreateStructGEP(placement, out, index);
-  };
+  auto field = [&](unsigned index) { return l.builder.CreateStructGEP(placement, out, index); };
 
   for (const EnqueueRule &rule : l.policy.enqueueRules) {
     l.setLocation(rule.range);
@@ -159,10 +158,10 @@ void lowerAggValuesHook(Lowering &l) {
         for (size_t a = 0; a < queue.aggregates.size(); ++a) {
           const Aggregate &aggregate = queue.aggregates[a];
           l.setLocation(aggregate.range);
-          llvm::Value *value = aggregate.value ? lowerStorable(l, *aggregate.value)
-                                               : l.builder.getInt64(0);
-          llvm::Value *weight = aggregate.weight ? lowerStorable(l, *aggregate.weight)
-                                                 : l.builder.getInt64(0);
+          llvm::Value *value =
+              aggregate.value ? lowerStorable(l, *aggregate.value) : l.builder.getInt64(0);
+          llvm::Value *weight =
+              aggregate.weight ? lowerStorable(l, *aggregate.weight) : l.builder.getInt64(0);
           l.builder.CreateStore(value, l.builder.CreateConstInBoundsGEP1_64(l.i64(), values, a));
           l.builder.CreateStore(weight, l.builder.CreateConstInBoundsGEP1_64(l.i64(), weights, a));
         }

@@ -118,23 +118,23 @@ void lowerLayout(Lowering &l) {
   for (const DispatchSource &source : p.dispatch)
     sources.push_back(aggregate(sourceType, {u32(l, source.queueIndex), u32(l, source.steal)}));
 
-  layout->setInitializer(aggregate(
-      type, {
-                u32(l, p.queues.size()),
-                u32(l, p.dispatch.size()),
-                u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? 1 : 0),
-                u32(l, p.selectCpu.direct),
-                u32(l, hasPreempt(p, PreemptKind::Wakeup)),
-                u32(l, hasPreempt(p, PreemptKind::Tick)),
-                aggregate(type->getElementType(6), handlers),
-                u32(l, usesTaskStorage(p)),
-                u32(l, p.taskFields.size()),
-                u32(l, p.cpuFields.size()),
-                u64Array(l, type->getElementType(10), p.taskFields),
-                u64Array(l, type->getElementType(11), p.cpuFields),
-                aggregate(queuesType, queues),
-                aggregate(dispatchType, sources),
-            }));
+  layout->setInitializer(
+      aggregate(type, {
+                          u32(l, p.queues.size()),
+                          u32(l, p.dispatch.size()),
+                          u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? 1 : 0),
+                          u32(l, p.selectCpu.direct),
+                          u32(l, hasPreempt(p, PreemptKind::Wakeup)),
+                          u32(l, hasPreempt(p, PreemptKind::Tick)),
+                          aggregate(type->getElementType(6), handlers),
+                          u32(l, usesTaskStorage(p)),
+                          u32(l, p.taskFields.size()),
+                          u32(l, p.cpuFields.size()),
+                          u64Array(l, type->getElementType(10), p.taskFields),
+                          u64Array(l, type->getElementType(11), p.cpuFields),
+                          aggregate(queuesType, queues),
+                          aggregate(dispatchType, sources),
+                      }));
   // A constant the optimizer can see through: every `L.x` folds away.
   layout->setConstant(true);
   layout->setLinkage(llvm::GlobalValue::InternalLinkage);
@@ -147,8 +147,23 @@ void lowerLayout(Lowering &l) {
 
 // Field order of struct sched_ext_ops in runtime/include/schedc_kernel.h.
 enum OpsField {
-  kSelectCpu, kEnqueue, kDequeue, kDispatch, kTick, kRunnable, kRunning, kStopping,
-  kQuiescent, kInitTask, kExitTask, kEnable, kInit, kExit, kFlags, kTimeout, kName,
+  kSelectCpu,
+  kEnqueue,
+  kDequeue,
+  kDispatch,
+  kTick,
+  kRunnable,
+  kRunning,
+  kStopping,
+  kQuiescent,
+  kInitTask,
+  kExitTask,
+  kEnable,
+  kInit,
+  kExit,
+  kFlags,
+  kTimeout,
+  kName,
   kNumOpsFields,
 };
 

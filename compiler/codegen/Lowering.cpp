@@ -6,7 +6,10 @@
 namespace schedc {
 
 Lowering::Lowering(const Policy &policy, llvm::Module &module)
-    : policy(policy), module(module), context(module.getContext()), builder(context),
+    : policy(policy),
+      module(module),
+      context(module.getContext()),
+      builder(context),
       debug(module) {
   // Embedding the source lets the BPF backend put the policy's own lines into
   // BTF line info, so verifier logs quote `... @ policy.sched:N`.
@@ -18,8 +21,8 @@ Lowering::Lowering(const Policy &policy, llvm::Module &module)
     name = name.substr(slash + 1);
   }
   file = debug.createFile(name, directory, std::nullopt, llvm::StringRef(policy.source));
-  unit = debug.createCompileUnit(llvm::dwarf::DW_LANG_C11, file, "schedc", /*isOptimized=*/true,
-                                 "", 0);
+  unit = debug.createCompileUnit(llvm::dwarf::DW_LANG_C11, file, "schedc", /*isOptimized=*/true, "",
+                                 0);
   // Every IR-built function must carry the runtime's target attributes
   // ("target-cpu"="v3", features), or the inliner refuses to merge them.
   if (llvm::Function *model = module.getFunction("schedc_attr"))
@@ -70,12 +73,12 @@ llvm::Function *Lowering::beginHook(const std::string &name, SourceRange where) 
   setLocation(where);
   unsigned index = 0;
   for (llvm::Argument &argument : function->args()) {
-    std::string argName = argument.getName().empty() ? "arg" + std::to_string(index)
-                                                      : argument.getName().str();
+    std::string argName =
+        argument.getName().empty() ? "arg" + std::to_string(index) : argument.getName().str();
     argument.setName(argName);
     // Named parameters: the kernel rejects BTF functions with anonymous ones.
-    auto *variable = debug.createParameterVariable(subprogram, argName, index + 1, file,
-                                                   where.line, u64, /*AlwaysPreserve=*/true);
+    auto *variable = debug.createParameterVariable(subprogram, argName, index + 1, file, where.line,
+                                                   u64, /*AlwaysPreserve=*/true);
     (void)variable;
     ++index;
   }
@@ -88,7 +91,8 @@ void Lowering::finishHook() {
   if (subprogram) debug.finalizeSubprogram(subprogram);
   // Only the IR built here is verified: the runtime's was checked by clang,
   // and verifying the whole module would cost more than lowering it.
-  llvm::Function *function = builder.GetInsertBlock() ? builder.GetInsertBlock()->getParent() : nullptr;
+  llvm::Function *function =
+      builder.GetInsertBlock() ? builder.GetInsertBlock()->getParent() : nullptr;
   std::string broken;
   llvm::raw_string_ostream out(broken);
   if (function && llvm::verifyFunction(*function, &out) && error.empty())

@@ -11,11 +11,16 @@ namespace {
 
 const char *metaTypeName(Type type) {
   switch (type) {
-    case Type::S64: return "s64";
-    case Type::Duration: return "duration";
-    case Type::SDuration: return "sduration";
-    case Type::Bool: return "bool";
-    default: return "u64";
+    case Type::S64:
+      return "s64";
+    case Type::Duration:
+      return "duration";
+    case Type::SDuration:
+      return "sduration";
+    case Type::Bool:
+      return "bool";
+    default:
+      return "u64";
   }
 }
 
@@ -27,9 +32,12 @@ std::string metaValue(Type type, uint64_t value) {
 
 const char *queueKindName(QueueKind kind) {
   switch (kind) {
-    case QueueKind::Global: return "global";
-    case QueueKind::PerCpu: return "per_cpu";
-    case QueueKind::Shards: return "shards";
+    case QueueKind::Global:
+      return "global";
+    case QueueKind::PerCpu:
+      return "per_cpu";
+    case QueueKind::Shards:
+      return "shards";
   }
   return "global";
 }
@@ -62,9 +70,9 @@ void lowerMetadata(Lowering &l) {
   const Policy &p = l.policy;
   std::string text = metadataText(p);
   auto *initializer = llvm::ConstantDataArray::getString(l.context, text, /*AddNull=*/true);
-  auto *meta = new llvm::GlobalVariable(l.module, initializer->getType(), /*isConstant=*/true,
-                                        llvm::GlobalValue::InternalLinkage, initializer,
-                                        "schedc_meta");
+  auto *meta =
+      new llvm::GlobalVariable(l.module, initializer->getType(), /*isConstant=*/true,
+                               llvm::GlobalValue::InternalLinkage, initializer, "schedc_meta");
   meta->setSection(".schedc.meta");
   meta->setAlignment(llvm::Align(1));
   llvm::appendToUsed(l.module, {meta});

@@ -12,7 +12,8 @@ void lowerAssign(Lowering &l, const Stmt &stmt) {
   l.setLocation(stmt.range);
   if (target.kind == RefKind::Counter) {
     llvm::Function *add = l.runtimeFunction("schedc_counter_add");
-    if (add) l.builder.CreateCall(add, {l.builder.getInt32(static_cast<uint32_t>(target.index)), value});
+    if (add)
+      l.builder.CreateCall(add, {l.builder.getInt32(static_cast<uint32_t>(target.index)), value});
     return;
   }
   llvm::Value *slot = slotForAssignment(l, target);
@@ -89,10 +90,18 @@ void lowerFor(Lowering &l, const Stmt &stmt) {
 void lowerStmt(Lowering &l, const Stmt &stmt) {
   l.setLocation(stmt.range);
   switch (stmt.kind) {
-    case StmtKind::Let: lowerLet(l, stmt); break;
-    case StmtKind::Assign: lowerAssign(l, stmt); break;
-    case StmtKind::If: lowerIf(l, stmt); break;
-    case StmtKind::For: lowerFor(l, stmt); break;
+    case StmtKind::Let:
+      lowerLet(l, stmt);
+      break;
+    case StmtKind::Assign:
+      lowerAssign(l, stmt);
+      break;
+    case StmtKind::If:
+      lowerIf(l, stmt);
+      break;
+    case StmtKind::For:
+      lowerFor(l, stmt);
+      break;
   }
 }
 

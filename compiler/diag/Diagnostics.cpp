@@ -60,7 +60,8 @@ static std::string caretLine(const std::string &line, uint32_t column, uint32_t 
   std::vector<size_t> chars = characterStarts(line);
   std::string out;
   uint32_t start = column - 1;
-  for (uint32_t i = 0; i < start; ++i) out += (i < chars.size() && line[chars[i]] == '\t') ? '\t' : ' ';
+  for (uint32_t i = 0; i < start; ++i)
+    out += (i < chars.size() && line[chars[i]] == '\t') ? '\t' : ' ';
   // Underline no further than the end of the line (a span at the end of the
   // line, e.g. a missing ';', still gets its caret).
   uint32_t avail = start < chars.size() ? uint32_t(chars.size()) - start : 1;

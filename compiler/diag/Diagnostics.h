@@ -40,8 +40,8 @@ class Diagnostics {
   const std::string &fileName() const { return fileName_; }
 
  private:
-  void report(Severity severity, const char *label, SourceRange range,
-              const std::string &msg, const std::string &hint);
+  void report(Severity severity, const char *label, SourceRange range, const std::string &msg,
+              const std::string &hint);
 
   std::string fileName_;
   std::vector<std::string> lines_;  // the source, split at '\n' (no '\r')

@@ -116,7 +116,8 @@ int parseArguments(int argc, char **argv, Options &options) {
   if (options.output.empty()) {
     std::string base = options.input;
     const std::string suffix = ".sched";
-    if (base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (base.size() > suffix.size() &&
+        base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
       base.resize(base.size() - suffix.size());
     options.output = base + (options.emitLLVM ? ".ll" : ".bpf.o");
   }
@@ -156,7 +157,8 @@ bool writeOutput(const std::string &path, const std::string &bytes) {
   if (path == "-") {
     std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (std::cout.flush()) return true;
-    std::cerr << "schedc: error: cannot write output to standard output: " << std::strerror(errno) << "\n";
+    std::cerr << "schedc: error: cannot write output to standard output: " << std::strerror(errno)
+              << "\n";
     return false;
   }
   // A device or pipe (`-o /dev/null`, a FIFO) is written in place: renaming

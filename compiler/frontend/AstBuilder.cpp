@@ -24,16 +24,26 @@ bool AstBuilder::build(P::PolicyFileContext *file) {
   unsigned before = diags_.errorCount();
   policyDecl(file->policyDecl());
   for (P::DeclContext *d : file->decl()) {
-    if (auto *c = d->paramDecl()) paramDecl(c);
-    else if (auto *c = d->stateDecl()) stateDecl(c);
-    else if (auto *c = d->counterDecl()) counterDecl(c);
-    else if (auto *c = d->queueDecl()) queueDecl(c);
-    else if (auto *c = d->selectCpuDecl()) selectCpuDecl(c);
-    else if (auto *c = d->enqueueRule()) enqueueRule(c);
-    else if (auto *c = d->dispatchDecl()) dispatchDecl(c);
-    else if (auto *c = d->preemptRule()) preemptRule(c);
-    else if (auto *c = d->handler()) handler(c);
-    else if (auto *c = d->policyDecl()) policyDecl(c);
+    if (auto *c = d->paramDecl())
+      paramDecl(c);
+    else if (auto *c = d->stateDecl())
+      stateDecl(c);
+    else if (auto *c = d->counterDecl())
+      counterDecl(c);
+    else if (auto *c = d->queueDecl())
+      queueDecl(c);
+    else if (auto *c = d->selectCpuDecl())
+      selectCpuDecl(c);
+    else if (auto *c = d->enqueueRule())
+      enqueueRule(c);
+    else if (auto *c = d->dispatchDecl())
+      dispatchDecl(c);
+    else if (auto *c = d->preemptRule())
+      preemptRule(c);
+    else if (auto *c = d->handler())
+      handler(c);
+    else if (auto *c = d->policyDecl())
+      policyDecl(c);
   }
   return diags_.errorCount() == before;
 }
@@ -66,15 +76,20 @@ uint64_t AstBuilder::integer(antlr4::Token *token) {
 uint64_t AstBuilder::duration(antlr4::Token *token) {
   std::string text = token->getText();
   uint64_t scale = 1;
-  if (text.size() > 2 && text.compare(text.size() - 2, 2, "us") == 0) scale = 1000;
-  else if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0) scale = 1000000;
-  else if (text.size() > 2 && text.compare(text.size() - 2, 2, "ns") == 0) scale = 1;
-  else scale = 1000000000;  // "s"
+  if (text.size() > 2 && text.compare(text.size() - 2, 2, "us") == 0)
+    scale = 1000;
+  else if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0)
+    scale = 1000000;
+  else if (text.size() > 2 && text.compare(text.size() - 2, 2, "ns") == 0)
+    scale = 1;
+  else
+    scale = 1000000000;  // "s"
   unsigned before = diags_.errorCount();
   uint64_t count = integer(token);
   if (diags_.errorCount() != before) return 0;
   if (count > std::numeric_limits<uint64_t>::max() / scale) {
-    diags_.error(map_.token(token), "duration is too large (does not fit in 64 bits of nanoseconds)");
+    diags_.error(map_.token(token),
+                 "duration is too large (does not fit in 64 bits of nanoseconds)");
     return 0;
   }
   return count * scale;
@@ -103,7 +118,8 @@ uint64_t AstBuilder::literal(P::LiteralContext *ctx, Type type) {
   SourceRange where = map_.rule(ctx);
   if (text == "true" || text == "false") {
     if (type != Type::Bool) {
-      diags_.error(where, std::string("expected a '") + typeName(type) + "' value, found '" + text + "'");
+      diags_.error(where,
+                   std::string("expected a '") + typeName(type) + "' value, found '" + text + "'");
       return 0;
     }
     return text == "true";
@@ -179,9 +195,12 @@ void AstBuilder::stateDecl(P::StateDeclContext *ctx) {
   f.type = type(ctx->typeName());
   if (ctx->literal()) f.initialValue = literal(ctx->literal(), f.type);
   std::string kind = ctx->kind->getText();
-  if (kind == "task") policy_.taskFields.push_back(std::move(f));
-  else if (kind == "percpu") policy_.cpuFields.push_back(std::move(f));
-  else policy_.globalFields.push_back(std::move(f));
+  if (kind == "task")
+    policy_.taskFields.push_back(std::move(f));
+  else if (kind == "percpu")
+    policy_.cpuFields.push_back(std::move(f));
+  else
+    policy_.globalFields.push_back(std::move(f));
 }
 
 void AstBuilder::counterDecl(P::CounterDeclContext *ctx) {
@@ -222,11 +241,13 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
 void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   if (auto *elig = dynamic_cast<P::EligibleDeclContext *>(ctx)) {
     if (queue.eligible) {
-      diags_.error(map_.rule(elig), "queue '" + queue.name + "' already has an `eligible when` rule");
+      diags_.error(map_.rule(elig),
+                   "queue '" + queue.name + "' already has an `eligible when` rule");
       return;
     }
     queue.eligible = expr(elig->expr());
-    if (elig->fallback && elig->fallback->getText() == "none") queue.fallback = EligibleFallback::None;
+    if (elig->fallback && elig->fallback->getText() == "none")
+      queue.fallback = EligibleFallback::None;
     return;
   }
   auto *agg = static_cast<P::AggregateDeclContext *>(ctx);
@@ -252,8 +273,9 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   }
   if (args.size() != want) {
     static const char *const forms[] = {"count()", "sum(EXPR)", "wavg(KEY, WEIGHT)"};
-    diags_.error(map_.rule(agg), fn + " takes " + std::to_string(want) + " argument" +
-                                     (want == 1 ? "" : "s") + ", found " + std::to_string(args.size()),
+    diags_.error(map_.rule(agg),
+                 fn + " takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") +
+                     ", found " + std::to_string(args.size()),
                  std::string("write ") + forms[want]);
     return;
   }
@@ -269,7 +291,8 @@ void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
   }
   seenSelectCpu_ = true;
   policy_.selectCpu.range = map_.rule(ctx);
-  policy_.selectCpu.mode = ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
+  policy_.selectCpu.mode =
+      ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
   policy_.selectCpu.direct = ctx->children.size() == 4;  // select_cpu MODE direct ;
 }
 
@@ -287,8 +310,10 @@ void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
     r.queueRange = map_.rule(target);
   }
   if (P::SliceValueContext *slice = ctx->sliceValue()) {
-    if (slice->expr()) r.slice = expr(slice->expr());
-    else r.infiniteSlice = true;
+    if (slice->expr())
+      r.slice = expr(slice->expr());
+    else
+      r.infiniteSlice = true;
   }
   policy_.enqueueRules.push_back(std::move(r));
 }
@@ -319,9 +344,9 @@ void AstBuilder::preemptRule(P::PreemptRuleContext *ctx) {
 
 void AstBuilder::handler(P::HandlerContext *ctx) {
   static const std::vector<std::pair<std::string, Event>> events = {
-      {"enable", Event::Enable},       {"runnable", Event::Runnable}, {"enqueue", Event::Enqueue},
-      {"running", Event::Running},     {"stopping", Event::Stopping}, {"quiescent", Event::Quiescent},
-      {"exit", Event::Exit},           {"tick", Event::Tick},
+      {"enable", Event::Enable},   {"runnable", Event::Runnable}, {"enqueue", Event::Enqueue},
+      {"running", Event::Running}, {"stopping", Event::Stopping}, {"quiescent", Event::Quiescent},
+      {"exit", Event::Exit},       {"tick", Event::Tick},
   };
   Handler h;
   h.range = map_.span(ctx->getStart(), ctx->eventName()->getStop());
@@ -354,7 +379,8 @@ Block AstBuilder::block(P::BlockContext *ctx) {
   Block out;
   if (stmtDepth_ > kMaxNesting) {
     if (!reportedDepth_)
-      diags_.error(map_.token(ctx->getStart()), "statements are nested too deeply (more than 256 levels)",
+      diags_.error(map_.token(ctx->getStart()),
+                   "statements are nested too deeply (more than 256 levels)",
                    "each block and each `else if` link counts one level");
     reportedDepth_ = true;
     return out;
@@ -424,11 +450,12 @@ StmtPtr AstBuilder::ifChain(const std::vector<P::ExprContext *> &conditions,
 
 static BinaryOp binaryOp(const std::string &op) {
   static const std::pair<const char *, BinaryOp> ops[] = {
-      {"+", BinaryOp::Add},     {"-", BinaryOp::Sub},   {"*", BinaryOp::Mul},   {"/", BinaryOp::Div},
-      {"%", BinaryOp::Mod},     {"&", BinaryOp::BitAnd}, {"|", BinaryOp::BitOr}, {"^", BinaryOp::BitXor},
-      {"<<", BinaryOp::Shl},    {">>", BinaryOp::Shr},  {"==", BinaryOp::Eq},   {"!=", BinaryOp::Ne},
-      {"<", BinaryOp::Lt},      {"<=", BinaryOp::Le},   {">", BinaryOp::Gt},    {">=", BinaryOp::Ge},
-      {"&&", BinaryOp::And},    {"||", BinaryOp::Or},
+      {"+", BinaryOp::Add},   {"-", BinaryOp::Sub},    {"*", BinaryOp::Mul},
+      {"/", BinaryOp::Div},   {"%", BinaryOp::Mod},    {"&", BinaryOp::BitAnd},
+      {"|", BinaryOp::BitOr}, {"^", BinaryOp::BitXor}, {"<<", BinaryOp::Shl},
+      {">>", BinaryOp::Shr},  {"==", BinaryOp::Eq},    {"!=", BinaryOp::Ne},
+      {"<", BinaryOp::Lt},    {"<=", BinaryOp::Le},    {">", BinaryOp::Gt},
+      {">=", BinaryOp::Ge},   {"&&", BinaryOp::And},   {"||", BinaryOp::Or},
   };
   for (const auto &o : ops)
     if (op == o.first) return o.second;

@@ -5,31 +5,47 @@
 namespace schedc {
 
 static const char *binarySpelling(BinaryOp op) {
-  static const char *const s[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
-                                  "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
+  static const char *const s[] = {"+",  "-",  "*",  "/", "%",  "&", "|",  "^",  "<<",
+                                  ">>", "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
   return s[int(op)];
 }
 
 static std::string refText(const Ref &r) {
-  static const char *const attrs[] = {"pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread"};
+  static const char *const attrs[] = {
+      "pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread"};
   switch (r.kind) {
-    case RefKind::Unresolved: return "";
-    case RefKind::Param: return " param#" + std::to_string(r.index);
-    case RefKind::TaskField: return " task#" + std::to_string(r.index);
-    case RefKind::CpuField: return " percpu#" + std::to_string(r.index);
-    case RefKind::GlobalField: return " global#" + std::to_string(r.index);
-    case RefKind::Local: return " local#" + std::to_string(r.localSlot);
-    case RefKind::TaskAttr: return std::string(" attr.") + attrs[int(r.attr)];
-    case RefKind::CurrentField: return " current.task#" + std::to_string(r.index);
-    case RefKind::CurrentAttr: return std::string(" current.") + attrs[int(r.attr)];
+    case RefKind::Unresolved:
+      return "";
+    case RefKind::Param:
+      return " param#" + std::to_string(r.index);
+    case RefKind::TaskField:
+      return " task#" + std::to_string(r.index);
+    case RefKind::CpuField:
+      return " percpu#" + std::to_string(r.index);
+    case RefKind::GlobalField:
+      return " global#" + std::to_string(r.index);
+    case RefKind::Local:
+      return " local#" + std::to_string(r.localSlot);
+    case RefKind::TaskAttr:
+      return std::string(" attr.") + attrs[int(r.attr)];
+    case RefKind::CurrentField:
+      return " current.task#" + std::to_string(r.index);
+    case RefKind::CurrentAttr:
+      return std::string(" current.") + attrs[int(r.attr)];
     case RefKind::Aggregate:
       return " queue#" + std::to_string(r.index) + ".agg#" + std::to_string(r.aggIndex);
-    case RefKind::Counter: return " counter#" + std::to_string(r.index);
-    case RefKind::ThisCpu: return " this_cpu";
-    case RefKind::NrCpus: return " nr_cpus";
-    case RefKind::Now: return " now";
-    case RefKind::Runtime: return " runtime";
-    case RefKind::Wakeup: return " wakeup";
+    case RefKind::Counter:
+      return " counter#" + std::to_string(r.index);
+    case RefKind::ThisCpu:
+      return " this_cpu";
+    case RefKind::NrCpus:
+      return " nr_cpus";
+    case RefKind::Now:
+      return " now";
+    case RefKind::Runtime:
+      return " runtime";
+    case RefKind::Wakeup:
+      return " wakeup";
   }
   return "";
 }
@@ -38,16 +54,36 @@ std::string dumpExpr(const Expr &e) {
   std::ostringstream out;
   out << '(';
   switch (e.kind) {
-    case ExprKind::IntLiteral: out << "int " << e.intValue; break;
-    case ExprKind::DurationLiteral: out << "duration " << e.intValue; break;
-    case ExprKind::BoolLiteral: out << (e.boolValue ? "true" : "false"); break;
-    case ExprKind::StringLiteral: out << "string \"" << e.text << '"'; break;
-    case ExprKind::Name: out << "name " << e.text << refText(e.ref); break;
-    case ExprKind::Member: out << "member " << e.text << refText(e.ref); break;
-    case ExprKind::Index: out << "index"; break;
-    case ExprKind::Unary: out << (e.unaryOp == UnaryOp::Negate ? "-" : e.unaryOp == UnaryOp::Not ? "!" : "~"); break;
-    case ExprKind::Binary: out << binarySpelling(e.binaryOp); break;
-    case ExprKind::Call: out << "call " << e.text; break;
+    case ExprKind::IntLiteral:
+      out << "int " << e.intValue;
+      break;
+    case ExprKind::DurationLiteral:
+      out << "duration " << e.intValue;
+      break;
+    case ExprKind::BoolLiteral:
+      out << (e.boolValue ? "true" : "false");
+      break;
+    case ExprKind::StringLiteral:
+      out << "string \"" << e.text << '"';
+      break;
+    case ExprKind::Name:
+      out << "name " << e.text << refText(e.ref);
+      break;
+    case ExprKind::Member:
+      out << "member " << e.text << refText(e.ref);
+      break;
+    case ExprKind::Index:
+      out << "index";
+      break;
+    case ExprKind::Unary:
+      out << (e.unaryOp == UnaryOp::Negate ? "-" : e.unaryOp == UnaryOp::Not ? "!" : "~");
+      break;
+    case ExprKind::Binary:
+      out << binarySpelling(e.binaryOp);
+      break;
+    case ExprKind::Call:
+      out << "call " << e.text;
+      break;
   }
   if (e.type != Type::Invalid) out << " :" << typeName(e.type);
   for (const ExprPtr &op : e.operands) out << ' ' << dumpExpr(*op);
@@ -67,7 +103,9 @@ static void dumpStmt(std::ostream &out, const Stmt &s, int indent) {
       return;
     case StmtKind::Assign:
       out << pad << dumpExpr(*s.target)
-          << (s.assignOp == AssignOp::Set ? " = " : s.assignOp == AssignOp::Add ? " += " : " -= ")
+          << (s.assignOp == AssignOp::Set   ? " = "
+              : s.assignOp == AssignOp::Add ? " += "
+                                            : " -= ")
           << dumpExpr(*s.value) << '\n';
       return;
     case StmtKind::If:
@@ -79,7 +117,8 @@ static void dumpStmt(std::ostream &out, const Stmt &s, int indent) {
       }
       return;
     case StmtKind::For:
-      out << pad << "for " << s.name << " local#" << s.localSlot << " in " << s.from << ".." << s.to << '\n';
+      out << pad << "for " << s.name << " local#" << s.localSlot << " in " << s.from << ".." << s.to
+          << '\n';
       dumpBlock(out, s.thenBody, indent + 2);
       return;
   }
@@ -90,8 +129,8 @@ static void dumpBlock(std::ostream &out, const Block &body, int indent) {
 }
 
 std::string dumpPolicy(const Policy &p) {
-  static const char *const events[] = {"enable", "runnable", "enqueue", "running",
-                                       "stopping", "quiescent", "exit", "tick"};
+  static const char *const events[] = {"enable",   "runnable",  "enqueue", "running",
+                                       "stopping", "quiescent", "exit",    "tick"};
   std::ostringstream out;
   out << "policy " << p.name << '\n';
   for (const Param &x : p.params) {
@@ -112,7 +151,8 @@ std::string dumpPolicy(const Policy &p) {
     static const char *const kinds[] = {"global", "percpu", "shards"};
     out << "queue " << q.name << ' ' << kinds[int(q.kind)];
     if (q.kind == QueueKind::Shards) out << '(' << q.shards << ')';
-    out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan " << q.scanLimit << '\n';
+    out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan "
+        << q.scanLimit << '\n';
     for (const Aggregate &a : q.aggregates) {
       static const char *const aggs[] = {"count", "sum", "wavg"};
       out << "  " << a.name << " :" << typeName(a.type) << " = " << aggs[int(a.kind)];
@@ -129,7 +169,8 @@ std::string dumpPolicy(const Policy &p) {
   for (const EnqueueRule &r : p.enqueueRules) {
     out << "enqueue";
     if (r.condition) out << " when " << dumpExpr(*r.condition);
-    out << " into " << (r.toLocal ? "local" : r.queueName + " queue#" + std::to_string(r.queueIndex));
+    out << " into "
+        << (r.toLocal ? "local" : r.queueName + " queue#" + std::to_string(r.queueIndex));
     if (r.instance) out << '[' << dumpExpr(*r.instance) << ']';
     if (r.infiniteSlice) out << " slice infinite";
     if (r.slice) out << " slice " << dumpExpr(*r.slice);
@@ -140,7 +181,8 @@ std::string dumpPolicy(const Policy &p) {
     out << (d.steal ? " steal " : " ") << d.queueName << " queue#" << d.queueIndex;
   out << '\n';
   for (const PreemptRule &r : p.preempts)
-    out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' ' << dumpExpr(*r.condition) << '\n';
+    out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' '
+        << dumpExpr(*r.condition) << '\n';
   for (const Handler &h : p.handlers) {
     out << "on " << events[int(h.event)] << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);

@@ -11,12 +11,12 @@ namespace {
 
 // Names the language gives a meaning in expressions; they cannot be declared.
 const char *const kBuiltinNames[] = {
-    "pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread", "runtime",
+    "pid",    "tgid",    "weight",   "nice",    "cpu", "nr_cpus_allowed", "is_kthread", "runtime",
     "wakeup", "current", "this_cpu", "nr_cpus", "now",
 };
 
-const char *const kEventNames[] = {"enable", "runnable", "enqueue", "running",
-                                   "stopping", "quiescent", "exit", "tick"};
+const char *const kEventNames[] = {"enable",   "runnable",  "enqueue", "running",
+                                   "stopping", "quiescent", "exit",    "tick"};
 
 class DeclarationChecker {
  public:
@@ -73,8 +73,8 @@ class DeclarationChecker {
   template <typename T>
   void limit(const std::vector<T> &items, size_t max, const char *what) {
     if (items.size() > max)
-      diags_.error(items[max].range, std::string("too many ") + what + " (at most " +
-                                         std::to_string(max) + ")");
+      diags_.error(items[max].range,
+                   std::string("too many ") + what + " (at most " + std::to_string(max) + ")");
   }
 
   void checkLimits() {
@@ -130,7 +130,8 @@ class DeclarationChecker {
         continue;
       }
       if (!seen.insert({a.name, a.range}).second)
-        diags_.error(a.range, "redefinition of aggregate '" + a.name + "' in queue '" + q.name + "'");
+        diags_.error(a.range,
+                     "redefinition of aggregate '" + a.name + "' in queue '" + q.name + "'");
     }
   }
 
@@ -171,8 +172,9 @@ class DeclarationChecker {
     for (const PreemptRule &r : policy_.preempts) {
       int k = r.kind == PreemptKind::Wakeup ? 0 : 1;
       if (seen[k])
-        diags_.error(r.range, std::string("duplicate `preempt ") + (k == 0 ? "wakeup" : "tick") +
-                                  "` rule", "combine the conditions with `||`");
+        diags_.error(r.range,
+                     std::string("duplicate `preempt ") + (k == 0 ? "wakeup" : "tick") + "` rule",
+                     "combine the conditions with `||`");
       seen[k] = true;
     }
   }

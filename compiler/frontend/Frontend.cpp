@@ -13,7 +13,8 @@ namespace schedc {
 
 // Lexes the whole input, but stops at kMaxTokens: a 16 MiB file of tokens
 // would take gigabytes as a parse tree, and no scheduler is that large.
-static bool lexWithinLimit(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagnostics &diags) {
+static bool lexWithinLimit(antlr4::CommonTokenStream &tokens, const SourceMap &map,
+                           Diagnostics &diags) {
   for (size_t n = 0; tokens.LA(1) != antlr4::Token::EOF; ++n) {
     if (n == kMaxTokens) {
       diags.error(map.token(tokens.LT(1)),

@@ -14,13 +14,13 @@ static size_t utf8Length(const std::string &s, size_t i) {
   if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     unsigned c1 = byte(i + 1);
-    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
     if (c == 0xED && c1 >= 0xA0) return 0;  // surrogates
     return cont(i + 1) && cont(i + 2) ? 3 : 0;
   }
   if (c >= 0xF0 && c <= 0xF4) {
     unsigned c1 = byte(i + 1);
-    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
     if (c == 0xF4 && c1 >= 0x90) return 0;  // > U+10FFFF
     return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
   }

@@ -11,27 +11,30 @@ namespace {
 
 // Where an expression is evaluated decides which names exist there.
 struct Context {
-  const char *where = "";     // for messages: "in `on tick`"
-  bool task = true;           // task fields and attributes name a task
-  bool wakeup = false;        // `wakeup`
-  bool runtime = false;       // `runtime`
-  bool current = false;       // `current.F`
-  int eligibleQueue = -1;     // bare aggregate names: this queue's scanned instance
+  const char *where = "";  // for messages: "in `on tick`"
+  bool task = true;        // task fields and attributes name a task
+  bool wakeup = false;     // `wakeup`
+  bool runtime = false;    // `runtime`
+  bool current = false;    // `current.F`
+  int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
 };
 
 const std::pair<const char *, TaskAttr> kTaskAttrs[] = {
-    {"pid", TaskAttr::Pid},       {"tgid", TaskAttr::Tgid},
-    {"weight", TaskAttr::Weight}, {"nice", TaskAttr::Nice},
-    {"cpu", TaskAttr::Cpu},       {"nr_cpus_allowed", TaskAttr::NrCpusAllowed},
+    {"pid", TaskAttr::Pid},
+    {"tgid", TaskAttr::Tgid},
+    {"weight", TaskAttr::Weight},
+    {"nice", TaskAttr::Nice},
+    {"cpu", TaskAttr::Cpu},
+    {"nr_cpus_allowed", TaskAttr::NrCpusAllowed},
     {"is_kthread", TaskAttr::IsKthread},
 };
 
-const char *const kFunctions[] = {"min", "max", "clamp", "abs", "comm",
+const char *const kFunctions[] = {"min", "max", "clamp",    "abs",      "comm",
                                   "u64", "s64", "duration", "sduration"};
 
-const char *const kEventWhere[] = {"in `on enable`",   "in `on runnable`", "in `on enqueue`",
-                                   "in `on running`",  "in `on stopping`", "in `on quiescent`",
-                                   "in `on exit`",     "in `on tick`"};
+const char *const kEventWhere[] = {"in `on enable`",  "in `on runnable`", "in `on enqueue`",
+                                   "in `on running`", "in `on stopping`", "in `on quiescent`",
+                                   "in `on exit`",    "in `on tick`"};
 
 template <typename T>
 int indexOf(const std::vector<T> &items, const std::string &name) {
@@ -93,9 +96,9 @@ class Resolver {
     if (r.condition) expr(*r.condition, ctx);
     if (!r.toLocal) {
       r.queueIndex = queueIndex(r.queueName, r.queueRange);
-      if (r.queueIndex >= 0 && r.instance &&
-          policy_.queues[r.queueIndex].kind == QueueKind::Global)
-        diags_.error(r.instance->range, "queue '" + r.queueName + "' is global and has no instances to index",
+      if (r.queueIndex >= 0 && r.instance && policy_.queues[r.queueIndex].kind == QueueKind::Global)
+        diags_.error(r.instance->range,
+                     "queue '" + r.queueName + "' is global and has no instances to index",
                      "write `into " + r.queueName + "`");
     }
     if (r.instance) expr(*r.instance, ctx);
@@ -105,7 +108,8 @@ class Resolver {
   void resolveDispatchSource(DispatchSource &d) {
     d.queueIndex = queueIndex(d.queueName, d.range);
     if (d.queueIndex >= 0 && d.steal && policy_.queues[d.queueIndex].kind == QueueKind::Global)
-      diags_.error(d.range, "cannot steal from global queue '" + d.queueName + "': it has one instance",
+      diags_.error(d.range,
+                   "cannot steal from global queue '" + d.queueName + "': it has one instance",
                    "dispatch it directly: `dispatch " + d.queueName + "`");
   }
 
@@ -263,7 +267,8 @@ class Resolver {
       for (const auto &a : kTaskAttrs) names.push_back(a.first);
     if (ctx.eligibleQueue >= 0) {
       names.push_back("count");
-      for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates) names.push_back(a.name);
+      for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates)
+        names.push_back(a.name);
     }
     for (const char *n : {"this_cpu", "nr_cpus", "now"}) names.push_back(n);
     if (ctx.runtime) names.push_back("runtime");
@@ -287,7 +292,8 @@ class Resolver {
       if (e.ref.kind == RefKind::TaskField && !ctx.task)
         fail(e, "task field '" + n + "' is not available " + ctx.where + ": there is no task here");
       if (e.ref.kind == RefKind::Counter)
-        fail(e, "counter '" + n + "' cannot be read", "counters are only incremented: `" + n + " += 1;`");
+        fail(e, "counter '" + n + "' cannot be read",
+             "counters are only incremented: `" + n + " += 1;`");
       return;
     }
     if (lookupBuiltin(n, e.ref)) {
@@ -295,7 +301,8 @@ class Resolver {
       if (k == RefKind::TaskAttr && !ctx.task)
         fail(e, "'" + n + "' is not available " + ctx.where + ": there is no task here");
       if (k == RefKind::Runtime && !ctx.runtime)
-        fail(e, std::string("'runtime' is not available ") + ctx.where, "it is only defined in `on stopping`");
+        fail(e, std::string("'runtime' is not available ") + ctx.where,
+             "it is only defined in `on stopping`");
       if (k == RefKind::Wakeup && !ctx.wakeup)
         fail(e, std::string("'wakeup' is not available ") + ctx.where,
              "it is defined in `on runnable`, `on enqueue`, enqueue rules and `preempt wakeup`");
@@ -376,8 +383,9 @@ class Resolver {
       return;
     }
     if (queue.kind != QueueKind::Global && !indexed) {
-      fail(e, "queue '" + b + "' has an instance per " +
-                  (queue.kind == QueueKind::PerCpu ? "CPU" : "shard") + "; say which",
+      fail(e,
+           "queue '" + b + "' has an instance per " +
+               (queue.kind == QueueKind::PerCpu ? "CPU" : "shard") + "; say which",
            "write `" + b + "[cpu]." + e.text + "`");
       return;
     }
@@ -387,7 +395,8 @@ class Resolver {
       for (const Aggregate &agg : queue.aggregates) names.push_back(agg.name);
       std::string hint = didYouMean(e.text, names);
       fail(e, "queue '" + b + "' has no aggregate '" + e.text + "'",
-           hint.empty() ? "declare it in the queue's body, e.g. `" + e.text + " = sum(weight);`" : hint);
+           hint.empty() ? "declare it in the queue's body, e.g. `" + e.text + " = sum(weight);`"
+                        : hint);
       return;
     }
     e.ref.kind = RefKind::Aggregate;
@@ -400,7 +409,8 @@ class Resolver {
     for (const char *f : kFunctions)
       if (e.text == f) {
         if (e.text == "comm" && !ctx.task)
-          diags_.error(e.range, std::string("comm() is not available ") + ctx.where + ": there is no task here");
+          diags_.error(e.range, std::string("comm() is not available ") + ctx.where +
+                                    ": there is no task here");
         return;
       }
     if (e.text == "count" || e.text == "sum" || e.text == "wavg") {
@@ -414,9 +424,15 @@ class Resolver {
 
   void expr(Expr &e, const Context &ctx) {
     switch (e.kind) {
-      case ExprKind::Name: name(e, ctx); return;
-      case ExprKind::Member: member(e, ctx); return;
-      case ExprKind::Call: call(e, ctx); return;
+      case ExprKind::Name:
+        name(e, ctx);
+        return;
+      case ExprKind::Member:
+        member(e, ctx);
+        return;
+      case ExprKind::Call:
+        call(e, ctx);
+        return;
       default:
         for (ExprPtr &op : e.operands) expr(*op, ctx);
         return;

@@ -133,7 +133,8 @@ class SafetyChecker {
         };
         if (e.text == "max") return atLeastPositive(*args[0]) || atLeastPositive(*args[1]);
         if (e.text == "clamp") return atLeastPositive(*args[1]);
-        if (e.text == "min" && unsignedResult) return nonZero(*args[0], guards) && nonZero(*args[1], guards);
+        if (e.text == "min" && unsignedResult)
+          return nonZero(*args[0], guards) && nonZero(*args[1], guards);
         return false;
       }
       default:
@@ -146,17 +147,21 @@ class SafetyChecker {
     if (nonZero(divisor, guards)) return;
     std::string hint;
     const Expr *inner = &divisor;
-    while (inner->kind == ExprKind::Call && isConversion(inner->text)) inner = inner->operands[0].get();
+    while (inner->kind == ExprKind::Call && isConversion(inner->text))
+      inner = inner->operands[0].get();
     if (inner->kind == ExprKind::Name && inner->ref.kind == RefKind::Param)
       hint = "give param '" + inner->text + "' a range that excludes 0, e.g. `in 1..1000`";
     else if (inner->kind == ExprKind::Name)
-      hint = "guard it with `if " + inner->text + " > 0 { ... }`, or divide by `max(" + inner->text + ", 1)`";
+      hint = "guard it with `if " + inner->text + " > 0 { ... }`, or divide by `max(" +
+             inner->text + ", 1)`";
     else
-      hint = "divide by a non-zero literal, `weight`, `max(x, 1)`, a param whose range excludes 0, "
-             "or a name tested `> 0` by an enclosing `if`";
-    diags_.error(divisor.range,
-                 std::string(division.binaryOp == BinaryOp::Div ? "divisor" : "modulus") + " may be zero",
-                 hint);
+      hint =
+          "divide by a non-zero literal, `weight`, `max(x, 1)`, a param whose range excludes 0, "
+          "or a name tested `> 0` by an enclosing `if`";
+    diags_.error(
+        divisor.range,
+        std::string(division.binaryOp == BinaryOp::Div ? "divisor" : "modulus") + " may be zero",
+        hint);
   }
 
   // `a && b` does not guard b: both sides are always evaluated (the lowering
@@ -164,7 +169,8 @@ class SafetyChecker {
   // which LLVM treats as undefined behaviour.
   void visit(const Expr *e, const Guards &guards) {
     if (!e) return;
-    if (e->kind == ExprKind::Binary && (e->binaryOp == BinaryOp::Div || e->binaryOp == BinaryOp::Mod))
+    if (e->kind == ExprKind::Binary &&
+        (e->binaryOp == BinaryOp::Div || e->binaryOp == BinaryOp::Mod))
       checkDivisor(*e, guards);
     for (const ExprPtr &op : e->operands) visit(op.get(), guards);
   }
@@ -214,8 +220,9 @@ class SafetyChecker {
       return;
     }
     if (s.to - s.from > 1024)
-      diags_.error(s.range, "loop '" + s.name + "' runs " + std::to_string(s.to - s.from) +
-                                " times; at most 1024 iterations are allowed",
+      diags_.error(s.range,
+                   "loop '" + s.name + "' runs " + std::to_string(s.to - s.from) +
+                       " times; at most 1024 iterations are allowed",
                    "BPF programs must finish quickly; loop over less");
   }
 
@@ -231,7 +238,8 @@ class SafetyChecker {
     diags_.error(slice.range,
                  "param '" + p.name + "' is used as a slice but " +
                      (p.hasRange ? "its range includes 0" : "has no range, so it can be set to 0"),
-                 "give it a range that excludes 0, e.g. `in 100us..1s` (add `or infinite` for run-to-completion)");
+                 "give it a range that excludes 0, e.g. `in 100us..1s` (add `or infinite` for "
+                 "run-to-completion)");
     diags_.note(p.range, "'" + p.name + "' is declared here");
   }
 
@@ -249,9 +257,10 @@ class SafetyChecker {
       if (r.toLocal || r.queueIndex < 0) continue;
       const Queue &q = policy_.queues[r.queueIndex];
       if (!targeted[r.queueIndex] && !dispatched(r.queueIndex, false))
-        diags_.error(r.queueRange, "tasks enqueued into '" + q.name + "' are never dispatched",
-                     "every queue an enqueue rule targets must be a dispatch source: `dispatch ..., " +
-                         q.name + ";`");
+        diags_.error(
+            r.queueRange, "tasks enqueued into '" + q.name + "' are never dispatched",
+            "every queue an enqueue rule targets must be a dispatch source: `dispatch ..., " +
+                q.name + ";`");
       targeted[r.queueIndex] = true;
       // A chosen instance may belong to a CPU the task cannot run on (its
       // affinity), or to no CPU at all (shard N-1 on fewer than N CPUs):
@@ -274,7 +283,8 @@ class SafetyChecker {
                        "unless every task soon becomes eligible");
     for (size_t i = 0; i < policy_.queues.size(); ++i)
       if (!targeted[i])
-        diags_.warning(policy_.queues[i].range, "queue '" + policy_.queues[i].name + "' is never enqueued into");
+        diags_.warning(policy_.queues[i].range,
+                       "queue '" + policy_.queues[i].name + "' is never enqueued into");
   }
 
   Policy &policy_;

@@ -9,12 +9,18 @@ namespace schedc {
 // How a token kind is named in a message.
 static std::string tokenName(const antlr4::dfa::Vocabulary &vocab, size_t type) {
   switch (type) {
-    case antlr4::Token::EOF: return "end of file";
-    case SchedcParser::IDENT: return "a name";
-    case SchedcParser::INT: return "an integer";
-    case SchedcParser::DURATION: return "a duration";
-    case SchedcParser::STRING: return "a string";
-    default: return vocab.getLiteralName(type);  // "';'"
+    case antlr4::Token::EOF:
+      return "end of file";
+    case SchedcParser::IDENT:
+      return "a name";
+    case SchedcParser::INT:
+      return "an integer";
+    case SchedcParser::DURATION:
+      return "a duration";
+    case SchedcParser::STRING:
+      return "a string";
+    default:
+      return vocab.getLiteralName(type);  // "';'"
   }
 }
 
@@ -35,28 +41,43 @@ static std::string phraseFor(antlr4::RuleContext *ctx) {
     switch (ctx->getRuleIndex()) {
       case SchedcParser::RulePolicyDecl:
       case SchedcParser::RulePolicyName:
-      case SchedcParser::RuleNameWord: return "the policy name";
-      case SchedcParser::RuleParamDecl: return "the param declaration";
-      case SchedcParser::RuleStateDecl: return "the field declaration";
-      case SchedcParser::RuleCounterDecl: return "the counter declaration";
+      case SchedcParser::RuleNameWord:
+        return "the policy name";
+      case SchedcParser::RuleParamDecl:
+        return "the param declaration";
+      case SchedcParser::RuleStateDecl:
+        return "the field declaration";
+      case SchedcParser::RuleCounterDecl:
+        return "the counter declaration";
       case SchedcParser::RuleQueueDecl:
       case SchedcParser::RuleQueueKind:
-      case SchedcParser::RuleQueueOrder: return "the queue declaration";
-      case SchedcParser::RuleQueueBody: return "the queue body";
-      case SchedcParser::RuleSelectCpuDecl: return "the select_cpu declaration";
+      case SchedcParser::RuleQueueOrder:
+        return "the queue declaration";
+      case SchedcParser::RuleQueueBody:
+        return "the queue body";
+      case SchedcParser::RuleSelectCpuDecl:
+        return "the select_cpu declaration";
       case SchedcParser::RuleEnqueueRule:
       case SchedcParser::RuleEnqueueTarget:
-      case SchedcParser::RuleSliceValue: return "the enqueue rule";
+      case SchedcParser::RuleSliceValue:
+        return "the enqueue rule";
       case SchedcParser::RuleDispatchDecl:
-      case SchedcParser::RuleDispatchSource: return "the dispatch list";
-      case SchedcParser::RulePreemptRule: return "the preempt rule";
+      case SchedcParser::RuleDispatchSource:
+        return "the dispatch list";
+      case SchedcParser::RulePreemptRule:
+        return "the preempt rule";
       case SchedcParser::RuleHandler:
-      case SchedcParser::RuleEventName: return "the handler";
-      case SchedcParser::RuleIfChain: return "the if statement";
-      case SchedcParser::RuleBlock: return "the block";
+      case SchedcParser::RuleEventName:
+        return "the handler";
+      case SchedcParser::RuleIfChain:
+        return "the if statement";
+      case SchedcParser::RuleBlock:
+        return "the block";
       case SchedcParser::RulePolicyFile:
-      case SchedcParser::RuleDecl: return "";
-      default: break;  // expressions: say what they are part of
+      case SchedcParser::RuleDecl:
+        return "";
+      default:
+        break;  // expressions: say what they are part of
     }
   }
   return "";
@@ -85,8 +106,8 @@ static std::string expectedText(const antlr4::misc::IntervalSet &set,
   for (size_t t : types)
     for (const char *term : terminators)
       if (vocab.getLiteralName(t) == term) ends.push_back(t);
-  bool startsExpr = set.contains(size_t(SchedcParser::INT)) && set.contains(size_t(SchedcParser::IDENT)) &&
-                    has(set, vocab, "'('");
+  bool startsExpr = set.contains(size_t(SchedcParser::INT)) &&
+                    set.contains(size_t(SchedcParser::IDENT)) && has(set, vocab, "'('");
   if (startsExpr) return "an expression";
   if (!ends.empty() && types.size() > 4) types = ends;
   if (types.empty() || types.size() > 4) return "";
@@ -103,9 +124,8 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
   const antlr4::dfa::Vocabulary &vocab = parser->getVocabulary();
   std::string want = knowExpected ? expectedText(expected, vocab) : "";
   std::string phrase = phraseFor(parser->getContext());
-  antlr4::Token *previous = parser->getTokenStream()->index() > 0
-                                ? parser->getTokenStream()->LT(-1)
-                                : nullptr;
+  antlr4::Token *previous =
+      parser->getTokenStream()->index() > 0 ? parser->getTokenStream()->LT(-1) : nullptr;
 
   // A token missing at the end of a line belongs after the last one there;
   // if ';' could go there, it is almost always the one that is missing.
@@ -132,8 +152,10 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
   throw antlr4::ParseCancellationException(msg);
 }
 
-void SyntaxErrorStrategy::reportError(antlr4::Parser *parser, const antlr4::RecognitionException &e) {
-  antlr4::Token *offending = e.getOffendingToken() ? e.getOffendingToken() : parser->getCurrentToken();
+void SyntaxErrorStrategy::reportError(antlr4::Parser *parser,
+                                      const antlr4::RecognitionException &e) {
+  antlr4::Token *offending =
+      e.getOffendingToken() ? e.getOffendingToken() : parser->getCurrentToken();
   // When prediction failed a few tokens into an alternative, the expected
   // set describes its start, not the offending token: just say what is wrong.
   bool knowExpected = true;

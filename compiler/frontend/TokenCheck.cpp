@@ -17,9 +17,15 @@ static std::string showChar(const std::string &text) {
   return c >= 0x80 ? "'" + text + "'" : std::string(buf);
 }
 
-static bool isOpen(const std::string &t) { return t == "(" || t == "[" || t == "{"; }
-static bool isClose(const std::string &t) { return t == ")" || t == "]" || t == "}"; }
-static bool isPrefixOp(const std::string &t) { return t == "-" || t == "!" || t == "~"; }
+static bool isOpen(const std::string &t) {
+  return t == "(" || t == "[" || t == "{";
+}
+static bool isClose(const std::string &t) {
+  return t == ")" || t == "]" || t == "}";
+}
+static bool isPrefixOp(const std::string &t) {
+  return t == "-" || t == "!" || t == "~";
+}
 
 bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagnostics &diags) {
   bool ok = true;
@@ -56,8 +62,8 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagno
         if (text.size() > kMaxIdentifier) {
           SourceRange r = map.token(t);
           r.length = 1;
-          diags.error(r, "name is too long (" + std::to_string(text.size()) + " characters; at most " +
-                             std::to_string(kMaxIdentifier) + ")");
+          diags.error(r, "name is too long (" + std::to_string(text.size()) +
+                             " characters; at most " + std::to_string(kMaxIdentifier) + ")");
           ok = false;
           continue;
         }
@@ -83,7 +89,8 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagno
   if (ok && (!first || first->getText() != "policy")) {
     SourceRange r = (!first || first->getType() == antlr4::Token::EOF) ? SourceRange{1, 1, 1}
                                                                        : map.token(first);
-    diags.error(r, "expected `policy NAME;`", "a policy file starts with its name, e.g. `policy fifo;`");
+    diags.error(r, "expected `policy NAME;`",
+                "a policy file starts with its name, e.g. `policy fifo;`");
     ok = false;
   }
   return ok;

@@ -19,10 +19,16 @@ bool isTimeLiteral(const Expr &e) {
 }
 
 // The count type that goes with a time type in * and /: duration * u64.
-Type countFor(Type time) { return time == Type::SDuration ? Type::S64 : Type::U64; }
-Type timeFor(Type count) { return count == Type::S64 ? Type::SDuration : Type::Duration; }
+Type countFor(Type time) {
+  return time == Type::SDuration ? Type::S64 : Type::U64;
+}
+Type timeFor(Type count) {
+  return count == Type::S64 ? Type::SDuration : Type::Duration;
+}
 
-std::string quoted(Type t) { return std::string("'") + typeName(t) + "'"; }
+std::string quoted(Type t) {
+  return std::string("'") + typeName(t) + "'";
+}
 
 std::string conversionHint(Type want) {
   return std::string("convert it explicitly with `") + typeName(want) + "(...)`";
@@ -36,8 +42,7 @@ class TypeChecker {
     for (Queue &q : policy_.queues) checkAggregates(q);
     for (Queue &q : policy_.queues) checkQueueRules(q);
     for (EnqueueRule &r : policy_.enqueueRules) checkEnqueueRule(r);
-    for (PreemptRule &r : policy_.preempts)
-      expect(*r.condition, Type::Bool, "a preempt condition");
+    for (PreemptRule &r : policy_.preempts) expect(*r.condition, Type::Bool, "a preempt condition");
     for (Handler &h : policy_.handlers) {
       localTypes_.assign(h.numLocals, Type::Invalid);
       loopSlot_.assign(h.numLocals, false);
@@ -97,7 +102,8 @@ class TypeChecker {
   Type finish(Expr &e) {
     if (e.type == Type::Untyped) settle(e, Type::U64);
     // A time literal already settled to sduration (`g / 14ns`) stays one.
-    else if (isTimeLiteral(e) && e.type != Type::SDuration) settle(e, Type::Duration);
+    else if (isTimeLiteral(e) && e.type != Type::SDuration)
+      settle(e, Type::Duration);
     return e.type;
   }
 
@@ -115,8 +121,9 @@ class TypeChecker {
     }
     if (e.type == want) return want;
     bool numeric = isNumeric(want) && isNumeric(e.type) && e.type != Type::Untyped;
-    diags_.error(e.range, what + " must be " + quoted(want) + ", found " +
-                              (e.type == Type::Untyped ? "an integer" : quoted(e.type)),
+    diags_.error(e.range,
+                 what + " must be " + quoted(want) + ", found " +
+                     (e.type == Type::Untyped ? "an integer" : quoted(e.type)),
                  numeric ? conversionHint(want) : "");
     e.type = Type::Invalid;
     return Type::Invalid;
@@ -126,8 +133,10 @@ class TypeChecker {
   // Returns false if they still differ (the caller says how).
   bool unify(Expr &a, Expr &b) {
     if (a.type == Type::Untyped && b.type == Type::Untyped) return true;
-    if (adaptable(a, b.type) && !isTimeLiteral(b)) settle(a, b.type);
-    else if (adaptable(b, a.type) && !isTimeLiteral(a)) settle(b, a.type);
+    if (adaptable(a, b.type) && !isTimeLiteral(b))
+      settle(a, b.type);
+    else if (adaptable(b, a.type) && !isTimeLiteral(a))
+      settle(b, a.type);
     else if (a.type == b.type) {
       finish(a);
       finish(b);
@@ -153,8 +162,9 @@ class TypeChecker {
       if (adaptable(*arg, t)) settle(*arg, t);
       if (arg->type == Type::Invalid) return Type::Invalid;
       if (arg->type != t) {
-        diags_.error(call.range, call.text + "() needs arguments of one type, found " +
-                                     quoted(t) + " and " + quoted(arg->type),
+        diags_.error(call.range,
+                     call.text + "() needs arguments of one type, found " + quoted(t) + " and " +
+                         quoted(arg->type),
                      conversionHint(t));
         return Type::Invalid;
       }
@@ -170,12 +180,17 @@ class TypeChecker {
 
   Type refType(const Ref &ref) const {
     switch (ref.kind) {
-      case RefKind::Param: return policy_.params[ref.index].type;
+      case RefKind::Param:
+        return policy_.params[ref.index].type;
       case RefKind::TaskField:
-      case RefKind::CurrentField: return policy_.taskFields[ref.index].type;
-      case RefKind::CpuField: return policy_.cpuFields[ref.index].type;
-      case RefKind::GlobalField: return policy_.globalFields[ref.index].type;
-      case RefKind::Local: return localTypes_[ref.localSlot];
+      case RefKind::CurrentField:
+        return policy_.taskFields[ref.index].type;
+      case RefKind::CpuField:
+        return policy_.cpuFields[ref.index].type;
+      case RefKind::GlobalField:
+        return policy_.globalFields[ref.index].type;
+      case RefKind::Local:
+        return localTypes_[ref.localSlot];
       case RefKind::TaskAttr:
       case RefKind::CurrentAttr:
         if (ref.attr == TaskAttr::Nice) return Type::S64;
@@ -183,14 +198,19 @@ class TypeChecker {
         if (ref.attr == TaskAttr::Runtime) return Type::Duration;
         return Type::U64;
       case RefKind::Aggregate:
-        return ref.aggIndex < 0 ? Type::U64 : policy_.queues[ref.index].aggregates[ref.aggIndex].type;
+        return ref.aggIndex < 0 ? Type::U64
+                                : policy_.queues[ref.index].aggregates[ref.aggIndex].type;
       case RefKind::Counter:
       case RefKind::ThisCpu:
-      case RefKind::NrCpus: return Type::U64;
+      case RefKind::NrCpus:
+        return Type::U64;
       case RefKind::Now:
-      case RefKind::Runtime: return Type::Duration;
-      case RefKind::Wakeup: return Type::Bool;
-      case RefKind::Unresolved: return Type::Invalid;
+      case RefKind::Runtime:
+        return Type::Duration;
+      case RefKind::Wakeup:
+        return Type::Bool;
+      case RefKind::Unresolved:
+        return Type::Invalid;
     }
     return Type::Invalid;
   }
@@ -202,18 +222,27 @@ class TypeChecker {
 
   Type checkKind(Expr &e) {
     switch (e.kind) {
-      case ExprKind::IntLiteral: return Type::Untyped;
-      case ExprKind::DurationLiteral: return Type::Duration;
-      case ExprKind::BoolLiteral: return Type::Bool;
+      case ExprKind::IntLiteral:
+        return Type::Untyped;
+      case ExprKind::DurationLiteral:
+        return Type::Duration;
+      case ExprKind::BoolLiteral:
+        return Type::Bool;
       case ExprKind::StringLiteral:
         diags_.error(e.range, "a string is only allowed as the argument of comm()");
         return Type::Invalid;
-      case ExprKind::Name: return refType(e.ref);
-      case ExprKind::Member: return member(e);
-      case ExprKind::Index: return Type::Invalid;  // only as a Member's base
-      case ExprKind::Unary: return unary(e);
-      case ExprKind::Binary: return binary(e);
-      case ExprKind::Call: return call(e);
+      case ExprKind::Name:
+        return refType(e.ref);
+      case ExprKind::Member:
+        return member(e);
+      case ExprKind::Index:
+        return Type::Invalid;  // only as a Member's base
+      case ExprKind::Unary:
+        return unary(e);
+      case ExprKind::Binary:
+        return binary(e);
+      case ExprKind::Call:
+        return call(e);
     }
     return Type::Invalid;
   }
@@ -243,16 +272,18 @@ class TypeChecker {
                      "negation needs a signed type; convert with `s64(...)` or `sduration(...)`");
         return Type::Invalid;
       case UnaryOp::Not:
-        return require(x, Type::Bool, "the operand of '!'") == Type::Invalid ? Type::Invalid : Type::Bool;
+        return require(x, Type::Bool, "the operand of '!'") == Type::Invalid ? Type::Invalid
+                                                                             : Type::Bool;
       case UnaryOp::BitNot:
-        return require(x, Type::U64, "the operand of '~'") == Type::Invalid ? Type::Invalid : Type::U64;
+        return require(x, Type::U64, "the operand of '~'") == Type::Invalid ? Type::Invalid
+                                                                            : Type::U64;
     }
     return Type::Invalid;
   }
 
   static const char *opSpelling(BinaryOp op) {
-    static const char *const s[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
-                                    "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
+    static const char *const s[] = {"+",  "-",  "*",  "/", "%",  "&", "|",  "^",  "<<",
+                                    ">>", "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
     return s[int(op)];
   }
 
@@ -282,9 +313,11 @@ class TypeChecker {
                                  : "cannot subtract " + quoted(b.type) + " from " + quoted(a.type));
         return a.type;
       }
-      case BinaryOp::Mul: return multiply(e, a, b);
+      case BinaryOp::Mul:
+        return multiply(e, a, b);
       case BinaryOp::Div:
-      case BinaryOp::Mod: return divide(e, a, b);
+      case BinaryOp::Mod:
+        return divide(e, a, b);
       case BinaryOp::BitAnd:
       case BinaryOp::BitOr:
       case BinaryOp::BitXor:
@@ -294,8 +327,9 @@ class TypeChecker {
         if (adaptable(b, Type::U64)) settle(b, Type::U64);
         if (a.type == Type::Invalid || b.type == Type::Invalid) return Type::Invalid;
         if (a.type != Type::U64 || b.type != Type::U64)
-          return mismatch(e, std::string("'") + opSpelling(e.binaryOp) + "' needs 'u64' operands, found " +
-                                 quoted(a.type) + " and " + quoted(b.type));
+          return mismatch(e, std::string("'") + opSpelling(e.binaryOp) +
+                                 "' needs 'u64' operands, found " + quoted(a.type) + " and " +
+                                 quoted(b.type));
         return Type::U64;
       case BinaryOp::Eq:
       case BinaryOp::Ne:
@@ -311,7 +345,8 @@ class TypeChecker {
           finish(b);
         }
         if (ordered && a.type == Type::Bool)
-          return mismatch(e, std::string("cannot order 'bool' values with '") + opSpelling(e.binaryOp) + "'");
+          return mismatch(
+              e, std::string("cannot order 'bool' values with '") + opSpelling(e.binaryOp) + "'");
         return a.type == Type::Invalid || b.type == Type::Invalid ? Type::Invalid : Type::Bool;
       }
       case BinaryOp::And:
@@ -374,8 +409,9 @@ class TypeChecker {
   }
 
   Type arity(Expr &e, size_t n, const char *form) {
-    diags_.error(e.range, e.text + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") +
-                              ", found " + std::to_string(e.operands.size()),
+    diags_.error(e.range,
+                 e.text + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") +
+                     ", found " + std::to_string(e.operands.size()),
                  std::string("write `") + form + "`");
     return Type::Invalid;
   }
@@ -417,8 +453,10 @@ class TypeChecker {
       return x.type;
     }
     // Conversions: u64(x), s64(x), duration(x), sduration(x).
-    Type target = f == "u64" ? Type::U64 : f == "s64" ? Type::S64
-                : f == "duration" ? Type::Duration : Type::SDuration;
+    Type target = f == "u64"        ? Type::U64
+                  : f == "s64"      ? Type::S64
+                  : f == "duration" ? Type::Duration
+                                    : Type::SDuration;
     if (n != 1) return arity(e, 1, (f + "(x)").c_str());
     Expr &x = *e.operands[0];
     if (x.type == Type::Untyped) settle(x, target);
@@ -500,8 +538,8 @@ class TypeChecker {
     }
     if (t == Type::Invalid) return;
     if (s.assignOp != AssignOp::Set && t == Type::Bool) {
-      diags_.error(target.range, std::string("cannot use `") + (s.assignOp == AssignOp::Add ? "+=" : "-=") +
-                                     "` on a 'bool'");
+      diags_.error(target.range, std::string("cannot use `") +
+                                     (s.assignOp == AssignOp::Add ? "+=" : "-=") + "` on a 'bool'");
       return;
     }
     expect(*s.value, t, "the value assigned to '" + n + "'");
@@ -549,9 +587,11 @@ class TypeChecker {
     if (r.instance) expect(*r.instance, Type::U64, "a queue index");
     if (r.slice) {
       Type t = expect(*r.slice, Type::Duration, "the slice");
-      bool literal = r.slice->kind == ExprKind::IntLiteral || r.slice->kind == ExprKind::DurationLiteral;
+      bool literal =
+          r.slice->kind == ExprKind::IntLiteral || r.slice->kind == ExprKind::DurationLiteral;
       if (t != Type::Invalid && literal && r.slice->intValue == 0)
-        diags_.error(r.slice->range, "slice must be positive; write `infinite` for run-to-completion");
+        diags_.error(r.slice->range,
+                     "slice must be positive; write `infinite` for run-to-completion");
     }
   }
 

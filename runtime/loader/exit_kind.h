@@ -16,4 +16,4 @@ std::string exit_kind_name(int64_t kind);
 // Whether the exit kind means something went wrong (not a requested unload).
 bool exit_kind_is_error(int64_t kind);
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -10,13 +10,13 @@ namespace schedrun {
 enum ExitCode { kExitOk = 0, kExitUser = 1, kExitInternal = 2 };
 
 class Failure : public std::runtime_error {
-public:
+ public:
   Failure(int code, const std::string &message, std::string hint = {})
       : std::runtime_error(message), code_(code), hint_(std::move(hint)) {}
   int code() const { return code_; }
   const std::string &hint() const { return hint_; }
 
-private:
+ private:
   int code_;
   std::string hint_;
 };
@@ -29,4 +29,4 @@ private:
   throw Failure(kExitInternal, message, std::move(hint));
 }
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -13,4 +13,4 @@ void capture_libbpf_log(bool echo);
 const std::string &libbpf_log();
 void clear_libbpf_log();
 
-} // namespace schedrun
+}  // namespace schedrun

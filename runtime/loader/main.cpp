@@ -18,8 +18,7 @@ namespace {
 
 int run(int argc, char **argv) {
   Options options = parse_options(argc, argv);
-  if (options.vm)
-    return run_in_vm(options);
+  if (options.vm) return run_in_vm(options);
   capture_libbpf_log(options.verbose);
   // Object and --set problems are reported before privilege checks: they
   // need no kernel and are the likelier mistake.
@@ -27,26 +26,23 @@ int run(int argc, char **argv) {
   std::vector<uint64_t> tunables = resolve_tunables(meta, options.sets);
   check_can_load();
   Session session(options, meta, tunables);
-  if (options.verify_only)
-    return session.verify();
+  if (options.verify_only) return session.verify();
   check_no_active_scheduler();
   install_stop_handlers();
   for (;;) {
     SessionResult r = session.run();
-    if (!r.restart)
-      return r.exit_code;
+    if (!r.restart) return r.exit_code;
   }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char **argv) {
   try {
     return run(argc, argv);
   } catch (const Failure &f) {
     fprintf(stderr, "schedrun: error: %s\n", f.what());
-    if (!f.hint().empty())
-      fprintf(stderr, "schedrun: hint: %s\n", f.hint().c_str());
+    if (!f.hint().empty()) fprintf(stderr, "schedrun: hint: %s\n", f.hint().c_str());
     return f.code();
   } catch (const std::exception &e) {
     fprintf(stderr, "schedrun: internal error: %s\n", e.what());

@@ -20,29 +20,23 @@ struct ElfFile {
   int fd = -1;
   Elf *elf = nullptr;
   ~ElfFile() {
-    if (elf)
-      elf_end(elf);
-    if (fd >= 0)
-      close(fd);
+    if (elf) elf_end(elf);
+    if (fd >= 0) close(fd);
   }
 };
 
 std::string find_section(Elf *elf, const char *wanted, bool *found) {
   size_t shstrndx;
   *found = false;
-  if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-    return {};
+  if (elf_getshdrstrndx(elf, &shstrndx) != 0) return {};
   for (Elf_Scn *scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
     GElf_Shdr shdr;
-    if (!gelf_getshdr(scn, &shdr))
-      continue;
+    if (!gelf_getshdr(scn, &shdr)) continue;
     const char *name = elf_strptr(elf, shstrndx, shdr.sh_name);
-    if (!name || std::string(name) != wanted)
-      continue;
+    if (!name || std::string(name) != wanted) continue;
     *found = true;
     Elf_Data *data = elf_getdata(scn, nullptr);
-    if (!data || !data->d_buf)
-      return {};
+    if (!data || !data->d_buf) return {};
     std::string text(static_cast<const char *>(data->d_buf), data->d_size);
     return text.substr(0, text.find('\0'));
   }
@@ -52,10 +46,9 @@ std::string find_section(Elf *elf, const char *wanted, bool *found) {
 uint64_t parse_number(const std::string &word, bool is_signed, const std::string &line) {
   try {
     size_t used = 0;
-    uint64_t v = is_signed ? static_cast<uint64_t>(std::stoll(word, &used))
-                           : std::stoull(word, &used);
-    if (used == word.size() && (is_signed || word[0] != '-'))
-      return v;
+    uint64_t v =
+        is_signed ? static_cast<uint64_t>(std::stoll(word, &used)) : std::stoull(word, &used);
+    if (used == word.size() && (is_signed || word[0] != '-')) return v;
   } catch (const std::exception &) {
   }
   user_error("bad number '" + word + "' in metadata line: " + line);
@@ -70,7 +63,7 @@ ParamType parse_type(const std::string &word, const std::string &line) {
   user_error("unknown parameter type '" + word + "' in metadata line: " + line);
 }
 
-} // namespace
+}  // namespace
 
 Meta parse_meta(const std::string &text) {
   Meta meta;
@@ -80,14 +73,11 @@ Meta parse_meta(const std::string &text) {
   while (std::getline(lines, line)) {
     std::istringstream in(line);
     std::string key;
-    if (!(in >> key))
-      continue;
+    if (!(in >> key)) continue;
     std::vector<std::string> w;
-    for (std::string word; in >> word;)
-      w.push_back(word);
+    for (std::string word; in >> word;) w.push_back(word);
     auto need = [&](size_t n) {
-      if (w.size() != n)
-        user_error("malformed metadata line: " + line);
+      if (w.size() != n) user_error("malformed metadata line: " + line);
     };
     if (key == "schedc-meta") {
       need(1);
@@ -119,23 +109,19 @@ Meta parse_meta(const std::string &text) {
     }
     // Unknown keys are skipped so that newer compilers can add information.
   }
-  if (!header)
-    user_error("metadata has no 'schedc-meta' header");
+  if (!header) user_error("metadata has no 'schedc-meta' header");
   if (meta.params.size() > SCHEDC_MAX_PARAMS || meta.queues.size() > SCHEDC_MAX_QUEUES ||
       meta.counters.size() > SCHEDC_MAX_COUNTERS)
     user_error("metadata declares more params/queues/counters than the ABI allows");
-  if (meta.policy.empty())
-    meta.policy = "unnamed";
+  if (meta.policy.empty()) meta.policy = "unnamed";
   return meta;
 }
 
 Meta read_meta(const std::string &path) {
   ElfFile f;
   f.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f.fd < 0)
-    user_error("cannot open " + path + ": " + strerror(errno));
-  if (elf_version(EV_CURRENT) == EV_NONE)
-    internal_error("libelf initialization failed");
+  if (f.fd < 0) user_error("cannot open " + path + ": " + strerror(errno));
+  if (elf_version(EV_CURRENT) == EV_NONE) internal_error("libelf initialization failed");
   f.elf = elf_begin(f.fd, ELF_C_READ, nullptr);
   GElf_Ehdr ehdr;
   if (!f.elf || elf_kind(f.elf) != ELF_K_ELF || !gelf_getehdr(f.elf, &ehdr))
@@ -150,4 +136,4 @@ Meta read_meta(const std::string &path) {
   return parse_meta(text);
 }
 
-} // namespace schedrun
+}  // namespace schedrun

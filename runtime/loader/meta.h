@@ -13,13 +13,13 @@ enum class ParamType { U64, S64, Bool, Duration, SDuration };
 struct Param {
   std::string name;
   ParamType type = ParamType::U64;
-  uint64_t def = 0, min = 0, max = 0; // s64 types store two's complement
-  bool infinite = false;              // accepts "infinite" (SCHEDC_INFINITE)
+  uint64_t def = 0, min = 0, max = 0;  // s64 types store two's complement
+  bool infinite = false;               // accepts "infinite" (SCHEDC_INFINITE)
 };
 
 struct Queue {
   std::string name;
-  std::string kind; // global, per_cpu, shards
+  std::string kind;  // global, per_cpu, shards
   uint32_t shards = 1;
 };
 
@@ -37,4 +37,4 @@ Meta read_meta(const std::string &path);
 // Parses the metadata text; throws Failure naming the offending line.
 Meta parse_meta(const std::string &text);
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -40,7 +40,7 @@ double parse_seconds(const std::string &opt, const std::string &v) {
   return d;
 }
 
-} // namespace
+}  // namespace
 
 Options parse_options(int argc, char **argv) {
   Options o;
@@ -53,16 +53,14 @@ Options parse_options(int argc, char **argv) {
         a = a.substr(0, eq);
         return v;
       }
-      if (i + 1 >= argc)
-        user_error(a + " needs a value", "see schedrun --help");
+      if (i + 1 >= argc) user_error(a + " needs a value", "see schedrun --help");
       return argv[++i];
     };
     // Everything but the VM's own options and the object is passed on to the guest.
     bool for_guest = true;
     std::string raw = a;
     if (a == "--") {
-      for (i++; i < argc; i++)
-        o.workload.push_back(argv[i]);
+      for (i++; i < argc; i++) o.workload.push_back(argv[i]);
       break;
     } else if (a == "-h" || a == "--help") {
       fputs(kUsage, stdout);
@@ -112,14 +110,14 @@ Options parse_options(int argc, char **argv) {
       o.object = a;
       for_guest = false;
     } else {
-      user_error("unexpected argument " + a, "put the workload after '--': schedrun OBJ -- CMD ARGS");
+      user_error("unexpected argument " + a,
+                 "put the workload after '--': schedrun OBJ -- CMD ARGS");
     }
-    if (for_guest)
-      o.guest_args.push_back(raw);
+    if (for_guest) o.guest_args.push_back(raw);
   }
   if (o.object.empty())
     user_error("no policy object given", "usage: schedrun [options] OBJ [-- CMD ARGS...]");
   return o;
 }
 
-} // namespace schedrun
+}  // namespace schedrun

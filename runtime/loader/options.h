@@ -8,24 +8,24 @@ namespace schedrun {
 
 struct Options {
   std::string object;
-  std::vector<std::string> sets; // NAME=VALUE
+  std::vector<std::string> sets;  // NAME=VALUE
   double interval_s = 1.0;
-  double duration_s = 0; // 0: until stopped
+  double duration_s = 0;  // 0: until stopped
   bool json = false;
   bool quiet = false;
   bool verbose = false;
   bool verify_only = false;
   bool partial = false;
   bool restart = false;
-  std::vector<std::string> workload; // after "--"
+  std::vector<std::string> workload;  // after "--"
 
   bool vm = false;
-  std::vector<std::string> vm_add; // extra files for the guest
+  std::vector<std::string> vm_add;  // extra files for the guest
   std::string vm_smp = "2", vm_mem = "1G";
-  std::vector<std::string> guest_args; // options to pass on to schedrun in the VM
+  std::vector<std::string> guest_args;  // options to pass on to schedrun in the VM
 };
 
 // Throws Failure (user error) on a malformed command line; exits 0 on --help.
 Options parse_options(int argc, char **argv);
 
-} // namespace schedrun
+}  // namespace schedrun

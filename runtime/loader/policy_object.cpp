@@ -15,7 +15,9 @@
 namespace schedrun {
 namespace {
 
-std::string errno_text(int err) { return strerror(err < 0 ? -err : err); }
+std::string errno_text(int err) {
+  return strerror(err < 0 ? -err : err);
+}
 
 bool ends_with(const std::string &s, const std::string &tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -30,13 +32,12 @@ std::string warning_lines(const std::string &log) {
     size_t nl = log.find('\n', pos);
     std::string line = log.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? log.size() : nl + 1;
-    if (line.rfind("libbpf: ", 0) == 0)
-      out += "  " + line + "\n";
+    if (line.rfind("libbpf: ", 0) == 0) out += "  " + line + "\n";
   }
   return out;
 }
 
-} // namespace
+}  // namespace
 
 PolicyObject::PolicyObject(const std::string &path) : path_(path) {
   obj_ = bpf_object__open_file(path.c_str(), nullptr);
@@ -61,13 +62,14 @@ bpf_map *PolicyObject::find_map(const char *name) const {
 bpf_map *PolicyObject::struct_ops_map() const {
   bpf_map *map;
   bpf_object__for_each_map(map, obj_) {
-    if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
-      return map;
+    if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) return map;
   }
   user_error(path_ + " has no struct_ops map (sched_ext_ops)", "rebuild it with schedc");
 }
 
-int PolicyObject::map_fd(const char *name) const { return bpf_map__fd(find_map(name)); }
+int PolicyObject::map_fd(const char *name) const {
+  return bpf_map__fd(find_map(name));
+}
 
 int PolicyObject::optional_map_fd(const char *name) const {
   bpf_map *map = bpf_object__find_map_by_name(obj_, name);
@@ -77,24 +79,20 @@ int PolicyObject::optional_map_fd(const char *name) const {
 void PolicyObject::write_rodata(const char *var, const void *value, size_t size) {
   const btf *btf = bpf_object__btf(obj_);
   int sec_id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
-  if (sec_id < 0)
-    user_error(path_ + " has no .rodata BTF; cannot set " + var);
+  if (sec_id < 0) user_error(path_ + " has no .rodata BTF; cannot set " + var);
   const btf_type *sec = btf__type_by_id(btf, sec_id);
   const btf_var_secinfo *vi = btf_var_secinfos(sec);
   for (unsigned i = 0; i < btf_vlen(sec); i++, vi++) {
     const btf_type *v = btf__type_by_id(btf, vi->type);
-    if (strcmp(btf__name_by_offset(btf, v->name_off), var) != 0)
-      continue;
+    if (strcmp(btf__name_by_offset(btf, v->name_off), var) != 0) continue;
     if (size > vi->size)
       user_error(std::string("ABI mismatch: .rodata variable ") + var + " is too small");
     bpf_map *map;
     bpf_object__for_each_map(map, obj_) {
-      if (!bpf_map__is_internal(map) || !ends_with(bpf_map__name(map), ".rodata"))
-        continue;
+      if (!bpf_map__is_internal(map) || !ends_with(bpf_map__name(map), ".rodata")) continue;
       size_t total = 0;
       auto *data = static_cast<char *>(bpf_map__initial_value(map, &total));
-      if (!data || vi->offset + size > total)
-        break;
+      if (!data || vi->offset + size > total) break;
       memcpy(data + vi->offset, value, size);
       return;
     }
@@ -114,11 +112,9 @@ void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
   // The compiler drops these maps when a policy never uses them.
   for (const char *name : {"schedc_depth", "schedc_queues"}) {
     bpf_map *map = bpf_object__find_map_by_name(obj_, name);
-    if (!map)
-      continue;
+    if (!map) continue;
     int err = bpf_map__set_max_entries(map, entries);
-    if (err)
-      internal_error(std::string("cannot resize ") + name + ": " + errno_text(err));
+    if (err) internal_error(std::string("cannot resize ") + name + ": " + errno_text(err));
   }
 }
 
@@ -134,11 +130,9 @@ void PolicyObject::set_ops_flag(uint64_t flag) {
     internal_error("cannot locate the struct_ops value of " + path_);
   const btf_member *m = btf_members(t);
   for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
-    if (strcmp(btf__name_by_offset(btf, m->name_off), "flags") != 0)
-      continue;
+    if (strcmp(btf__name_by_offset(btf, m->name_off), "flags") != 0) continue;
     size_t off = btf_member_bit_offset(t, i) / 8;
-    if (off + sizeof(uint64_t) > size)
-      break;
+    if (off + sizeof(uint64_t) > size) break;
     uint64_t flags;
     memcpy(&flags, data + off, sizeof(flags));
     flags |= flag;
@@ -152,8 +146,7 @@ void PolicyObject::set_ops_flag(uint64_t flag) {
 void PolicyObject::load(bool verbose) {
   clear_libbpf_log();
   int err = bpf_object__load(obj_);
-  if (!err)
-    return;
+  if (!err) return;
   const std::string &log = libbpf_log();
   auto rejection = find_rejection(log);
   if (!rejection) {
@@ -163,9 +156,8 @@ void PolicyObject::load(bool verbose) {
     user_error("loading " + path_ + " failed: " + errno_text(err) + "\n" + warning_lines(log),
                "run with -v for libbpf's full output");
   }
-  std::string where = rejection->source.empty()
-                          ? "(no source line information in the log)"
-                          : rejection->source + ": " + rejection->source_text;
+  std::string where = rejection->source.empty() ? "(no source line information in the log)"
+                                                : rejection->source + ": " + rejection->source_text;
   user_error("the verifier rejected callback '" + rejection->program + "'\n" +
                  "  error:  " + rejection->error + "\n" + "  source: " + where,
              verbose ? "" : "run with -v for the full verifier log");
@@ -174,19 +166,17 @@ void PolicyObject::load(bool verbose) {
 void PolicyObject::attach() {
   clear_libbpf_log();
   link_ = bpf_map__attach_struct_ops(struct_ops_map());
-  if (link_)
-    return;
+  if (link_) return;
   int err = errno;
-  if (err == EBUSY || err == EEXIST || err == EALREADY)
-    check_no_active_scheduler();
-  user_error("attaching " + path_ + " failed: " + errno_text(err) + "\n" + warning_lines(libbpf_log()),
-             "see dmesg for the kernel's reason");
+  if (err == EBUSY || err == EEXIST || err == EALREADY) check_no_active_scheduler();
+  user_error(
+      "attaching " + path_ + " failed: " + errno_text(err) + "\n" + warning_lines(libbpf_log()),
+      "see dmesg for the kernel's reason");
 }
 
 void PolicyObject::detach() {
-  if (link_)
-    bpf_link__destroy(link_);
+  if (link_) bpf_link__destroy(link_);
   link_ = nullptr;
 }
 
-} // namespace schedrun
+}  // namespace schedrun

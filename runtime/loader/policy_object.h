@@ -16,7 +16,7 @@ struct bpf_map;
 namespace schedrun {
 
 class PolicyObject {
-public:
+ public:
   explicit PolicyObject(const std::string &path);
   ~PolicyObject();
   PolicyObject(const PolicyObject &) = delete;
@@ -34,10 +34,10 @@ public:
   bool attached() const { return link_ != nullptr; }
 
   bpf_object *object() const { return obj_; }
-  int map_fd(const char *name) const;          // throws if missing
-  int optional_map_fd(const char *name) const; // -1 if missing
+  int map_fd(const char *name) const;           // throws if missing
+  int optional_map_fd(const char *name) const;  // -1 if missing
 
-private:
+ private:
   bpf_map *find_map(const char *name) const;
   bpf_map *struct_ops_map() const;
   void write_rodata(const char *var, const void *value, size_t size);
@@ -47,4 +47,4 @@ private:
   bpf_link *link_ = nullptr;
 };
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -20,12 +20,11 @@ namespace {
 bool has_effective_cap(int cap) {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-  if (syscall(SYS_capget, &header, data) != 0)
-    return false;
+  if (syscall(SYS_capget, &header, data) != 0) return false;
   return data[cap / 32].effective & (1u << (cap % 32));
 }
 
-} // namespace
+}  // namespace
 
 void check_can_load() {
   if (!sched_ext_available()) {
@@ -42,12 +41,11 @@ void check_can_load() {
 
 void check_no_active_scheduler() {
   std::string state = sched_ext_state();
-  if (state == "disabled" || state.empty())
-    return;
+  if (state == "disabled" || state.empty()) return;
   std::string ops = active_ops();
   user_error("another sched_ext scheduler is attached: " + (ops.empty() ? "(unknown)" : ops) +
                  " (state " + state + ")",
              "stop it first; only one root scheduler can run at a time");
 }
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -11,4 +11,4 @@ void check_can_load();
 // Throws Failure naming the active scheduler if one is attached.
 void check_no_active_scheduler();
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -9,13 +9,12 @@
 namespace schedrun {
 
 void print_program_report(FILE *out, bpf_object *obj) {
-  fprintf(out, "%-32s %10s %12s %12s %12s\n", "callback", "verified", "xlated_insns", "xlated_bytes",
-          "jited_bytes");
+  fprintf(out, "%-32s %10s %12s %12s %12s\n", "callback", "verified", "xlated_insns",
+          "xlated_bytes", "jited_bytes");
   bpf_program *prog;
   bpf_object__for_each_program(prog, obj) {
     int fd = bpf_program__fd(prog);
-    if (fd < 0)
-      continue;
+    if (fd < 0) continue;
     bpf_prog_info info;
     memset(&info, 0, sizeof(info));
     uint32_t len = sizeof(info);
@@ -28,4 +27,4 @@ void print_program_report(FILE *out, bpf_object *obj) {
   }
 }
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -10,4 +10,4 @@ namespace schedrun {
 // One line per loaded program: verified insns, xlated and jited sizes.
 void print_program_report(FILE *out, bpf_object *obj);
 
-} // namespace schedrun
+}  // namespace schedrun

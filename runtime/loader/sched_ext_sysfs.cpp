@@ -16,15 +16,19 @@ std::string first_line(const std::string &path) {
   return line;
 }
 
-} // namespace
+}  // namespace
 
 bool sched_ext_available() {
   struct stat st;
   return stat(kRoot, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-std::string sched_ext_state() { return first_line(std::string(kRoot) + "/state"); }
+std::string sched_ext_state() {
+  return first_line(std::string(kRoot) + "/state");
+}
 
-std::string active_ops() { return first_line(std::string(kRoot) + "/root/ops"); }
+std::string active_ops() {
+  return first_line(std::string(kRoot) + "/root/ops");
+}
 
-} // namespace schedrun
+}  // namespace schedrun

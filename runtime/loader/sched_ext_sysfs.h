@@ -5,8 +5,8 @@
 
 namespace schedrun {
 
-bool sched_ext_available();  // the kernel was built with sched_ext
-std::string sched_ext_state(); // "disabled", "enabling", "enabled", "disabling"; "" if unknown
-std::string active_ops();      // name of the attached root scheduler, "" if none
+bool sched_ext_available();     // the kernel was built with sched_ext
+std::string sched_ext_state();  // "disabled", "enabling", "enabled", "disabling"; "" if unknown
+std::string active_ops();       // name of the attached root scheduler, "" if none
 
-} // namespace schedrun
+}  // namespace schedrun

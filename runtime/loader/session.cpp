@@ -25,9 +25,11 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_stop(int) { g_stop = 1; }
+void on_stop(int) {
+  g_stop = 1;
+}
 
-constexpr uint64_t kSwitchPartial = 1ULL << 3; // SCX_OPS_SWITCH_PARTIAL
+constexpr uint64_t kSwitchPartial = 1ULL << 3;  // SCX_OPS_SWITCH_PARTIAL
 constexpr auto kPoll = std::chrono::milliseconds(50);
 
 using Clock = std::chrono::steady_clock;
@@ -49,10 +51,8 @@ schedc_exit_info read_exit_info(int fd) {
 void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &info) {
   fprintf(out, "schedrun: policy '%s' was ejected by the kernel: %s\n", policy.c_str(),
           exit_kind_name(info.kind).c_str());
-  if (info.reason[0])
-    fprintf(out, "  reason:  %s\n", info.reason);
-  if (info.msg[0])
-    fprintf(out, "  message: %s\n", info.msg);
+  if (info.reason[0]) fprintf(out, "  reason:  %s\n", info.reason);
+  if (info.msg[0]) fprintf(out, "  message: %s\n", info.msg);
   if (info.exit_code)
     fprintf(out, "  exit_code: 0x%llx%s\n", static_cast<unsigned long long>(info.exit_code),
             (info.exit_code & kEcodeActRestart) ? " (restart requested)" : "");
@@ -61,7 +61,7 @@ void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &in
 
 enum class Stop { Signal, Duration, WorkloadDone, Ejected };
 
-} // namespace
+}  // namespace
 
 void install_stop_handlers() {
   struct sigaction sa;
@@ -76,14 +76,12 @@ Session::Session(const Options &options, const Meta &meta, std::vector<uint64_t>
 
 uint32_t Session::slots() const {
   int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0)
-    internal_error("cannot count possible CPUs");
+  if (cpus <= 0) internal_error("cannot count possible CPUs");
   uint32_t slots = static_cast<uint32_t>(cpus);
-  for (const Queue &q : meta_.queues)
-    slots = std::max(slots, q.shards);
+  for (const Queue &q : meta_.queues) slots = std::max(slots, q.shards);
   if (slots > SCHEDC_MAX_SLOTS)
-    user_error("this machine needs " + std::to_string(slots) + " queue slots, more than the ABI's " +
-               std::to_string(SCHEDC_MAX_SLOTS));
+    user_error("this machine needs " + std::to_string(slots) +
+               " queue slots, more than the ABI's " + std::to_string(SCHEDC_MAX_SLOTS));
   return slots;
 }
 
@@ -92,7 +90,8 @@ void Session::print_banner(FILE *out) const {
           o_.partial ? " for SCHED_EXT tasks only (--partial)" : "");
   std::string t;
   for (size_t i = 0; i < meta_.params.size(); i++)
-    t += (i ? " " : "") + meta_.params[i].name + "=" + format_tunable(meta_.params[i], tunables_[i]);
+    t +=
+        (i ? " " : "") + meta_.params[i].name + "=" + format_tunable(meta_.params[i], tunables_[i]);
   fprintf(out, "  tunables:  %s\n", t.empty() ? "(none)" : t.c_str());
   fprintf(out, "  cpus:      %d possible, %u queue slots\n", libbpf_num_possible_cpus(), slots());
   fprintf(out, "  sched_ext: state %s, ops %s\n", sched_ext_state().c_str(), active_ops().c_str());
@@ -103,10 +102,10 @@ int Session::verify() {
   PolicyObject policy(o_.object);
   policy.set_tunables(tunables_);
   policy.set_slots(slots(), meta_.queues.size());
-  if (o_.partial)
-    policy.set_ops_flag(kSwitchPartial);
+  if (o_.partial) policy.set_ops_flag(kSwitchPartial);
   policy.load(o_.verbose);
-  printf("schedrun: policy '%s' (%s) passed the verifier\n", meta_.policy.c_str(), o_.object.c_str());
+  printf("schedrun: policy '%s' (%s) passed the verifier\n", meta_.policy.c_str(),
+         o_.object.c_str());
   print_program_report(stdout, policy.object());
   return kExitOk;
 }
@@ -115,28 +114,27 @@ SessionResult Session::run() {
   PolicyObject policy(o_.object);
   policy.set_tunables(tunables_);
   policy.set_slots(slots(), meta_.queues.size());
-  if (o_.partial)
-    policy.set_ops_flag(kSwitchPartial);
+  if (o_.partial) policy.set_ops_flag(kSwitchPartial);
   policy.load(o_.verbose);
   int exit_fd = policy.map_fd("schedc_exit");
   try {
     policy.attach();
   } catch (const Failure &f) {
     schedc_exit_info info = read_exit_info(exit_fd);
-    if (!info.kind)
-      throw;
-    throw Failure(f.code(), std::string(f.what()) + "the policy exited while starting: " +
-                                exit_kind_name(info.kind) + ": " + info.reason + " " + info.msg,
+    if (!info.kind) throw;
+    throw Failure(f.code(),
+                  std::string(f.what()) + "the policy exited while starting: " +
+                      exit_kind_name(info.kind) + ": " + info.reason + " " + info.msg,
                   f.hint());
   }
 
   // With --json stdout carries only JSON lines.
   FILE *info_out = o_.json ? stderr : stdout;
   print_banner(info_out);
-  if (!workload_ && !o_.workload.empty())
-    workload_ = std::make_unique<Workload>(o_.workload);
+  if (!workload_ && !o_.workload.empty()) workload_ = std::make_unique<Workload>(o_.workload);
 
-  StatsReader reader(policy.map_fd("schedc_stats"), policy.optional_map_fd("schedc_depth"), meta_, slots());
+  StatsReader reader(policy.map_fd("schedc_stats"), policy.optional_map_fd("schedc_depth"), meta_,
+                     slots());
   auto print = o_.json ? print_stats_json : print_stats_text;
   Snapshot prev = reader.read();
   // --duration and the interval count from the first attach, across restarts.
@@ -150,21 +148,29 @@ SessionResult Session::run() {
   schedc_exit_info exit_info;
   for (;;) {
     std::this_thread::sleep_for(kPoll);
-    if (g_stop) { why = Stop::Signal; break; }
-    if (workload_ && workload_->poll()) { why = Stop::WorkloadDone; break; }
+    if (g_stop) {
+      why = Stop::Signal;
+      break;
+    }
+    if (workload_ && workload_->poll()) {
+      why = Stop::WorkloadDone;
+      break;
+    }
     double now = seconds_since(start);
-    if (o_.duration_s > 0 && now >= o_.duration_s) { why = Stop::Duration; break; }
+    if (o_.duration_s > 0 && now >= o_.duration_s) {
+      why = Stop::Duration;
+      break;
+    }
     exit_info = read_exit_info(exit_fd);
     if (exit_info.kind != 0 || sched_ext_state() == "disabled") {
-      std::this_thread::sleep_for(kPoll); // let ops.exit finish writing
+      std::this_thread::sleep_for(kPoll);  // let ops.exit finish writing
       exit_info = read_exit_info(exit_fd);
       why = Stop::Ejected;
       break;
     }
     if (now >= next_tick) {
       Snapshot cur = reader.read();
-      if (!o_.quiet)
-        print(stdout, meta_, prev, cur, now, false);
+      if (!o_.quiet) print(stdout, meta_, prev, cur, now, false);
       prev = cur;
       next_tick += o_.interval_s;
     }
@@ -177,34 +183,31 @@ SessionResult Session::run() {
 
   SessionResult result;
   switch (why) {
-  case Stop::Ejected:
-    print_exit(stderr, meta_.policy, exit_info);
-    if (o_.restart && (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart)) {
-      fprintf(stderr, "schedrun: restarting '%s' (--restart)\n", meta_.policy.c_str());
-      result.restart = true;
-      return result;
-    }
-    if (workload_)
-      workload_->stop();
-    result.exit_code = kExitUser;
-    break;
-  case Stop::WorkloadDone:
-    result.exit_code = *workload_->poll();
-    fprintf(info_out, "schedrun: workload exited with status %d; detached '%s'\n", result.exit_code,
-            meta_.policy.c_str());
-    break;
-  case Stop::Signal:
-    if (workload_)
-      workload_->stop();
-    fprintf(info_out, "schedrun: stopped; detached '%s'\n", meta_.policy.c_str());
-    break;
-  case Stop::Duration:
-    if (workload_)
-      workload_->stop();
-    fprintf(info_out, "schedrun: --duration elapsed; detached '%s'\n", meta_.policy.c_str());
-    break;
+    case Stop::Ejected:
+      print_exit(stderr, meta_.policy, exit_info);
+      if (o_.restart && (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart)) {
+        fprintf(stderr, "schedrun: restarting '%s' (--restart)\n", meta_.policy.c_str());
+        result.restart = true;
+        return result;
+      }
+      if (workload_) workload_->stop();
+      result.exit_code = kExitUser;
+      break;
+    case Stop::WorkloadDone:
+      result.exit_code = *workload_->poll();
+      fprintf(info_out, "schedrun: workload exited with status %d; detached '%s'\n",
+              result.exit_code, meta_.policy.c_str());
+      break;
+    case Stop::Signal:
+      if (workload_) workload_->stop();
+      fprintf(info_out, "schedrun: stopped; detached '%s'\n", meta_.policy.c_str());
+      break;
+    case Stop::Duration:
+      if (workload_) workload_->stop();
+      fprintf(info_out, "schedrun: --duration elapsed; detached '%s'\n", meta_.policy.c_str());
+      break;
   }
   return result;
 }
 
-} // namespace schedrun
+}  // namespace schedrun

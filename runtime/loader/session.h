@@ -15,19 +15,19 @@
 namespace schedrun {
 
 struct SessionResult {
-  bool restart = false; // the policy asked to be attached again
+  bool restart = false;  // the policy asked to be attached again
   int exit_code = 0;
 };
 
 class Session {
-public:
+ public:
   Session(const Options &options, const Meta &meta, std::vector<uint64_t> tunables);
   // Loads and reports without attaching (--verify-only).
   int verify();
   // Runs until stopped; throws Failure when the policy cannot run.
   SessionResult run();
 
-private:
+ private:
   uint32_t slots() const;
   void print_banner(FILE *out) const;
 
@@ -45,4 +45,4 @@ private:
 // Set by SIGINT/SIGTERM.
 void install_stop_handlers();
 
-} // namespace schedrun
+}  // namespace schedrun

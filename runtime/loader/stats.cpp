@@ -9,25 +9,31 @@
 namespace schedrun {
 namespace {
 
-const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions", "steals"};
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions",
+                                                  "steals"};
 
-uint64_t at(const std::vector<uint64_t> &v, size_t i) { return i < v.size() ? v[i] : 0; }
+uint64_t at(const std::vector<uint64_t> &v, size_t i) {
+  return i < v.size() ? v[i] : 0;
+}
 
-uint64_t qstat(const Snapshot &s, size_t q, int k) { return q < s.queue.size() ? s.queue[q][k] : 0; }
+uint64_t qstat(const Snapshot &s, size_t q, int k) {
+  return q < s.queue.size() ? s.queue[q][k] : 0;
+}
 
-} // namespace
+}  // namespace
 
 StatsReader::StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t slots)
-    : stats_fd_(stats_fd), depth_fd_(depth_fd), meta_(meta), slots_(slots),
+    : stats_fd_(stats_fd),
+      depth_fd_(depth_fd),
+      meta_(meta),
+      slots_(slots),
       nr_cpus_(libbpf_num_possible_cpus()) {}
 
 uint64_t StatsReader::percpu_sum(uint32_t index) const {
   std::vector<uint64_t> per_cpu(nr_cpus_ > 0 ? nr_cpus_ : 1);
-  if (bpf_map_lookup_elem(stats_fd_, &index, per_cpu.data()) != 0)
-    return 0;
+  if (bpf_map_lookup_elem(stats_fd_, &index, per_cpu.data()) != 0) return 0;
   uint64_t sum = 0;
-  for (uint64_t v : per_cpu)
-    sum += v;
+  for (uint64_t v : per_cpu) sum += v;
   return sum;
 }
 
@@ -42,8 +48,7 @@ Snapshot StatsReader::read() const {
     for (uint32_t i = 0; depth_fd_ >= 0 && i < slots_; i++) {
       uint32_t key = static_cast<uint32_t>(q) * slots_ + i;
       uint64_t v = 0;
-      if (bpf_map_lookup_elem(depth_fd_, &key, &v) == 0)
-        depth += v;
+      if (bpf_map_lookup_elem(depth_fd_, &key, &v) == 0) depth += v;
     }
     s.depth.push_back(depth);
   }
@@ -59,12 +64,12 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
     fprintf(out, "  queue %-12s", meta.queues[q].name.c_str());
     for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
       uint64_t total = qstat(cur, q, k);
-      if (k == SCHEDC_QSTAT_PREEMPTIONS)
-        fprintf(out, "  depth %" PRIu64, at(cur.depth, q));
+      if (k == SCHEDC_QSTAT_PREEMPTIONS) fprintf(out, "  depth %" PRIu64, at(cur.depth, q));
       if (final)
         fprintf(out, "  %s %" PRIu64, kQstatNames[k], total);
       else
-        fprintf(out, "  %s +%" PRIu64 " (%" PRIu64 ")", kQstatNames[k], total - qstat(prev, q, k), total);
+        fprintf(out, "  %s +%" PRIu64 " (%" PRIu64 ")", kQstatNames[k], total - qstat(prev, q, k),
+                total);
     }
     fputc('\n', out);
   }
@@ -85,7 +90,8 @@ void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const S
   fprintf(out, "{\"policy\":\"%s\",\"time_s\":%.3f,\"final\":%s,\"queues\":{", meta.policy.c_str(),
           elapsed_s, final ? "true" : "false");
   for (size_t q = 0; q < meta.queues.size(); q++) {
-    fprintf(out, "%s\"%s\":{\"depth\":%" PRIu64, q ? "," : "", meta.queues[q].name.c_str(), at(cur.depth, q));
+    fprintf(out, "%s\"%s\":{\"depth\":%" PRIu64, q ? "," : "", meta.queues[q].name.c_str(),
+            at(cur.depth, q));
     for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
       fprintf(out, ",\"%s\":%" PRIu64 ",\"%s_delta\":%" PRIu64, kQstatNames[k], qstat(cur, q, k),
               kQstatNames[k], qstat(cur, q, k) - qstat(prev, q, k));
@@ -94,9 +100,10 @@ void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const S
   fputs("},\"counters\":{", out);
   for (size_t c = 0; c < meta.counters.size(); c++)
     fprintf(out, "%s\"%s\":{\"total\":%" PRIu64 ",\"delta\":%" PRIu64 "}", c ? "," : "",
-            meta.counters[c].c_str(), at(cur.counters, c), at(cur.counters, c) - at(prev.counters, c));
+            meta.counters[c].c_str(), at(cur.counters, c),
+            at(cur.counters, c) - at(prev.counters, c));
   fputs("}}\n", out);
   fflush(out);
 }
 
-} // namespace schedrun
+}  // namespace schedrun

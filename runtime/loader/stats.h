@@ -13,18 +13,18 @@
 namespace schedrun {
 
 struct Snapshot {
-  std::vector<std::array<uint64_t, SCHEDC_QSTAT_NR>> queue; // summed over CPUs
+  std::vector<std::array<uint64_t, SCHEDC_QSTAT_NR>> queue;  // summed over CPUs
   std::vector<uint64_t> depth;                               // summed over instances
   std::vector<uint64_t> counters;                            // summed over CPUs
 };
 
 class StatsReader {
-public:
+ public:
   // depth_fd may be -1 (policy without a depth map): depth reads 0.
   StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t slots);
   Snapshot read() const;
 
-private:
+ private:
   uint64_t percpu_sum(uint32_t index) const;
 
   int stats_fd_, depth_fd_;
@@ -38,4 +38,4 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
 void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
                       double elapsed_s, bool final);
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -16,30 +16,36 @@ struct Unit {
 // Longest suffix first so that "ms" is not read as "s".
 const Unit kUnits[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
 
-bool is_signed(ParamType t) { return t == ParamType::S64 || t == ParamType::SDuration; }
-bool is_duration(ParamType t) { return t == ParamType::Duration || t == ParamType::SDuration; }
+bool is_signed(ParamType t) {
+  return t == ParamType::S64 || t == ParamType::SDuration;
+}
+bool is_duration(ParamType t) {
+  return t == ParamType::Duration || t == ParamType::SDuration;
+}
 
 const char *type_name(ParamType t) {
   switch (t) {
-  case ParamType::U64: return "an unsigned integer";
-  case ParamType::S64: return "an integer";
-  case ParamType::Bool: return "true, false, 1 or 0";
-  case ParamType::Duration: return "a duration such as 750us, 3ms, 1s or 20000000 (ns)";
-  case ParamType::SDuration: return "a signed duration such as -2ms, 750us or 1s";
+    case ParamType::U64:
+      return "an unsigned integer";
+    case ParamType::S64:
+      return "an integer";
+    case ParamType::Bool:
+      return "true, false, 1 or 0";
+    case ParamType::Duration:
+      return "a duration such as 750us, 3ms, 1s or 20000000 (ns)";
+    case ParamType::SDuration:
+      return "a signed duration such as -2ms, 750us or 1s";
   }
   return "a value";
 }
 
 // Digits with an optional leading '-', as magnitude; false on junk or overflow.
 bool parse_magnitude(const std::string &digits, uint64_t *out) {
-  if (digits.empty())
-    return false;
+  if (digits.empty()) return false;
   uint64_t v = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9')
-      return false;
-    if (v > (std::numeric_limits<uint64_t>::max() - (c - '0')) / 10)
-      return false;
+    if (c < '0' || c > '9') return false;
+    if (v > (std::numeric_limits<uint64_t>::max() - (c - '0')) / 10) return false;
     v = v * 10 + (c - '0');
   }
   *out = v;
@@ -51,8 +57,7 @@ bool parse_scaled(const std::string &text, bool allow_units, bool allow_negative
   std::string body = text;
   bool negative = !body.empty() && body[0] == '-';
   if (negative) {
-    if (!allow_negative)
-      return false;
+    if (!allow_negative) return false;
     body.erase(0, 1);
   }
   uint64_t scale = 1;
@@ -72,9 +77,9 @@ bool parse_scaled(const std::string &text, bool allow_units, bool allow_negative
     return false;
   mag *= scale;
   if (allow_negative) {
-    uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
-    if (mag > limit)
-      return false;
+    uint64_t limit =
+        static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
+    if (mag > limit) return false;
     *out = negative ? static_cast<uint64_t>(-static_cast<int64_t>(mag - 1) - 1) : mag;
   } else {
     *out = mag;
@@ -103,17 +108,21 @@ std::string format_duration(int64_t ns_signed, bool negative_ok) {
   return sign + std::to_string(ns) + "ns";
 }
 
-} // namespace
+}  // namespace
 
 std::string format_tunable(const Param &p, uint64_t value) {
-  if (p.infinite && value == SCHEDC_INFINITE && is_duration(p.type))
-    return "infinite";
+  if (p.infinite && value == SCHEDC_INFINITE && is_duration(p.type)) return "infinite";
   switch (p.type) {
-  case ParamType::Bool: return value ? "true" : "false";
-  case ParamType::S64: return std::to_string(static_cast<int64_t>(value));
-  case ParamType::Duration: return format_duration(static_cast<int64_t>(value), false);
-  case ParamType::SDuration: return format_duration(static_cast<int64_t>(value), true);
-  case ParamType::U64: break;
+    case ParamType::Bool:
+      return value ? "true" : "false";
+    case ParamType::S64:
+      return std::to_string(static_cast<int64_t>(value));
+    case ParamType::Duration:
+      return format_duration(static_cast<int64_t>(value), false);
+    case ParamType::SDuration:
+      return format_duration(static_cast<int64_t>(value), true);
+    case ParamType::U64:
+      break;
   }
   return std::to_string(value);
 }
@@ -125,41 +134,33 @@ uint64_t parse_tunable(const Param &p, const std::string &text) {
                    format_tunable(p, p.max) + "]" + (p.infinite ? " or infinite" : ""));
   };
   if (text == "infinite") {
-    if (is_duration(p.type) && p.infinite)
-      return SCHEDC_INFINITE;
+    if (is_duration(p.type) && p.infinite) return SCHEDC_INFINITE;
     return reject("this tunable cannot be infinite");
   }
   uint64_t v;
   if (p.type == ParamType::Bool) {
-    if (text == "true" || text == "1")
-      return 1;
-    if (text == "false" || text == "0")
-      return 0;
+    if (text == "true" || text == "1") return 1;
+    if (text == "false" || text == "0") return 0;
     return reject("not a boolean");
   }
   if (!parse_scaled(text, is_duration(p.type), is_signed(p.type), &v))
     return reject(std::string("not ") + type_name(p.type));
-  if (!in_range(p, v))
-    return reject("out of range");
+  if (!in_range(p, v)) return reject("out of range");
   return v;
 }
 
 std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::string> &sets) {
   std::vector<uint64_t> values;
-  for (const Param &p : meta.params)
-    values.push_back(p.def);
+  for (const Param &p : meta.params) values.push_back(p.def);
   for (const std::string &set : sets) {
     size_t eq = set.find('=');
-    if (eq == std::string::npos || eq == 0)
-      user_error("--set " + set + ": expected NAME=VALUE");
+    if (eq == std::string::npos || eq == 0) user_error("--set " + set + ": expected NAME=VALUE");
     std::string name = set.substr(0, eq);
     size_t i = 0;
-    while (i < meta.params.size() && meta.params[i].name != name)
-      i++;
+    while (i < meta.params.size() && meta.params[i].name != name) i++;
     if (i == meta.params.size()) {
       std::string valid;
-      for (const Param &p : meta.params)
-        valid += (valid.empty() ? "" : ", ") + p.name;
+      for (const Param &p : meta.params) valid += (valid.empty() ? "" : ", ") + p.name;
       user_error("--set " + set + ": policy '" + meta.policy + "' has no tunable '" + name + "'",
                  valid.empty() ? "this policy has no tunables" : "valid tunables: " + valid);
     }
@@ -168,4 +169,4 @@ std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::
   return values;
 }
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -21,4 +21,4 @@ std::string format_tunable(const Param &p, uint64_t value);
 // "NAME=VALUE" in sets (later ones win).
 std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::string> &sets);
 
-} // namespace schedrun
+}  // namespace schedrun

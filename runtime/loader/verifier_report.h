@@ -10,12 +10,12 @@
 namespace schedrun {
 
 struct Rejection {
-  std::string program;     // BPF program (callback) name
-  std::string error;       // first verifier error line
-  std::string source;      // "file.sched:N" or "" if the log has no line info
-  std::string source_text; // the source text at that line
+  std::string program;      // BPF program (callback) name
+  std::string error;        // first verifier error line
+  std::string source;       // "file.sched:N" or "" if the log has no line info
+  std::string source_text;  // the source text at that line
 };
 
 std::optional<Rejection> find_rejection(const std::string &libbpf_output);
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -9,4 +9,4 @@ namespace schedrun {
 // Returns the exit status of schedrun in the guest (or of the VM runner).
 int run_in_vm(const Options &options);
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -10,7 +10,7 @@
 namespace schedrun {
 
 class Workload {
-public:
+ public:
   // Forks and execs argv; throws Failure if it cannot be started.
   explicit Workload(const std::vector<std::string> &argv);
   ~Workload();
@@ -20,9 +20,9 @@ public:
   // Asks it to stop (SIGTERM, then SIGKILL) and returns its status.
   int stop();
 
-private:
+ private:
   pid_t pid_;
   std::optional<int> status_;
 };
 
-} // namespace schedrun
+}  // namespace schedrun

@@ -59,7 +59,8 @@ TEST(Lowering, FifoKeepsOnlyTheCallbacksItNeeds) {
   EXPECT_EQ(ir.find("define internal void @schedc_stopping("), std::string::npos);
   EXPECT_EQ(ir.find("define internal void @schedc_tick("), std::string::npos);
   EXPECT_EQ(ir.find("@schedc_tasks ="), std::string::npos) << "unused task storage map kept";
-  EXPECT_EQ(ir.find("define internal void @schedc_policy_"), std::string::npos) << "a hook survived inlining";
+  EXPECT_EQ(ir.find("define internal void @schedc_policy_"), std::string::npos)
+      << "a hook survived inlining";
 }
 
 TEST(Lowering, OrderedQueueUsesVtimeInsert) {
@@ -76,9 +77,9 @@ TEST(Lowering, OrderedQueueUsesVtimeInsert) {
 
 TEST(Lowering, SignedDivisionUsesTheRuntime) {
   // BPF cpu v3 has no sdiv: the division must not reach the backend as sdiv.
-  std::string ir = lowerToIR(withQueue(
-      "global g: s64 = 0;\n"
-      "on enable { g = (0 - g) / 3; }\n"));
+  std::string ir =
+      lowerToIR(withQueue("global g: s64 = 0;\n"
+                          "on enable { g = (0 - g) / 3; }\n"));
   EXPECT_EQ(ir.find(" sdiv "), std::string::npos);
 }
 

@@ -47,7 +47,8 @@ TEST(Diagnostics, CaretJustPastTheEndOfTheLine) {
   std::ostringstream out;
   Diagnostics d("p.sched", "enqueue into main\r\n", out);
   d.error(SourceRange{1, 18, 1}, "expected ';'");
-  EXPECT_EQ(out.str(), "p.sched:1:18: error: expected ';'\nenqueue into main\n                 ^\n");
+  EXPECT_EQ(out.str(),
+            "p.sched:1:18: error: expected ';'\nenqueue into main\n                 ^\n");
 }
 
 TEST(Diagnostics, SameErrorTwiceIsReportedOnce) {
@@ -70,6 +71,7 @@ TEST(Diagnostics, InternalErrorCountsAndSaysItIsABug) {
   Diagnostics d("p.sched", "x\n", out);
   d.internalError("cannot lower this");
   EXPECT_TRUE(d.hasErrors());
-  EXPECT_NE(out.str().find("p.sched: internal compiler error: cannot lower this"), std::string::npos);
+  EXPECT_NE(out.str().find("p.sched: internal compiler error: cannot lower this"),
+            std::string::npos);
   EXPECT_NE(out.str().find("bug in schedc"), std::string::npos);
 }

@@ -77,9 +77,10 @@ TEST(Parser, StdlibFifoBuildsTheExpectedAst) {
 }
 
 TEST(Parser, IntegerAndDurationLiterals) {
-  Result r = compile(withQueue("global a: u64 = 0x7f;\nglobal b: u64 = 1_000;\n"
-                               "global c: duration = 750us;\nglobal d: duration = 1s;\n"
-                               "global e: duration = 20ns;\nglobal f: s64 = -9223372036854775808;\n"));
+  Result r =
+      compile(withQueue("global a: u64 = 0x7f;\nglobal b: u64 = 1_000;\n"
+                        "global c: duration = 750us;\nglobal d: duration = 1s;\n"
+                        "global e: duration = 20ns;\nglobal f: s64 = -9223372036854775808;\n"));
   ASSERT_TRUE(r.ok) << r.output;
   const auto &g = r.policy->globalFields;
   EXPECT_EQ(g[0].initialValue, 0x7fu);
@@ -93,16 +94,19 @@ TEST(Parser, IntegerAndDurationLiterals) {
 TEST(Parser, HugeLiteralsAreErrors) {
   EXPECT_NE(compile(withQueue("global a: u64 = 18446744073709551616;\n")).output.find("too large"),
             std::string::npos);
-  EXPECT_NE(compile(withQueue("global a: duration = 18446744073709551615s;\n")).output.find("too large"),
-            std::string::npos);
-  EXPECT_NE(compile(withQueue("global a: s64 = 9223372036854775808;\n")).output.find("does not fit"),
-            std::string::npos);
+  EXPECT_NE(
+      compile(withQueue("global a: duration = 18446744073709551615s;\n")).output.find("too large"),
+      std::string::npos);
+  EXPECT_NE(
+      compile(withQueue("global a: s64 = 9223372036854775808;\n")).output.find("does not fit"),
+      std::string::npos);
   Result ok = compile(withQueue("global a: u64 = 18446744073709551615;\n"));
   EXPECT_TRUE(ok.ok) << ok.output;
 }
 
 TEST(Parser, PrecedenceFollowsRust) {
-  Result r = compile(withQueue("global g: bool;\non tick { g = 1 + 2 * 3 == 7 && !false || 1 << 2 & 3 > 0; }\n"));
+  Result r = compile(
+      withQueue("global g: bool;\non tick { g = 1 + 2 * 3 == 7 && !false || 1 << 2 & 3 > 0; }\n"));
   ASSERT_TRUE(r.ok) << r.output;
   const Expr &e = *r.policy->handlers[0].body[0]->value;
   ASSERT_EQ(e.binaryOp, BinaryOp::Or);
@@ -119,7 +123,9 @@ TEST(Parser, PrecedenceFollowsRust) {
 }
 
 TEST(Parser, ElseIfNestsInTheElseBody) {
-  Result r = compile(withQueue("global g: u64;\non tick { if pid > 1 { g = 1; } else if pid > 2 { g = 2; } else { g = 3; } }\n"));
+  Result r =
+      compile(withQueue("global g: u64;\non tick { if pid > 1 { g = 1; } else if pid > 2 { g = 2; "
+                        "} else { g = 3; } }\n"));
   ASSERT_TRUE(r.ok) << r.output;
   const Stmt &s = *r.policy->handlers[0].body[0];
   ASSERT_EQ(s.kind, StmtKind::If);
@@ -132,8 +138,9 @@ TEST(Parser, ElseIfNestsInTheElseBody) {
 }
 
 TEST(Parser, MembersAndIndexes) {
-  Result r = compile("policy t;\nqueue rq: percpu fifo;\nqueue g: global fifo;\nglobal x: u64;\n"
-                     "enqueue into rq;\ndispatch rq, g, steal rq;\non tick { x = rq[cpu].count + g.count; }\n");
+  Result r = compile(
+      "policy t;\nqueue rq: percpu fifo;\nqueue g: global fifo;\nglobal x: u64;\n"
+      "enqueue into rq;\ndispatch rq, g, steal rq;\non tick { x = rq[cpu].count + g.count; }\n");
   ASSERT_TRUE(r.ok) << r.output;
   const Expr &sum = *r.policy->handlers[0].body[0]->value;
   const Expr &a = *sum.operands[0];
@@ -150,8 +157,9 @@ TEST(Parser, MembersAndIndexes) {
 }
 
 TEST(Parser, EnqueueTargetsAndSlices) {
-  Result r = compile("policy t;\nqueue rq: shards(4) fifo;\nenqueue when is_kthread into local slice infinite;\n"
-                     "enqueue when nice < 0 into rq[pid] slice 2ms;\nenqueue into rq;\ndispatch rq, steal rq;\n");
+  Result r = compile(
+      "policy t;\nqueue rq: shards(4) fifo;\nenqueue when is_kthread into local slice infinite;\n"
+      "enqueue when nice < 0 into rq[pid] slice 2ms;\nenqueue into rq;\ndispatch rq, steal rq;\n");
   ASSERT_TRUE(r.ok) << r.output;
   const auto &rules = r.policy->enqueueRules;
   EXPECT_TRUE(rules[0].toLocal);
@@ -197,8 +205,10 @@ TEST(Parser, InvalidUtf8IsAnErrorWithPosition) {
   EXPECT_FALSE(r.policy);
   EXPECT_EQ(r.output.rfind("test.sched:2:10: error: invalid UTF-8", 0), 0u) << r.output;
   // Valid UTF-8 in comments is fine, and columns after it count bytes.
-  Result ok = compile("policy t; // \xc3\xa9\xc3\xa9\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n"
-                      "global g: u64;\non tick { /* \xc3\xa9 */ g = -1; }\n");
+  Result ok = compile(
+      "policy t; // \xc3\xa9\xc3\xa9\nqueue main: global fifo;\nenqueue into main;\ndispatch "
+      "main;\n"
+      "global g: u64;\non tick { /* \xc3\xa9 */ g = -1; }\n");
   EXPECT_NE(ok.output.find("test.sched:6:24: error"), std::string::npos) << ok.output;
 }
 
@@ -217,7 +227,8 @@ TEST(Parser, TenThousandNestedParenthesesDoNotCrash) {
 }
 
 TEST(Parser, TenThousandPrefixOperatorsDoNotCrash) {
-  Result r = compile(withQueue("global g: bool;\non tick { g = " + std::string(10000, '!') + "true; }\n"));
+  Result r =
+      compile(withQueue("global g: bool;\non tick { g = " + std::string(10000, '!') + "true; }\n"));
   EXPECT_FALSE(r.policy);
   EXPECT_NE(r.output.find("nesting is too deep"), std::string::npos);
 }
@@ -252,16 +263,21 @@ TEST(Parser, ModerateNestingIsFine) {
 }
 
 TEST(Parser, PolicyNamesMayHoldDotsDigitsAndKeywords) {
-  Result r = compile("policy eevdf.v2_1;\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n");
+  Result r =
+      compile("policy eevdf.v2_1;\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n");
   ASSERT_TRUE(r.ok) << r.output;
   EXPECT_EQ(r.policy->name, "eevdf.v2_1");
-  EXPECT_FALSE(compile("policy a b;\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n").ok);
-  EXPECT_FALSE(compile("policy " + std::string(128, 'a') + ";\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n").ok);
+  EXPECT_FALSE(
+      compile("policy a b;\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n").ok);
+  EXPECT_FALSE(compile("policy " + std::string(128, 'a') +
+                       ";\nqueue main: global fifo;\nenqueue into main;\ndispatch main;\n")
+                   .ok);
 }
 
 TEST(Parser, LexicalErrors) {
-  EXPECT_NE(compile(withQueue("param x: duration = 10sec;\n")).output.find("invalid number '10sec'"),
-            std::string::npos);
+  EXPECT_NE(
+      compile(withQueue("param x: duration = 10sec;\n")).output.find("invalid number '10sec'"),
+      std::string::npos);
   EXPECT_NE(compile(withQueue("/* open\n")).output.find("unterminated comment"), std::string::npos);
   EXPECT_NE(compile(withQueue("$\n")).output.find("unexpected character '$'"), std::string::npos);
 }

@@ -94,8 +94,9 @@ TEST(Resolve, EveryNameIsResolvedAfterSuccess) {
 }
 
 TEST(Resolve, LocalsGetDistinctSlots) {
-  Result r = compile(withQueue("global g: u64;\non tick { let a = 1; if true { let b = a; g = b; } "
-                               "for i in 0..4 { g += i; } let c = 2; g = c; }\n"));
+  Result r =
+      compile(withQueue("global g: u64;\non tick { let a = 1; if true { let b = a; g = b; } "
+                        "for i in 0..4 { g += i; } let c = 2; g = c; }\n"));
   ASSERT_TRUE(r.ok) << r.output;
   const Handler &h = r.policy->handlers[0];
   EXPECT_EQ(h.numLocals, 4);
@@ -110,15 +111,23 @@ TEST(Resolve, LocalsAreScopedToTheirBlock) {
   EXPECT_TRUE(hasError(withQueue("global g: u64;\non tick { if true { let b = 1; } g = b; }\n"),
                        "unknown name 'b'"));
   EXPECT_TRUE(hasError(withQueue("global g: u64;\non tick { let a = a; }\n"), "unknown name 'a'"));
-  EXPECT_TRUE(hasError(withQueue("on tick { let a = 1; if true { let a = 2; } }\n"), "already defined"));
+  EXPECT_TRUE(
+      hasError(withQueue("on tick { let a = 1; if true { let a = 2; } }\n"), "already defined"));
 }
 
 TEST(Resolve, ContextRules) {
-  EXPECT_TRUE(hasError(withQueue("global g: duration;\non tick { g = runtime; }\n"), "'runtime' is not available"));
-  EXPECT_TRUE(hasError(withQueue("global g: bool;\non stopping { g = wakeup; }\n"), "'wakeup' is not available"));
+  EXPECT_TRUE(hasError(withQueue("global g: duration;\non tick { g = runtime; }\n"),
+                       "'runtime' is not available"));
+  EXPECT_TRUE(hasError(withQueue("global g: bool;\non stopping { g = wakeup; }\n"),
+                       "'wakeup' is not available"));
   EXPECT_TRUE(compile(withQueue("global g: bool;\non runnable { g = wakeup; }\n")).ok);
-  EXPECT_TRUE(hasError(withQueue("task d: u64;\npreempt tick when current.d > 0;\n"), "'current' is not available"));
-  EXPECT_TRUE(compile(withQueue("task d: u64;\npreempt wakeup when wakeup && current.d > d && current.weight > 1;\n")).ok);
+  EXPECT_TRUE(hasError(withQueue("task d: u64;\npreempt tick when current.d > 0;\n"),
+                       "'current' is not available"));
+  EXPECT_TRUE(
+      compile(
+          withQueue(
+              "task d: u64;\npreempt wakeup when wakeup && current.d > d && current.weight > 1;\n"))
+          .ok);
   EXPECT_TRUE(hasError(withQueue("preempt wakeup when current.nope > 0;\n"), "no field 'nope'"));
   EXPECT_TRUE(hasError(withQueue("global g: u64;\non tick { g = main.V; }\n"), "no aggregate 'V'"));
 }
@@ -137,14 +146,16 @@ TEST(Resolve, BareAggregatesOnlyInsideTheirQueuesEligible) {
 }
 
 TEST(Resolve, QueueShapesForAggregateReads) {
-  std::string base = "policy t;\nglobal g: u64;\nqueue rq: percpu fifo;\nqueue gq: global fifo;\n"
-                     "enqueue into rq;\ndispatch rq, gq;\n";
+  std::string base =
+      "policy t;\nglobal g: u64;\nqueue rq: percpu fifo;\nqueue gq: global fifo;\n"
+      "enqueue into rq;\ndispatch rq, gq;\n";
   EXPECT_TRUE(compile(base + "on tick { g = rq[this_cpu].count + gq.count; }\n").ok);
   EXPECT_TRUE(hasError(base + "on tick { g = rq.count; }\n", "has an instance per CPU"));
   EXPECT_TRUE(hasError(base + "on tick { g = gq[0].count; }\n", "is global"));
   EXPECT_TRUE(hasError(base + "on tick { g = rq; }\n", "is a queue, not a value"));
   EXPECT_TRUE(hasError(base + "on tick { g = nope.count; }\n", "'nope' is not a queue"));
-  EXPECT_TRUE(hasError("policy t;\nqueue gq: global fifo;\nenqueue into gq[1];\ndispatch gq;\n", "no instances to index"));
+  EXPECT_TRUE(hasError("policy t;\nqueue gq: global fifo;\nenqueue into gq[1];\ndispatch gq;\n",
+                       "no instances to index"));
 }
 
 TEST(Resolve, UnknownNamesSuggestCloseOnes) {
@@ -171,13 +182,19 @@ TEST(Resolve, DeclarationChecks) {
   EXPECT_TRUE(hasError(withQueue("param p: bool = true in false..true;\n"), "cannot have a range"));
   EXPECT_TRUE(hasError(withQueue("param p: u64 = 3ms;\n"), "a duration cannot be a 'u64' value"));
   EXPECT_TRUE(hasError(withQueue("on tick { }\non tick { }\n"), "duplicate handler"));
-  EXPECT_TRUE(hasError(withQueue("preempt tick when true;\npreempt tick when false;\n"), "duplicate `preempt tick`"));
-  EXPECT_TRUE(hasError(withQueue("select_cpu prev;\nselect_cpu default;\n"), "duplicate select_cpu"));
+  EXPECT_TRUE(hasError(withQueue("preempt tick when true;\npreempt tick when false;\n"),
+                       "duplicate `preempt tick`"));
+  EXPECT_TRUE(
+      hasError(withQueue("select_cpu prev;\nselect_cpu default;\n"), "duplicate select_cpu"));
   EXPECT_TRUE(hasError(withQueue("dispatch main;\n"), "duplicate dispatch declaration"));
-  EXPECT_TRUE(hasError("policy t;\nqueue q: shards(0) fifo;\nenqueue into q;\ndispatch q;\n", "1..64"));
-  EXPECT_TRUE(hasError("policy t;\nqueue q: global fifo scan 0;\nenqueue into q;\ndispatch q;\n", "1..1024"));
-  EXPECT_TRUE(hasError("policy t;\nqueue q: global fifo { count = count(); }\nenqueue into q;\ndispatch q;\n",
-                       "'count' is built in"));
-  EXPECT_TRUE(hasError("policy t;\nqueue q: global fifo { a = sum(); }\nenqueue into q;\ndispatch q;\n",
-                       "sum takes 1 argument"));
+  EXPECT_TRUE(
+      hasError("policy t;\nqueue q: shards(0) fifo;\nenqueue into q;\ndispatch q;\n", "1..64"));
+  EXPECT_TRUE(hasError("policy t;\nqueue q: global fifo scan 0;\nenqueue into q;\ndispatch q;\n",
+                       "1..1024"));
+  EXPECT_TRUE(hasError(
+      "policy t;\nqueue q: global fifo { count = count(); }\nenqueue into q;\ndispatch q;\n",
+      "'count' is built in"));
+  EXPECT_TRUE(
+      hasError("policy t;\nqueue q: global fifo { a = sum(); }\nenqueue into q;\ndispatch q;\n",
+               "sum takes 1 argument"));
 }
