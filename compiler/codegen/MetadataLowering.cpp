@@ -9,21 +9,6 @@
 namespace schedc {
 namespace {
 
-const char *metaTypeName(Type type) {
-  switch (type) {
-    case Type::S64:
-      return "s64";
-    case Type::Duration:
-      return "duration";
-    case Type::SDuration:
-      return "sduration";
-    case Type::Bool:
-      return "bool";
-    default:
-      return "u64";
-  }
-}
-
 // Signed values are written as signed decimals.
 std::string metaValue(Type type, uint64_t value) {
   if (isSigned(type)) return std::to_string(static_cast<int64_t>(value));
@@ -55,7 +40,7 @@ std::string metadataText(const Policy &policy) {
       max = isSigned(param.type) ? static_cast<uint64_t>(INT64_MAX) : UINT64_MAX;
       if (param.type == Type::Bool) max = 1;
     }
-    out << "param " << param.name << " " << metaTypeName(param.type) << " "
+    out << "param " << param.name << " " << typeName(param.type) << " "
         << metaValue(param.type, param.defaultValue) << " " << metaValue(param.type, min) << " "
         << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << "\n";
   }

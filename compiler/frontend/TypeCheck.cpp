@@ -7,6 +7,7 @@
 // fit an `sduration` context. Whatever is still untyped at the root of an
 // expression becomes u64. Negative literals are checked when their type is
 // known.
+#include "ast/Walk.h"
 #include "frontend/Passes.h"
 
 namespace schedc {
@@ -601,55 +602,22 @@ class TypeChecker {
   std::vector<bool> loopSlot_;    // slots of `for` variables (read-only)
 };
 
-// Codegen relies on every node having a final type; a leftover Untyped here
-// is a bug in this pass, not in the policy.
-struct FinalTypeCheck {
-  Diagnostics &diags;
-  bool ok = true;
-  void expr(const Expr *e) {
-    if (!e) return;
-    if (e->type == Type::Untyped || e->type == Type::Invalid) {
-      if (ok) diags.internalError(e->range, "expression left without a type");
-      ok = false;
-    }
-    for (const ExprPtr &op : e->operands) expr(op.get());
-  }
-  void block(const Block &body) {
-    for (const StmtPtr &s : body) {
-      expr(s->target.get());
-      expr(s->value.get());
-      block(s->thenBody);
-      block(s->elseBody);
-    }
-  }
-  void policy(const Policy &p) {
-    for (const Queue &q : p.queues) {
-      expr(q.orderKey.get());
-      expr(q.eligible.get());
-      for (const Aggregate &a : q.aggregates) {
-        expr(a.value.get());
-        expr(a.weight.get());
-      }
-    }
-    for (const EnqueueRule &r : p.enqueueRules) {
-      expr(r.condition.get());
-      expr(r.instance.get());
-      expr(r.slice.get());
-    }
-    for (const PreemptRule &r : p.preempts) expr(r.condition.get());
-    for (const Handler &h : p.handlers) block(h.body);
-  }
-};
-
 }  // namespace
 
 bool checkTypes(Policy &policy, Diagnostics &diags) {
   unsigned before = diags.errorCount();
   TypeChecker(policy, diags).run();
   if (diags.errorCount() != before) return false;
-  FinalTypeCheck final{diags};
-  final.policy(policy);
-  return final.ok;
+  // Codegen relies on every node having a final type; a leftover Untyped here
+  // is a bug in this pass, not in the policy.
+  bool ok = true;
+  walkPolicy(policy, [&](const Expr &e) {
+    if (ok && (e.type == Type::Untyped || e.type == Type::Invalid)) {
+      diags.internalError(e.range, "expression left without a type");
+      ok = false;
+    }
+  });
+  return ok;
 }
 
 }  // namespace schedc

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "ast/Walk.h"
 #include "frontend/Frontend.h"
 
 namespace schedc::test {
@@ -42,34 +43,7 @@ inline std::string withQueue(const std::string &decls) {
 
 // Visits every expression of a policy.
 inline void forEachExpr(const Policy &p, const std::function<void(const Expr &)> &fn) {
-  std::function<void(const Expr *)> expr = [&](const Expr *e) {
-    if (!e) return;
-    fn(*e);
-    for (const ExprPtr &op : e->operands) expr(op.get());
-  };
-  std::function<void(const Block &)> block = [&](const Block &b) {
-    for (const StmtPtr &s : b) {
-      expr(s->target.get());
-      expr(s->value.get());
-      block(s->thenBody);
-      block(s->elseBody);
-    }
-  };
-  for (const Queue &q : p.queues) {
-    expr(q.orderKey.get());
-    expr(q.eligible.get());
-    for (const Aggregate &a : q.aggregates) {
-      expr(a.value.get());
-      expr(a.weight.get());
-    }
-  }
-  for (const EnqueueRule &r : p.enqueueRules) {
-    expr(r.condition.get());
-    expr(r.instance.get());
-    expr(r.slice.get());
-  }
-  for (const PreemptRule &r : p.preempts) expr(r.condition.get());
-  for (const Handler &h : p.handlers) block(h.body);
+  walkPolicy(p, fn);
 }
 
 }  // namespace schedc::test
