@@ -460,6 +460,16 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 
 /* ---- callbacks ---------------------------------------------------------- */
 
+/* The enqueue rules' verdict for the task in ctx (every field set first). */
+static __always_inline void choose_placement(struct schedc_ctx *ctx, struct schedc_placement *pl)
+{
+	pl->queue = 0;
+	pl->inst = 0;
+	pl->local = 0;
+	pl->slice = SCX_SLICE_DFL;
+	schedc_policy_place(ctx, pl);
+}
+
 static __always_inline void place(struct task_struct *p, struct schedc_task *t,
 				  u64 enq_flags, struct schedc_placement *pl)
 {
@@ -467,11 +477,7 @@ static __always_inline void place(struct task_struct *p, struct schedc_task *t,
 
 	ctx_init(&sc, p, t);
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
-	pl->queue = 0;
-	pl->inst = 0;
-	pl->local = 0;
-	pl->slice = SCX_SLICE_DFL;
-	schedc_policy_place(&sc, pl);
+	choose_placement(&sc, pl);
 }
 
 SEC("struct_ops/schedc_select_cpu")
@@ -551,11 +557,7 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 	if (L.has_handler[SCHEDC_ON_ENQUEUE])
 		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
 
-	pl.queue = 0;
-	pl.inst = 0;
-	pl.local = 0;
-	pl.slice = SCX_SLICE_DFL;
-	schedc_policy_place(&sc, &pl);
+	choose_placement(&sc, &pl);
 	if (pl.local || pl.queue >= L.nr_queues) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, enq_flags);
 		return;
