@@ -295,11 +295,13 @@ __attribute__((always_inline)) u64 schedc_comm_word(struct schedc_ctx *ctx, u32 
 	return value;
 }
 
-/* Aggregate `agg` (-1: member count) of an instance, as a u64. */
+/* Aggregate `agg` (-1: member count) of an instance, as a u64. Every
+ * aggregate is kept as one ready value (see recentre()), so a read is a single
+ * aligned 64-bit load: no lock, and concurrent updates are seen whole, before
+ * or after. */
 __attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
 {
 	struct schedc_queue_state *qs = queue_state(queue, inst);
-	u64 result = 0;
 	u32 a;
 
 	if (!qs)
@@ -309,26 +311,15 @@ __attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
 	a = (u32)agg;
 	if (a >= SCHEDC_MAX_AGGREGATES)
 		return 0;
-	bpf_spin_lock(&qs->lock);
 	switch (L.queues[queue].agg_kind[a]) {
 	case SCHEDC_AGG_COUNT:
-		result = qs->count;
-		break;
+		return qs->count;
 	case SCHEDC_AGG_SUM:
-		result = qs->sum[a];
-		break;
-	case SCHEDC_AGG_WAVG: {
-		s64 wsum = qs->wsum[a];
-		u64 wtotal = qs->wtotal[a];
-		u64 mag = wsum < 0 ? -(u64)wsum : (u64)wsum;
-		u64 q = wtotal ? mag / wtotal : 0;
-
-		result = qs->base[a] + (wsum < 0 ? -q : q);
-		break;
+		return qs->sum[a];
+	case SCHEDC_AGG_WAVG:
+		return qs->base[a];
 	}
-	}
-	bpf_spin_unlock(&qs->lock);
-	return result;
+	return 0;
 }
 
 /* ---- queue membership (aggregates) ------------------------------------- */
@@ -338,8 +329,25 @@ static __always_inline bool queue_has_aggs(u32 queue)
 	return L.queues[queue].nr_aggs > 0;
 }
 
-static __always_inline void member_join(struct schedc_task *t, u32 queue, u32 inst,
-					struct schedc_ctx *ctx)
+/* Move a weighted average's base onto the average itself (the kernel's
+ * update_zero_vruntime), so the relative keys stay small and `base` is the
+ * average readers load: base + wsum / wtotal with |wsum| < wtotal after this,
+ * truncated toward zero. Called under the instance's lock. */
+static __always_inline void recentre(struct schedc_queue_state *qs, u32 a)
+{
+	s64 wsum = qs->wsum[a];
+	u64 wtotal = qs->wtotal[a];
+	u64 mag = wsum < 0 ? -(u64)wsum : (u64)wsum;
+	s64 shift = wtotal ? (s64)(mag / wtotal) : 0;
+
+	if (wsum < 0)
+		shift = -shift;
+	qs->base[a] += shift;
+	qs->wsum[a] -= shift * (s64)wtotal;
+}
+
+static __always_inline void member_join_queue(struct schedc_task *t, u32 queue, u32 inst,
+					      struct schedc_ctx *ctx)
 {
 	struct schedc_queue_state *qs;
 	u32 a;
@@ -363,24 +371,13 @@ static __always_inline void member_join(struct schedc_task *t, u32 queue, u32 in
 		if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_SUM) {
 			qs->sum[a] += key;
 		} else if (L.queues[queue].agg_kind[a] == SCHEDC_AGG_WAVG) {
-			s64 wsum, shift;
-			u64 mag, wtotal;
-
 			if (qs->wtotal[a] == 0) {
 				qs->base[a] = key;
 				qs->wsum[a] = 0;
 			}
 			qs->wsum[a] += (s64)w * (s64)(key - qs->base[a]);
 			qs->wtotal[a] += w;
-			/* Re-centre the base on the new average (update_zero_vruntime). */
-			wsum = qs->wsum[a];
-			wtotal = qs->wtotal[a];
-			mag = wsum < 0 ? -(u64)wsum : (u64)wsum;
-			shift = wtotal ? (s64)(mag / wtotal) : 0;
-			if (wsum < 0)
-				shift = -shift;
-			qs->base[a] += shift;
-			qs->wsum[a] -= shift * (s64)wtotal;
+			recentre(qs, a);
 		}
 	}
 	bpf_spin_unlock(&qs->lock);
@@ -413,13 +410,30 @@ static __always_inline void member_leave_queue(struct schedc_task *t, u32 queue)
 			} else {
 				qs->wsum[a] -= (s64)w * (s64)(key - qs->base[a]);
 				qs->wtotal[a] -= w;
+				recentre(qs, a);
 			}
 		}
 	}
 	bpf_spin_unlock(&qs->lock);
 }
 
-static __always_inline void member_leave(struct schedc_task *t)
+/*
+ * Joining and leaving are shared by most callbacks. They are BPF-to-BPF
+ * subprograms rather than inlined everywhere: each is optimised and compiled
+ * once (a third of eevdf's compile time went to the copies), and the switch on
+ * the queue inside keeps every case specialised to its constant queue.
+ */
+static __attribute__((noinline)) void member_join(struct schedc_task *t, u32 queue, u32 inst,
+						  struct schedc_ctx *ctx)
+{
+	u32 q;
+
+	for_each_queue(q)
+		if (queue_has_aggs(q) && queue == q)
+			member_join_queue(t, q, inst, ctx);
+}
+
+static __attribute__((noinline)) void member_leave(struct schedc_task *t)
 {
 	s32 member = t->member_queue;
 	u32 q;
@@ -779,13 +793,14 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 		own = schedc_instance_of(queue, (u32)cpu);
 		if (!L.dispatch[i].steal) {
 			result = consume(queue, own, &pc);
+			/* One depth update per source, whatever the outcome. */
+			record_depth(queue, own);
 			if (result == CONSUMED_KEEP_PREV) {
 				keep_prev(prev, &pc);
 				return;
 			}
 			if (result == CONSUMED_MOVED) {
 				queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
-				record_depth(queue, own);
 				return;
 			}
 		} else if (steal(queue, own)) {
@@ -793,7 +808,6 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 			queue_stat(queue, SCHEDC_QSTAT_STEALS);
 			return;
 		}
-		record_depth(queue, own);
 	}
 }
 
