@@ -3,9 +3,14 @@
 #include "codegen/Codegen.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
+#include <set>
+#include <thread>
 
 #include "codegen/Lowering.h"
+#include "codegen/ModuleSplit.h"
+#include "codegen/ObjectLink.h"
 #include "codegen/RuntimeLibrary.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -49,10 +54,11 @@ void internalize(llvm::Module &module) {
 
 // Maps the policy never touches cost kernel memory for nothing. clang lists
 // every map in llvm.compiler.used, so that use does not count.
-void dropUnusedMaps(llvm::Module &module) {
+// `keep`: maps the other half of a split compile still uses.
+void dropUnusedMaps(llvm::Module &module, const std::set<std::string> &keep = {}) {
   for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
-    if (!map) continue;
+    if (!map || keep.count(name)) continue;
     llvm::removeFromUsedLists(module,
                               [&](llvm::Constant *c) { return c->stripPointerCasts() == map; });
     map->removeDeadConstantUsers();
@@ -132,56 +138,177 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
   passes.run(module, modules);
 }
 
-}  // namespace
+// The runtime with the policy lowered into it, ready for the optimizer, in
+// its own context.
+struct LoweredModule {
+  std::unique_ptr<llvm::LLVMContext> context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module;
+  std::unique_ptr<llvm::TargetMachine> machine;
 
-CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
-  CodegenResult result;
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module = loadRuntime(context, result.error);
-  if (!module) return result;
-  std::unique_ptr<llvm::TargetMachine> machine = bpfTargetMachine(result.error);
-  if (!machine) return result;
-  module->setDataLayout(machine->createDataLayout());
-  dropVariableLocations(*module);
-
-  {
-    Lowering lowering(policy, *module);
-    lowerLayout(lowering);
-    lowerHooks(lowering);
-    patchOps(lowering);
-    lowerMetadata(lowering);
-    lowering.debug.finalize();
-    if (!lowering.error.empty()) {
-      result.error = lowering.error;
-      return result;
-    }
+  // See CodegenOptions::skipFree. The module goes first: it refers to the context.
+  void release() {
+    (void)module.release();
+    (void)machine.release();
+    (void)context.release();
   }
+};
+
+bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
+  out.module = loadRuntime(*out.context, error);
+  if (!out.module) return false;
+  out.machine = bpfTargetMachine(error);
+  if (!out.machine) return false;
+  out.module->setDataLayout(out.machine->createDataLayout());
+  dropVariableLocations(*out.module);
+  Lowering lowering(policy, *out.module);
+  lowerLayout(lowering);
+  lowerHooks(lowering);
+  patchOps(lowering);
+  lowerMetadata(lowering);
+  lowering.debug.finalize();
+  error = lowering.error;
+  return error.empty();
+}
+
+bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string &object,
+                std::string &error) {
+  skipDwarf(module);
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream stream(bytes);
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, stream, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    error = "the BPF target cannot emit an object file";
+    return false;
+  }
+  codegen.run(module);
+  object.assign(bytes.begin(), bytes.end());
+  return true;
+}
+
+// The second half of a split compile, on its own thread and LLVMContext. It
+// lowers the policy itself (cheaper than handing IR across contexts), waits
+// for the first half to say which callbacks are its own, and tells the first
+// half which shared maps and kfuncs it still uses once optimised.
+struct SharedUse {
+  std::set<std::string> externs;  // maps and globals the first half must define
+  std::set<std::string> kfuncs;   // kfuncs this half's object lists
+};
+
+struct SecondHalf {
+  std::promise<std::vector<std::string>> callbacks;  // set by the first half
+  std::promise<SharedUse> used;                      // set here, exactly once
+  std::string object;
+  std::string error;
+  bool ok = false;
+};
+
+void compileSecondHalf(const Policy &policy, const CodegenOptions &options, SecondHalf &job,
+                       std::future<std::vector<std::string>> callbacks) {
+  LoweredModule lowered;
+  bool lowerOk = loadAndLower(policy, lowered, job.error);
+  std::vector<std::string> half = callbacks.get();
+  if (!lowerOk || half.empty()) {
+    job.used.set_value({});
+    return;
+  }
+  keepSecondHalf(*lowered.module, half);
+  internalize(*lowered.module);
+  optimize(*lowered.module, *lowered.machine, options.optLevel);
+  job.used.set_value({externsInUse(*lowered.module), kernelFunctionsInUse(*lowered.module)});
+  job.ok = emitObject(*lowered.module, *lowered.machine, job.object, job.error);
+  if (options.skipFree) lowered.release();
+}
+
+// Joins the worker on every way out of compilePolicy.
+class WorkerGuard {
+ public:
+  explicit WorkerGuard(std::thread &worker) : worker_(worker) {}
+  ~WorkerGuard() {
+    if (worker_.joinable()) worker_.join();
+  }
+  WorkerGuard(const WorkerGuard &) = delete;
+  WorkerGuard &operator=(const WorkerGuard &) = delete;
+
+ private:
+  std::thread &worker_;
+};
+
+CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options) {
+  CodegenResult result;
+  LoweredModule lowered;
+  if (!loadAndLower(policy, lowered, result.error)) return result;
+  llvm::Module &module = *lowered.module;
   if (options.verifyOnly) {
     result.ok = true;
     return result;
   }
-  internalize(*module);
-  optimize(*module, *machine, options.optLevel);
-  dropUnusedMaps(*module);
-
-  llvm::raw_string_ostream out(result.output);
+  internalize(module);
+  optimize(module, *lowered.machine, options.optLevel);
+  dropUnusedMaps(module);
   if (options.emitLLVM) {
-    module->print(out, nullptr);
+    llvm::raw_string_ostream out(result.output);
+    module.print(out, nullptr);
     result.ok = true;
     return result;
   }
-  skipDwarf(*module);
-  llvm::SmallVector<char, 0> object;
-  llvm::raw_svector_ostream objectStream(object);
-  llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, objectStream, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile)) {
-    result.error = "the BPF target cannot emit an object file";
+  result.ok = emitObject(module, *lowered.machine, result.output, result.error);
+  if (options.skipFree) lowered.release();
+  return result;
+}
+
+// Two threads, each optimising and compiling about half of the callbacks,
+// then one link: O2 and instruction selection are most of schedc's time, and
+// LLVM runs one module on one thread.
+CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options) {
+  CodegenResult result;
+  SecondHalf job;
+  std::future<std::vector<std::string>> callbacks = job.callbacks.get_future();
+  std::future<SharedUse> used = job.used.get_future();
+  std::thread worker(compileSecondHalf, std::cref(policy), std::cref(options), std::ref(job),
+                     std::move(callbacks));
+  WorkerGuard guard(worker);
+
+  LoweredModule lowered;
+  if (!loadAndLower(policy, lowered, result.error)) {
+    job.callbacks.set_value({});
     return result;
   }
-  codegen.run(*module);
-  result.output.assign(object.begin(), object.end());
-  result.ok = true;
+  llvm::Module &module = *lowered.module;
+  std::vector<std::string> secondHalf = chooseSecondHalf(module);
+  job.callbacks.set_value(secondHalf);
+  if (!secondHalf.empty()) keepFirstHalf(module, secondHalf);
+  internalize(module);
+  optimize(module, *lowered.machine, options.optLevel);
+  SharedUse shared = used.get();
+  shareKernelFunctions(module, shared.kfuncs);
+  dropUnusedMaps(module, shared.externs);
+  std::string first;
+  if (!emitObject(module, *lowered.machine, first, result.error)) return result;
+  if (options.skipFree) lowered.release();
+  if (secondHalf.empty()) {
+    result.output = std::move(first);
+    result.ok = true;
+    return result;
+  }
+  worker.join();
+  if (!job.ok) {
+    result.error = "compiling the second half failed: " + job.error;
+    return result;
+  }
+  // The second half first: its object lists the kfuncs both halves call.
+  result.ok = linkObjects({job.object, first}, result.output, result.error);
+  return result;
+}
+
+}  // namespace
+
+CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
+  unsigned jobs = options.jobs ? options.jobs : std::min(2u, std::thread::hardware_concurrency());
+  if (options.emitLLVM || options.verifyOnly || jobs < 2) return compileSerial(policy, options);
+  CodegenResult result = compileSplit(policy, options);
+  // Asked for by default rather than by name, a split that fails (a linker
+  // this code has not met) costs time, not the object.
+  if (!result.ok && options.jobs == 0) return compileSerial(policy, options);
   return result;
 }
 

@@ -10,6 +10,10 @@ struct CodegenOptions {
   unsigned optLevel = 2;    // 2, or 0 for the quicker O1 pipeline (BPF has no real -O0)
   bool emitLLVM = false;    // textual IR instead of an object
   bool verifyOnly = false;  // lower and verify the IR, then stop (fuzzing)
+  unsigned jobs = 0;  // threads for optimising and compiling: 1, 2, or 0 = 2 if the CPUs allow
+  // Leave the LLVM modules and contexts allocated: the caller is about to
+  // exit, and freeing them costs milliseconds (clang's -disable-free).
+  bool skipFree = false;
 };
 
 struct CodegenResult {

@@ -36,6 +36,7 @@ struct Options {
   bool check = false;
   bool emitLLVM = false;
   unsigned optLevel = 2;
+  unsigned jobs = 0;  // 0: as many as useful (2) when the machine has the CPUs
 };
 
 // The stdlib installed next to this binary (PREFIX/bin/schedc ->
@@ -67,6 +68,8 @@ void printUsage(std::ostream &out) {
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
          "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
          "                 promotes to registers, which BPF's 512-byte stack needs)\n"
+         "  -j1, -j2       threads that optimise and compile (default: 2 when there are\n"
+         "                 2 CPUs; the two halves are joined by libbpf's linker)\n"
          "  --stdlib-dir   print where the stdlib policies are (eevdf.sched, fifo.sched)\n"
          "  --version      print the schedc and LLVM versions\n"
          "  -h, --help     this help\n";
@@ -102,6 +105,8 @@ int parseArguments(int argc, char **argv, Options &options) {
       options.optLevel = 0;
     } else if (arg == "-O2") {
       options.optLevel = 2;
+    } else if (arg == "-j1" || arg == "-j2") {
+      options.jobs = arg == "-j1" ? 1 : 2;
     } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
       return usageError("unknown option '" + arg + "'");
     } else if (options.input.empty()) {
@@ -204,7 +209,9 @@ int run(const Options &options) {
 
   schedc::CodegenOptions codegenOptions;
   codegenOptions.optLevel = options.optLevel;
+  codegenOptions.jobs = options.jobs;
   codegenOptions.emitLLVM = options.emitLLVM;
+  codegenOptions.skipFree = true;  // schedc exits right after writing
   schedc::CodegenResult result = schedc::compilePolicy(*policy, codegenOptions);
   if (!result.ok) {
     std::cerr << "schedc: internal error: " << result.error << "\n"

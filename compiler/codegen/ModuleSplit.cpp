@@ -1,0 +1,258 @@
+#include "codegen/ModuleSplit.h"
+
+#include <algorithm>
+#include <map>
+
+#include "llvm/Analysis/ConstantFolding.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+namespace schedc {
+namespace {
+
+// Below this many instructions (after inlining) a policy compiles in a few
+// milliseconds, less than a second thread and the link cost.
+constexpr size_t kMinSplitInstructions = 1500;
+// A split whose smaller half has less than this share of the work saves too
+// little to pay for the link.
+constexpr double kMinSmallerShare = 0.25;
+
+bool isCallback(const llvm::Function &function) {
+  return !function.isDeclaration() && function.hasSection() &&
+         function.getSection().starts_with("struct_ops");
+}
+
+// How much code a callback becomes after inlining and folding, estimated by
+// a small partial evaluation: calls are followed with their constant
+// arguments bound, instructions that depend only on constants (the layout,
+// the event or queue a hook is called with) fold away, and only the branch a
+// folded condition takes is counted. Loops are counted once.
+class SizeEstimator {
+ public:
+  explicit SizeEstimator(const llvm::DataLayout &layout) : layout_(layout) {}
+
+  size_t estimate(const llvm::Function &function, const std::vector<llvm::Constant *> &arguments,
+                  unsigned depth = 0) {
+    auto key = std::make_pair(&function, arguments);
+    auto found = memo_.find(key);
+    if (found != memo_.end()) return found->second;
+    memo_[key] = 0;  // a (never expected) recursive call counts nothing
+    size_t size = walk(function, arguments, depth);
+    memo_[key] = size;
+    return size;
+  }
+
+ private:
+  size_t walk(const llvm::Function &function, const std::vector<llvm::Constant *> &arguments,
+              unsigned depth) {
+    std::map<const llvm::Value *, llvm::Constant *> known;
+    for (const llvm::Argument &argument : function.args())
+      if (argument.getArgNo() < arguments.size() && arguments[argument.getArgNo()])
+        known[&argument] = arguments[argument.getArgNo()];
+    auto valueOf = [&](const llvm::Value *value) -> llvm::Constant * {
+      if (auto *constant = llvm::dyn_cast<llvm::Constant>(value))
+        return const_cast<llvm::Constant *>(constant);
+      auto it = known.find(value);
+      return it == known.end() ? nullptr : it->second;
+    };
+
+    size_t size = 0;
+    std::set<const llvm::BasicBlock *> seen{&function.getEntryBlock()};
+    std::vector<const llvm::BasicBlock *> work{&function.getEntryBlock()};
+    auto follow = [&](const llvm::BasicBlock *next) {
+      if (seen.insert(next).second) work.push_back(next);
+    };
+    while (!work.empty()) {
+      const llvm::BasicBlock *block = work.back();
+      work.pop_back();
+      for (const llvm::Instruction &instruction : *block) {
+        if (llvm::Constant *folded = fold(instruction, valueOf)) {
+          known[&instruction] = folded;
+          continue;
+        }
+        ++size;
+        if (auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction)) {
+          const llvm::Function *callee = call->getCalledFunction();
+          if (callee && !callee->isDeclaration() &&
+              !callee->hasFnAttribute(llvm::Attribute::NoInline) && depth < kMaxDepth) {
+            std::vector<llvm::Constant *> bound;
+            for (const llvm::Use &argument : call->args()) bound.push_back(valueOf(argument.get()));
+            size += estimate(*callee, bound, depth + 1);
+          }
+        }
+      }
+      const llvm::Instruction *terminator = block->getTerminator();
+      if (auto *branch = llvm::dyn_cast<llvm::BranchInst>(terminator)) {
+        if (branch->isConditional())
+          if (auto *condition =
+                  llvm::dyn_cast_or_null<llvm::ConstantInt>(valueOf(branch->getCondition()))) {
+            follow(branch->getSuccessor(condition->isZero() ? 1 : 0));
+            continue;
+          }
+      } else if (auto *dispatch = llvm::dyn_cast<llvm::SwitchInst>(terminator)) {
+        if (auto *condition =
+                llvm::dyn_cast_or_null<llvm::ConstantInt>(valueOf(dispatch->getCondition()))) {
+          follow(dispatch->findCaseValue(condition)->getCaseSuccessor());
+          continue;
+        }
+      }
+      for (const llvm::BasicBlock *next : llvm::successors(block)) follow(next);
+    }
+    return size;
+  }
+
+  // The instruction's value when all its operands are known constants.
+  template <typename ValueOf>
+  llvm::Constant *fold(const llvm::Instruction &instruction, ValueOf valueOf) {
+    if (instruction.isTerminator() || llvm::isa<llvm::CallBase>(instruction) ||
+        llvm::isa<llvm::PHINode>(instruction) || instruction.mayWriteToMemory())
+      return nullptr;
+    if (auto *load = llvm::dyn_cast<llvm::LoadInst>(&instruction)) {
+      // Only loads of constants (the layout) fold; volatile ones never.
+      auto *global = llvm::dyn_cast<llvm::GlobalVariable>(
+          llvm::getUnderlyingObject(load->getPointerOperand()));
+      if (load->isVolatile() || !global || !global->isConstant() ||
+          !global->hasDefinitiveInitializer())
+        return nullptr;
+    }
+    std::vector<llvm::Constant *> operands;
+    for (const llvm::Use &operand : instruction.operands()) {
+      llvm::Constant *constant = valueOf(operand.get());
+      if (!constant) return nullptr;
+      operands.push_back(constant);
+    }
+    return llvm::ConstantFoldInstOperands(const_cast<llvm::Instruction *>(&instruction), operands,
+                                          layout_);
+  }
+
+  static constexpr unsigned kMaxDepth = 16;
+  const llvm::DataLayout &layout_;
+  std::map<std::pair<const llvm::Function *, std::vector<llvm::Constant *>>, size_t> memo_;
+};
+
+void eraseGlobal(llvm::Module &module, llvm::GlobalValue *global) {
+  if (!global) return;
+  llvm::removeFromUsedLists(module,
+                            [&](llvm::Constant *c) { return c->stripPointerCasts() == global; });
+  global->removeDeadConstantUsers();
+  if (global->use_empty()) global->eraseFromParent();
+}
+
+bool inHalf(const std::vector<std::string> &half, llvm::StringRef name) {
+  return std::find(half.begin(), half.end(), name.str()) != half.end();
+}
+
+}  // namespace
+
+std::vector<std::string> chooseSecondHalf(const llvm::Module &module) {
+  SizeEstimator estimator(module.getDataLayout());
+  std::vector<std::pair<size_t, std::string>> callbacks;
+  size_t total = 0;
+  for (const llvm::Function &function : module)
+    if (isCallback(function)) {
+      size_t size = estimator.estimate(function, {});
+      callbacks.emplace_back(size, function.getName().str());
+      total += size;
+    }
+  if (callbacks.size() < 2 || total < kMinSplitInstructions) return {};
+  // Largest first, each to the lighter half (the first half takes ties).
+  std::sort(callbacks.begin(), callbacks.end(), [](const auto &a, const auto &b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  size_t first = 0, second = 0;
+  std::vector<std::string> secondHalf;
+  for (const auto &[size, name] : callbacks) {
+    if (first <= second) {
+      first += size;
+    } else {
+      second += size;
+      secondHalf.push_back(name);
+    }
+  }
+  if (static_cast<double>(std::min(first, second)) < kMinSmallerShare * static_cast<double>(total))
+    return {};
+  return secondHalf;
+}
+
+void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondHalf) {
+  for (llvm::Function &function : module) {
+    if (!isCallback(function) || !inHalf(secondHalf, function.getName())) continue;
+    llvm::DISubprogram *definition = function.getSubprogram();
+    llvm::removeFromUsedLists(
+        module, [&](llvm::Constant *c) { return c->stripPointerCasts() == &function; });
+    function.deleteBody();
+    // An extern function with a section would be listed in a BTF DATASEC of
+    // that name, which libbpf rejects ("unexpected non-VAR type found").
+    function.setSection("");
+    if (!definition) continue;
+    // A declaration has no unit and is not distinct; same name, file and
+    // type as the definition, so the linker finds the two compatible.
+    function.setSubprogram(llvm::DISubprogram::get(
+        module.getContext(), definition->getScope(), definition->getName(),
+        definition->getLinkageName(), definition->getFile(), definition->getLine(),
+        definition->getType(), /*ScopeLine=*/0, /*ContainingType=*/nullptr, /*VirtualIndex=*/0,
+        /*ThisAdjustment=*/0, definition->getFlags(), llvm::DISubprogram::SPFlagOptimized,
+        /*Unit=*/nullptr));
+  }
+}
+
+void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &secondHalf) {
+  // What only the first half carries.
+  for (const char *name : {"schedc_ops", "schedc_meta", "_license"})
+    eraseGlobal(module, module.getNamedGlobal(name));
+  std::vector<llvm::Function *> others;
+  for (llvm::Function &function : module)
+    if (isCallback(function) && !inHalf(secondHalf, function.getName()))
+      others.push_back(&function);
+  for (llvm::Function *function : others) eraseGlobal(module, function);
+
+  // Shared maps and globals: extern here, defined by the first half. Local
+  // ones (the layout constant, scratch slots) stay: each half has its own.
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (global.isDeclaration() || global.hasLocalLinkage() || global.getName().starts_with("llvm."))
+      continue;
+    llvm::removeFromUsedLists(module,
+                              [&](llvm::Constant *c) { return c->stripPointerCasts() == &global; });
+    global.setInitializer(nullptr);
+    global.setLinkage(llvm::GlobalValue::ExternalLinkage);
+    // No section: an extern map listed in this object's `.maps` DATASEC,
+    // linked before the definition, would keep offset 0 there (libbpf 1.4).
+    global.setSection("");
+  }
+}
+
+std::set<std::string> externsInUse(llvm::Module &module) {
+  std::set<std::string> names;
+  std::vector<llvm::GlobalVariable *> unused;
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (!global.isDeclaration()) continue;
+    global.removeDeadConstantUsers();
+    if (global.use_empty())
+      unused.push_back(&global);
+    else
+      names.insert(global.getName().str());
+  }
+  for (llvm::GlobalVariable *global : unused) global->eraseFromParent();
+  return names;
+}
+
+std::set<std::string> kernelFunctionsInUse(const llvm::Module &module) {
+  std::set<std::string> names;
+  for (const llvm::Function &function : module)
+    if (function.isDeclaration() && function.getSection() == ".ksyms" && !function.use_empty())
+      names.insert(function.getName().str());
+  return names;
+}
+
+void shareKernelFunctions(llvm::Module &module, const std::set<std::string> &secondHalfKfuncs) {
+  for (llvm::Function &function : module)
+    if (function.isDeclaration() && function.getSection() == ".ksyms" &&
+        secondHalfKfuncs.count(function.getName().str()))
+      function.setSection("");
+}
+
+}  // namespace schedc

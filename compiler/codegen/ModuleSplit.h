@@ -1,0 +1,51 @@
+// Splitting a lowered policy module in two halves, so that two threads
+// optimise and compile them at the same time; libbpf's static linker then
+// joins the two objects into one (see Codegen.cpp and ObjectLink.h).
+//
+// Both threads lower the same policy into their own LLVMContext. The first
+// half keeps every map, global and the struct_ops initializer, and compiles
+// its own callbacks; the callbacks of the second half become declarations
+// there, which the initializer still names. The second half keeps only its
+// callbacks, and the maps and globals they use become extern declarations
+// that the linker resolves against the first half's definitions.
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class Module;
+}
+
+namespace schedc {
+
+// The struct_ops callbacks the second half should compile, balancing the
+// instructions each callback has once its helpers are inlined. Empty when a
+// split would not pay for the second thread and the link (small policies).
+std::vector<std::string> chooseSecondHalf(const llvm::Module &module);
+
+// Turns the full module into the first half: the second half's callbacks
+// lose their bodies but keep a debug declaration, so BTF describes them as
+// extern functions (the linker requires BTF for every symbol).
+void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondHalf);
+
+// Turns the full module into the second half: only its callbacks stay, the
+// struct_ops initializer, the metadata and the license go, and every other
+// global definition becomes an extern declaration.
+void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &secondHalf);
+
+// After optimisation: erases extern declarations nothing uses any more and
+// returns the names of the rest, which the first half must keep defined.
+std::set<std::string> externsInUse(llvm::Module &module);
+
+// The kernel functions (kfuncs, `.ksyms` declarations) the module calls.
+std::set<std::string> kernelFunctionsInUse(const llvm::Module &module);
+
+// In the first half: kfuncs the second half also calls lose their `.ksyms`
+// section, so the linked object lists each once: the second half's object,
+// linked first, lists them. (libbpf's linker before 1.6 fails on an extern
+// function listed by two objects, "failed to resolve size of underlying
+// type", and on a listing that follows an unlisted use, "section mismatch".)
+void shareKernelFunctions(llvm::Module &module, const std::set<std::string> &secondHalfKfuncs);
+
+}  // namespace schedc
