@@ -177,6 +177,14 @@ static __always_inline u64 dsq_id(u32 queue, u32 inst)
 	return SCHEDC_DSQ_ID(queue, inst);
 }
 
+/* Tasks waiting in an instance's DSQ (`QUEUE.queued`). */
+static __always_inline u64 queued_in(u32 queue, u32 inst)
+{
+	s32 n = scx_bpf_dsq_nr_queued(dsq_id(queue, inst));
+
+	return n > 0 ? (u64)n : 0;
+}
+
 /* Index of (queue, inst) in per-instance maps. schedc_slots is volatile (the
  * loader sets it), so it is read only when the queue index needs it. */
 static __always_inline u32 instance_index(u32 queue, u32 inst)
@@ -279,6 +287,8 @@ __attribute__((always_inline)) u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32
 
 __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg)
 {
+	if (agg == SCHEDC_AGG_INDEX_QUEUED)
+		return queued_in(ctx->scan_queue, ctx->scan_inst);
 	if (agg < 0)
 		return ctx->scan_count;
 	if (agg >= SCHEDC_MAX_AGGREGATES)
@@ -295,15 +305,31 @@ __attribute__((always_inline)) u64 schedc_comm_word(struct schedc_ctx *ctx, u32 
 	return value;
 }
 
+/* The order key (dsq_vtime) of the instance's first queued task; 0 if none. */
+static __always_inline u64 first_key(u32 queue, u32 inst)
+{
+	struct task_struct *p;
+	u64 key = 0;
+
+	bpf_for_each(scx_dsq, p, dsq_id(queue, inst), 0) {
+		key = p->scx.dsq_vtime;
+		break;
+	}
+	return key;
+}
+
 /* Aggregate `agg` (-1: member count) of an instance, as a u64. Every
  * aggregate is kept as one ready value (see recentre()), so a read is a single
  * aligned 64-bit load: no lock, and concurrent updates are seen whole, before
- * or after. */
+ * or after. first() peeks at the instance's DSQ instead. */
 __attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
 {
-	struct schedc_queue_state *qs = queue_state(queue, inst);
+	struct schedc_queue_state *qs;
 	u32 a;
 
+	if (agg == SCHEDC_AGG_INDEX_QUEUED)
+		return queued_in(queue, inst);
+	qs = queue_state(queue, inst);
 	if (!qs)
 		return 0;
 	if (agg < 0)
@@ -318,6 +344,8 @@ __attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
 		return qs->sum[a];
 	case SCHEDC_AGG_WAVG:
 		return qs->base[a];
+	case SCHEDC_AGG_FIRST:
+		return first_key(queue, inst);
 	}
 	return 0;
 }
@@ -466,6 +494,7 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 	ctx->runtime = 0;
 	ctx->wakeup = 0;
 	ctx->this_cpu = cpu;
+	ctx->scan_queue = 0;
 	ctx->scan_inst = 0;
 	ctx->scan_count = 0;
 	_Pragma("unroll") for (u32 a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
@@ -620,16 +649,30 @@ static __always_inline bool any_ordered_queue(void)
 	return false;
 }
 
-/* The instance's aggregates, read once for a whole scan. */
-static __always_inline void scan_snapshot(struct schedc_ctx *ctx, u32 queue, u32 inst)
+/* The instance's aggregates, read once for a whole scan. A scan starts at
+ * the first task, so it fills in first() itself (see set_scan_first()); any
+ * other reader peeks at the DSQ (`peek_first`). */
+static __always_inline void scan_snapshot(struct schedc_ctx *ctx, u32 queue, u32 inst,
+					  bool peek_first)
 {
 	u32 a;
 
+	ctx->scan_queue = queue;
 	ctx->scan_inst = inst;
-	ctx->scan_count = schedc_agg_read(queue, inst, -1);
+	ctx->scan_count = schedc_agg_read(queue, inst, SCHEDC_AGG_INDEX_COUNT);
 	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
-		if (a < L.queues[queue].nr_aggs)
+		if (a < L.queues[queue].nr_aggs &&
+		    (peek_first || L.queues[queue].agg_kind[a] != SCHEDC_AGG_FIRST))
 			ctx->scan_aggs[a] = schedc_agg_read(queue, inst, a);
+}
+
+static __always_inline void set_scan_first(struct schedc_ctx *ctx, u32 queue, u64 key)
+{
+	u32 a;
+
+	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
+		if (a < L.queues[queue].nr_aggs && L.queues[queue].agg_kind[a] == SCHEDC_AGG_FIRST)
+			ctx->scan_aggs[a] = key;
 }
 
 static __always_inline void prev_prepare(struct task_struct *prev, struct prev_choice *pc)
@@ -674,7 +717,7 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 		member_join(t, q, pl.inst, &sc);
 		pc->eligible = 1;
 		if (L.queues[q].has_eligible) {
-			scan_snapshot(&sc, q, pl.inst);
+			scan_snapshot(&sc, q, pl.inst, true);
 			pc->eligible = schedc_policy_eligible(q, &sc);
 		}
 	}
@@ -717,8 +760,10 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 
 	ctx_init(&sc, NULL, NULL);
 	if (L.queues[queue].has_eligible)
-		scan_snapshot(&sc, queue, inst);
+		scan_snapshot(&sc, queue, inst, false);
 	bpf_for_each(scx_dsq, p, dsq_id(queue, inst), 0) {
+		if (scanned == 0)
+			set_scan_first(&sc, queue, p->scx.dsq_vtime);
 		if (scanned++ >= L.queues[queue].scan)
 			break;
 		/* A shared queue holds tasks this CPU may not run: moving one

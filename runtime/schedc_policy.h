@@ -12,7 +12,14 @@
 #include "schedc_abi.h"
 
 enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
-enum schedc_agg_kind { SCHEDC_AGG_COUNT = 0, SCHEDC_AGG_SUM = 1, SCHEDC_AGG_WAVG = 2 };
+/* FIRST is not kept over members: it reads the key of the first queued task.
+ * Built in, as negative aggregate indices: the member count and the number of
+ * tasks queued in the DSQ (schedc::kCountAggregate, kQueuedAggregate). */
+#define SCHEDC_AGG_INDEX_COUNT (-1)
+#define SCHEDC_AGG_INDEX_QUEUED (-3)
+enum schedc_agg_kind {
+	SCHEDC_AGG_COUNT = 0, SCHEDC_AGG_SUM = 1, SCHEDC_AGG_WAVG = 2, SCHEDC_AGG_FIRST = 3,
+};
 enum schedc_select_mode { SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1 };
 
 /* Task attributes, in the order of schedc::TaskAttr. */
@@ -92,7 +99,8 @@ struct schedc_ctx {
 	u64 runtime;
 	u64 wakeup;
 	u32 this_cpu;
-	u32 scan_inst;             /* eligible: the instance being scanned */
+	u32 scan_queue;            /* eligible: the queue and instance being scanned */
+	u32 scan_inst;
 	u64 scan_count;            /* eligible: its member count and aggregates */
 	u64 scan_aggs[SCHEDC_MAX_AGGREGATES];
 };

@@ -71,10 +71,16 @@ enum class RefKind {
 // only as `current.runtime`: how long the target CPU's task has been running.
 enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread, Runtime };
 
+// The built-in aggregates every queue has, as Ref::aggIndex values: `count`
+// (members, the running task included) and `queued` (tasks waiting in the
+// instance's DSQ). The runtime reads them for these negative indices.
+constexpr int kCountAggregate = -1;
+constexpr int kQueuedAggregate = -3;
+
 struct Ref {
   RefKind kind = RefKind::Unresolved;
   int index = -1;
-  int aggIndex = -1;  // Aggregate: which aggregate; -1 = the built-in count
+  int aggIndex = -1;  // Aggregate: which aggregate; kCountAggregate, kQueuedAggregate: built in
   TaskAttr attr = TaskAttr::Pid;
   int localSlot = -1;  // Local: slot in the enclosing body's locals
 };

@@ -32,7 +32,9 @@ struct Counter {
 };
 
 enum class QueueKind { Global, PerCpu, Shards };
-enum class AggregateKind { Count, Sum, WeightedAvg };
+// The order matches the runtime's enum schedc_agg_kind. First is not kept
+// over members: it reads the key of the instance's first queued task.
+enum class AggregateKind { Count, Sum, WeightedAvg, First };
 enum class EligibleFallback { Head, None };
 
 struct Aggregate {

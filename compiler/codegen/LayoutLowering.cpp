@@ -50,7 +50,8 @@ bool tracksMembers(const Policy &policy, size_t q) {
   if (!policy.queues[q].aggregates.empty()) return true;
   bool countRead = false;
   walkPolicy(policy, [&](const Expr &expr) {
-    if (expr.ref.kind == RefKind::Aggregate && expr.ref.index == static_cast<int>(q))
+    if (expr.ref.kind == RefKind::Aggregate && expr.ref.index == static_cast<int>(q) &&
+        expr.ref.aggIndex == kCountAggregate)
       countRead = true;
   });
   return countRead;

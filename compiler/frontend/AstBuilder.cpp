@@ -266,13 +266,17 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   } else if (fn == "wavg") {
     a.kind = AggregateKind::WeightedAvg;
     want = 2;
+  } else if (fn == "first") {
+    a.kind = AggregateKind::First;
+    want = 0;
   } else {
     diags_.error(map_.token(agg->IDENT()->getSymbol()), "unknown aggregate '" + fn + "'",
-                 "an aggregate is count(), sum(EXPR) or wavg(KEY, WEIGHT)");
+                 "an aggregate is count(), sum(EXPR), wavg(KEY, WEIGHT) or first()");
     return;
   }
   if (args.size() != want) {
-    static const char *const forms[] = {"count()", "sum(EXPR)", "wavg(KEY, WEIGHT)"};
+    static const char *const forms[] = {fn == "first" ? "first()" : "count()", "sum(EXPR)",
+                                        "wavg(KEY, WEIGHT)"};
     diags_.error(map_.rule(agg),
                  fn + " takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") +
                      ", found " + std::to_string(args.size()),

@@ -154,7 +154,7 @@ std::string dumpPolicy(const Policy &p) {
     out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan "
         << q.scanLimit << '\n';
     for (const Aggregate &a : q.aggregates) {
-      static const char *const aggs[] = {"count", "sum", "wavg"};
+      static const char *const aggs[] = {"count", "sum", "wavg", "first"};
       out << "  " << a.name << " :" << typeName(a.type) << " = " << aggs[int(a.kind)];
       if (a.value) out << ' ' << dumpExpr(*a.value);
       if (a.weight) out << ' ' << dumpExpr(*a.weight);

@@ -119,9 +119,9 @@ class DeclarationChecker {
     limit(q.aggregates, 4, "aggregates in one queue");
     std::map<std::string, SourceRange> seen;
     for (const Aggregate &a : q.aggregates) {
-      if (a.name == "count") {
-        diags_.error(a.range, "'count' is built in: every queue has it",
-                     "use `" + q.name + ".count` without declaring it");
+      if (a.name == "count" || a.name == "queued") {
+        diags_.error(a.range, "'" + a.name + "' is built in: every queue has it",
+                     "use `" + q.name + "." + a.name + "` without declaring it");
         continue;
       }
       if (declared_.count(a.name)) {

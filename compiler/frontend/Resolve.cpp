@@ -248,10 +248,13 @@ class Resolver {
   }
 
   int aggregateIndex(int q, const std::string &name) {
-    if (name == "count") return -1;
+    if (name == "count") return kCountAggregate;
+    if (name == "queued") return kQueuedAggregate;
     int a = indexOf(policy_.queues[q].aggregates, name);
-    return a >= 0 ? a : -2;  // -2: no such aggregate
+    return a >= 0 ? a : kNoAggregate;
   }
+
+  static constexpr int kNoAggregate = -2;
 
   // Every name that would resolve here, for "did you mean".
   std::vector<std::string> visibleNames(const Context &ctx) {
@@ -267,6 +270,7 @@ class Resolver {
       for (const auto &a : kTaskAttrs) names.push_back(a.first);
     if (ctx.eligibleQueue >= 0) {
       names.push_back("count");
+      names.push_back("queued");
       for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates)
         names.push_back(a.name);
     }
@@ -281,7 +285,7 @@ class Resolver {
     if (lookupLocal(n, e.ref)) return;
     if (ctx.eligibleQueue >= 0) {
       int a = aggregateIndex(ctx.eligibleQueue, n);
-      if (a >= -1) {
+      if (a != kNoAggregate) {
         e.ref.kind = RefKind::Aggregate;
         e.ref.index = ctx.eligibleQueue;
         e.ref.aggIndex = a;
@@ -390,8 +394,8 @@ class Resolver {
       return;
     }
     int a = aggregateIndex(q, e.text);
-    if (a == -2) {
-      std::vector<std::string> names{"count"};
+    if (a == kNoAggregate) {
+      std::vector<std::string> names{"count", "queued"};
       for (const Aggregate &agg : queue.aggregates) names.push_back(agg.name);
       std::string hint = didYouMean(e.text, names);
       fail(e, "queue '" + b + "' has no aggregate '" + e.text + "'",
@@ -413,7 +417,7 @@ class Resolver {
                                     ": there is no task here");
         return;
       }
-    if (e.text == "count" || e.text == "sum" || e.text == "wavg") {
+    if (e.text == "count" || e.text == "sum" || e.text == "wavg" || e.text == "first") {
       diags_.error(e.range, "'" + e.text + "' is an aggregate, not a function",
                    "declare it in a queue's body and read it as `QUEUE.NAME`");
       return;

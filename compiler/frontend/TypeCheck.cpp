@@ -40,8 +40,12 @@ class TypeChecker {
   TypeChecker(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
 
   void run() {
+    // Order keys first: first() takes its type from the key.
+    for (Queue &q : policy_.queues)
+      if (q.orderKey) unsignedKey(*q.orderKey, "the order key of queue '" + q.name + "'");
     for (Queue &q : policy_.queues) checkAggregates(q);
-    for (Queue &q : policy_.queues) checkQueueRules(q);
+    for (Queue &q : policy_.queues)
+      if (q.eligible) expect(*q.eligible, Type::Bool, "an `eligible when` condition");
     for (EnqueueRule &r : policy_.enqueueRules) checkEnqueueRule(r);
     for (PreemptRule &r : policy_.preempts) expect(*r.condition, Type::Bool, "a preempt condition");
     for (Handler &h : policy_.handlers) {
@@ -574,13 +578,19 @@ class TypeChecker {
           a.type = unsignedKey(*a.value, "the key of wavg()");
           expect(*a.weight, Type::U64, "the weight of wavg()");
           break;
+        case AggregateKind::First:
+          // The first task's order key, so the key's type.
+          if (!q.orderKey) {
+            diags_.error(a.range,
+                         "first() needs a queue ordered by a key; '" + q.name + "' is fifo",
+                         "write `queue " + q.name + ": ... by KEY` or count its members");
+            a.type = Type::Invalid;
+          } else {
+            a.type = q.orderKey->type;
+          }
+          break;
       }
     }
-  }
-
-  void checkQueueRules(Queue &q) {
-    if (q.orderKey) unsignedKey(*q.orderKey, "the order key of queue '" + q.name + "'");
-    if (q.eligible) expect(*q.eligible, Type::Bool, "an `eligible when` condition");
   }
 
   void checkEnqueueRule(EnqueueRule &r) {

@@ -16,7 +16,7 @@ TEST(Parser, StdlibEevdfBuildsTheExpectedAst) {
   EXPECT_EQ(p.name, "eevdf");
   EXPECT_EQ(p.fileName, "test.sched");
   EXPECT_FALSE(p.source.empty());
-  ASSERT_EQ(p.params.size(), 2u);
+  ASSERT_EQ(p.params.size(), 3u);
   EXPECT_EQ(p.params[0].name, "base_slice");
   EXPECT_EQ(p.params[0].type, Type::Duration);
   EXPECT_EQ(p.params[0].defaultValue, 3000000u);
@@ -25,6 +25,8 @@ TEST(Parser, StdlibEevdfBuildsTheExpectedAst) {
   EXPECT_EQ(p.params[0].max, 100000000u);
   EXPECT_EQ(p.params[1].type, Type::Bool);
   EXPECT_EQ(p.params[1].defaultValue, 1u);
+  EXPECT_EQ(p.params[2].name, "wakeup_granularity");
+  EXPECT_EQ(p.params[2].defaultValue, 500000u);
   ASSERT_EQ(p.taskFields.size(), 4u);
   EXPECT_EQ(p.taskFields[2].name, "vlag");
   EXPECT_EQ(p.taskFields[2].type, Type::SDuration);
@@ -35,11 +37,13 @@ TEST(Parser, StdlibEevdfBuildsTheExpectedAst) {
   EXPECT_EQ(rq.scanLimit, 32u);
   ASSERT_TRUE(rq.orderKey);
   EXPECT_EQ(rq.orderKey->text, "deadline");
-  ASSERT_EQ(rq.aggregates.size(), 2u);
+  ASSERT_EQ(rq.aggregates.size(), 3u);
   EXPECT_EQ(rq.aggregates[0].kind, AggregateKind::WeightedAvg);
   EXPECT_EQ(rq.aggregates[0].type, Type::Duration);
   EXPECT_EQ(rq.aggregates[1].kind, AggregateKind::Sum);
   EXPECT_EQ(rq.aggregates[1].type, Type::U64);
+  EXPECT_EQ(rq.aggregates[2].kind, AggregateKind::First);
+  EXPECT_EQ(rq.aggregates[2].type, Type::Duration);  // the order key's type
   ASSERT_TRUE(rq.eligible);
   EXPECT_EQ(rq.fallback, EligibleFallback::Head);
   ASSERT_EQ(p.enqueueRules.size(), 1u);
