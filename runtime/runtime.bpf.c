@@ -503,6 +503,29 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 
 /* ---- callbacks ---------------------------------------------------------- */
 
+static __always_inline bool any_ordered_queue(void)
+{
+	u32 q;
+
+	for_each_queue(q)
+		if (L.queues[q].ordered)
+			return true;
+	return false;
+}
+
+/* ops.dispatch runs `on enqueue` for the previous task (prev_prepare()). */
+static __always_inline bool dispatch_requeues(void)
+{
+	return L.has_handler[SCHEDC_ON_ENQUEUE] && any_ordered_queue();
+}
+
+/* The re-enqueue prev_prepare() ran `on enqueue` for happened, or will not. */
+static __always_inline void requeue_done(struct schedc_task *t)
+{
+	if (dispatch_requeues() && t)
+		t->requeued = 0;
+}
+
 /* The enqueue rules' verdict for the task in ctx (every field set first). */
 static __always_inline void choose_placement(struct schedc_ctx *ctx, struct schedc_placement *pl)
 {
@@ -597,8 +620,11 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 		member_leave(t);
 	ctx_init(&sc, p, t);
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
-	if (L.has_handler[SCHEDC_ON_ENQUEUE])
+	/* Not when ops.dispatch already ran it for this re-enqueue (prev_prepare). */
+	if (L.has_handler[SCHEDC_ON_ENQUEUE] &&
+	    !(dispatch_requeues() && t && t->requeued && !sc.wakeup))
 		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+	requeue_done(t);
 
 	choose_placement(&sc, &pl);
 	if (pl.local || pl.queue >= L.nr_queues) {
@@ -624,9 +650,17 @@ void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
  * still current: the kernel re-enqueues it only after dispatch returns. A
  * queue ordered by a key must still weigh it against the queued tasks (EEVDF
  * lets a task run on while it is eligible with the earliest deadline), so
- * dispatch charges prev here, as ops.stopping would, works out its key in the
- * queue it would go back to, and keeps it running (refilling its slice) when
- * it beats every candidate.
+ * dispatch charges prev here, as ops.stopping would, re-enqueues it as
+ * ops.enqueue would (`on enqueue`, then the enqueue rules), works out its key
+ * in the queue it would go back to, and keeps it running (refilling its slice)
+ * when it beats every candidate.
+ *
+ * `on enqueue` must run here too: a task can reach this CPU without
+ * ops.enqueue (a steal moves it from another CPU's queue straight to the
+ * local DSQ), and a task that keeps winning is never re-enqueued, so without
+ * it the task would join this queue, indefinitely, with state that belongs to
+ * another one (eevdf: a vruntime on another CPU's virtual clock, seconds
+ * behind this CPU's V, which starved every other task here).
  */
 struct prev_choice {
 	u32 active;   /* prev would return to (queue, inst), an ordered queue */
@@ -638,16 +672,6 @@ struct prev_choice {
 };
 
 enum consume_result { CONSUMED_NONE, CONSUMED_MOVED, CONSUMED_KEEP_PREV };
-
-static __always_inline bool any_ordered_queue(void)
-{
-	u32 q;
-
-	for_each_queue(q)
-		if (L.queues[q].ordered)
-			return true;
-	return false;
-}
 
 /* The instance's aggregates, read once for a whole scan. A scan starts at
  * the first task, so it fills in first() itself (see set_scan_first()); any
@@ -702,6 +726,11 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	member_leave(t);
 	t->started_at = bpf_ktime_get_ns();
 	t->charged = 1; /* the coming ops.stopping must not charge it again */
+	if (L.has_handler[SCHEDC_ON_ENQUEUE]) {
+		sc.runtime = 0;
+		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+		t->requeued = 1; /* nor the coming ops.enqueue run it again */
+	}
 
 	place(prev, t, 0, &pl);
 	if (pl.local)
@@ -744,6 +773,7 @@ static __always_inline void keep_prev(struct task_struct *prev, struct prev_choi
 	if (!t)
 		return;
 	t->charged = 0; /* it runs on: its next stop is a new charge */
+	requeue_done(t);
 	ctx_init(&sc, prev, t);
 	if (L.has_preempt_wakeup && sc.cpu)
 		snapshot_current(sc.cpu, t);
@@ -892,6 +922,7 @@ void BPF_PROG(schedc_running, struct task_struct *p)
 	ctx_init(&sc, p, t);
 	if (t)
 		t->started_at = bpf_ktime_get_ns();
+	requeue_done(t); /* e.g. put back on the local DSQ, not re-enqueued */
 	if (L.has_handler[SCHEDC_ON_RUNNING])
 		schedc_policy_handler(SCHEDC_ON_RUNNING, &sc);
 	/* Snapshot for `current.F` in wakeup preemption rules on other CPUs. */
@@ -934,6 +965,7 @@ static __always_inline void task_leaves(struct task_struct *p, u32 event)
 		schedc_policy_handler(event, &sc);
 	if (t)
 		member_leave(t);
+	requeue_done(t); /* it sleeps or exits instead */
 }
 
 SEC("struct_ops/schedc_quiescent")

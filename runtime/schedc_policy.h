@@ -84,6 +84,7 @@ struct schedc_task {
 	u64 fields[SCHEDC_MAX_TASK_FIELDS];
 	u64 started_at;
 	u32 charged;      /* ops.dispatch already ran this stop's accounting */
+	u32 requeued;     /* ... and `on enqueue` for the re-enqueue that follows */
 	s32 member_queue; /* -1: not a member of any queue instance */
 	u32 member_inst;
 	u64 member_val[SCHEDC_MAX_AGGREGATES];
