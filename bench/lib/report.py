@@ -250,7 +250,8 @@ def main():
     w("")
     w("| compile | median ms | min–max ms | runs | peak RSS MiB |")
     w("| --- | ---: | ---: | ---: | ---: |")
-    names = [("schedc-eevdf", "`schedc stdlib/eevdf.sched`"),
+    names = [("schedc-eevdf", "`schedc stdlib/eevdf.sched` (2 threads, the default)"),
+             ("schedc-eevdf-j1", "`schedc -j1 stdlib/eevdf.sched` (one thread)"),
              ("schedc-fifo", "`schedc stdlib/fifo.sched`"),
              ("clang-scx_simple", "`clang-19 -O2 -target bpf scx_simple.bpf.c`")]
     for key, label in names:

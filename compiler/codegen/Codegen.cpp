@@ -304,6 +304,12 @@ CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options) 
 
 CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
   unsigned jobs = options.jobs ? options.jobs : std::min(2u, std::thread::hardware_concurrency());
+  // By default only policies that declare queue aggregates start a second
+  // thread: theirs are the large callbacks worth splitting, and for a small
+  // policy the second thread's parse only competes with the first's.
+  bool declaresAggregates = std::any_of(policy.queues.begin(), policy.queues.end(),
+                                        [](const Queue &q) { return !q.aggregates.empty(); });
+  if (options.jobs == 0 && !declaresAggregates) jobs = 1;
   if (options.emitLLVM || options.verifyOnly || jobs < 2) return compileSerial(policy, options);
   CodegenResult result = compileSplit(policy, options);
   // Asked for by default rather than by name, a split that fails (a linker
