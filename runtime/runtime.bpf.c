@@ -726,7 +726,7 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	member_leave(t);
 	t->started_at = bpf_ktime_get_ns();
 	t->charged = 1; /* the coming ops.stopping must not charge it again */
-	if (L.has_handler[SCHEDC_ON_ENQUEUE]) {
+	if (dispatch_requeues()) {
 		sc.runtime = 0;
 		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
 		t->requeued = 1; /* nor the coming ops.enqueue run it again */

@@ -60,8 +60,7 @@ void dropUnusedMaps(llvm::Module &module, const std::set<std::string> &keep = {}
   for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
     if (!map || keep.count(name)) continue;
-    llvm::removeFromUsedLists(module,
-                              [&](llvm::Constant *c) { return c->stripPointerCasts() == map; });
+    unlistUsed(module, map);
     map->removeDeadConstantUsers();
     if (map->use_empty())
       map->eraseFromParent();

@@ -136,8 +136,7 @@ class SizeEstimator {
 
 void eraseGlobal(llvm::Module &module, llvm::GlobalValue *global) {
   if (!global) return;
-  llvm::removeFromUsedLists(module,
-                            [&](llvm::Constant *c) { return c->stripPointerCasts() == global; });
+  unlistUsed(module, global);
   global->removeDeadConstantUsers();
   if (global->use_empty()) global->eraseFromParent();
 }
@@ -147,6 +146,11 @@ bool inHalf(const std::vector<std::string> &half, llvm::StringRef name) {
 }
 
 }  // namespace
+
+void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global) {
+  llvm::removeFromUsedLists(module,
+                            [&](llvm::Constant *c) { return c->stripPointerCasts() == global; });
+}
 
 std::vector<std::string> chooseSecondHalf(const llvm::Module &module) {
   SizeEstimator estimator(module.getDataLayout());
@@ -182,8 +186,7 @@ void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondH
   for (llvm::Function &function : module) {
     if (!isCallback(function) || !inHalf(secondHalf, function.getName())) continue;
     llvm::DISubprogram *definition = function.getSubprogram();
-    llvm::removeFromUsedLists(
-        module, [&](llvm::Constant *c) { return c->stripPointerCasts() == &function; });
+    unlistUsed(module, &function);
     function.deleteBody();
     // An extern function with a section would be listed in a BTF DATASEC of
     // that name, which libbpf rejects ("unexpected non-VAR type found").
@@ -215,8 +218,7 @@ void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &second
   for (llvm::GlobalVariable &global : module.globals()) {
     if (global.isDeclaration() || global.hasLocalLinkage() || global.getName().starts_with("llvm."))
       continue;
-    llvm::removeFromUsedLists(module,
-                              [&](llvm::Constant *c) { return c->stripPointerCasts() == &global; });
+    unlistUsed(module, &global);
     global.setInitializer(nullptr);
     global.setLinkage(llvm::GlobalValue::ExternalLinkage);
     // No section: an extern map listed in this object's `.maps` DATASEC,

@@ -14,10 +14,15 @@
 #include <vector>
 
 namespace llvm {
+class GlobalValue;
 class Module;
-}
+}  // namespace llvm
 
 namespace schedc {
+
+// Takes `global` off llvm.used / llvm.compiler.used (clang lists every map
+// and section function there), so that list no longer keeps it alive.
+void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global);
 
 // The struct_ops callbacks the second half should compile, balancing the
 // instructions each callback has once its helpers are inlined. Empty when a
