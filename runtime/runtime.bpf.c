@@ -152,13 +152,13 @@ static __always_inline u32 slots(void)
 /* Number of DSQ instances of a queue. */
 static __always_inline u32 queue_instances(u32 queue)
 {
-	u32 n = 1;
+	u32 n = 1, limit = slots();
 
 	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU)
 		n = scx_bpf_nr_cpu_ids();
 	else if (L.queues[queue].kind == SCHEDC_QUEUE_SHARDS)
 		n = L.queues[queue].shards;
-	return n > slots() ? slots() : n;
+	return n > limit ? limit : n;
 }
 
 /* The instance an index (a CPU for percpu, anything for shards) selects. */
@@ -322,14 +322,13 @@ static __always_inline u64 first_key(u32 queue, u32 inst)
  * aggregate is kept as one ready value (see recentre()), so a read is a single
  * aligned 64-bit load: no lock, and concurrent updates are seen whole, before
  * or after. first() peeks at the instance's DSQ instead. */
-__attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
+__attribute__((always_inline)) u64 schedc_agg_read(struct schedc_queue_state *qs, u32 queue,
+						u32 inst, s32 agg)
 {
-	struct schedc_queue_state *qs;
 	u32 a;
 
 	if (agg == SCHEDC_AGG_INDEX_QUEUED)
 		return queued_in(queue, inst);
-	qs = queue_state(queue, inst);
 	if (!qs)
 		return 0;
 	if (agg < 0)
@@ -348,6 +347,13 @@ __attribute__((always_inline)) u64 schedc_agg_read(u32 queue, u32 inst, s32 agg)
 		return first_key(queue, inst);
 	}
 	return 0;
+}
+
+/* The state schedc_agg_read() reads; generated code looks it up once per
+ * instance for all the aggregates it reads there. */
+__attribute__((always_inline)) struct schedc_queue_state *schedc_queue_of(u32 queue, u32 inst)
+{
+	return queue_state(queue, inst);
 }
 
 /* ---- queue membership (aggregates) ------------------------------------- */
@@ -503,6 +509,10 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 
 /* ---- callbacks ---------------------------------------------------------- */
 
+/* The kernel never passes these callbacks a NULL task. Saying so lets LLVM
+ * drop the NULL tests of the accessors the policy inlines (schedc_attr). */
+#define task_given(p) __builtin_assume((p) != NULL)
+
 static __always_inline bool any_ordered_queue(void)
 {
 	u32 q;
@@ -552,6 +562,7 @@ s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fl
 	bool is_idle = false;
 	s32 cpu = prev_cpu;
 
+	task_given(p);
 	if (L.select_mode == SCHEDC_SELECT_PREV)
 		is_idle = scx_bpf_test_and_clear_cpu_idle(prev_cpu);
 	else
@@ -616,6 +627,7 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 	struct schedc_ctx sc;
 	u32 queue;
 
+	task_given(p);
 	if (t)
 		member_leave(t);
 	ctx_init(&sc, p, t);
@@ -641,6 +653,7 @@ void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
 {
 	struct schedc_task *t = task_state(p);
 
+	task_given(p);
 	if (t)
 		member_leave(t);
 }
@@ -679,15 +692,16 @@ enum consume_result { CONSUMED_NONE, CONSUMED_MOVED, CONSUMED_KEEP_PREV };
 static __always_inline void scan_snapshot(struct schedc_ctx *ctx, u32 queue, u32 inst,
 					  bool peek_first)
 {
+	struct schedc_queue_state *qs = queue_state(queue, inst);
 	u32 a;
 
 	ctx->scan_queue = queue;
 	ctx->scan_inst = inst;
-	ctx->scan_count = schedc_agg_read(queue, inst, SCHEDC_AGG_INDEX_COUNT);
+	ctx->scan_count = schedc_agg_read(qs, queue, inst, SCHEDC_AGG_INDEX_COUNT);
 	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
 		if (a < L.queues[queue].nr_aggs &&
 		    (peek_first || L.queues[queue].agg_kind[a] != SCHEDC_AGG_FIRST))
-			ctx->scan_aggs[a] = schedc_agg_read(queue, inst, a);
+			ctx->scan_aggs[a] = schedc_agg_read(qs, queue, inst, a);
 }
 
 static __always_inline void set_scan_first(struct schedc_ctx *ctx, u32 queue, u64 key)
@@ -892,6 +906,7 @@ void BPF_PROG(schedc_tick, struct task_struct *p)
 	struct schedc_task *t = task_state(p);
 	struct schedc_ctx sc;
 
+	task_given(p);
 	ctx_init(&sc, p, t);
 	if (L.has_handler[SCHEDC_ON_TICK])
 		schedc_policy_handler(SCHEDC_ON_TICK, &sc);
@@ -907,6 +922,7 @@ void BPF_PROG(schedc_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct schedc_ctx sc;
 
+	task_given(p);
 	ctx_init(&sc, p, task_state(p));
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
 	schedc_policy_handler(SCHEDC_ON_RUNNABLE, &sc);
@@ -919,6 +935,7 @@ void BPF_PROG(schedc_running, struct task_struct *p)
 	struct schedc_ctx sc;
 	u32 i;
 
+	task_given(p);
 	ctx_init(&sc, p, t);
 	if (t)
 		t->started_at = bpf_ktime_get_ns();
@@ -940,6 +957,7 @@ void BPF_PROG(schedc_stopping, struct task_struct *p, bool runnable)
 	struct schedc_task *t = task_state(p);
 	struct schedc_ctx sc;
 
+	task_given(p);
 	ctx_init(&sc, p, t);
 	if (t)
 		sc.runtime = bpf_ktime_get_ns() - t->started_at;
@@ -971,6 +989,7 @@ static __always_inline void task_leaves(struct task_struct *p, u32 event)
 SEC("struct_ops/schedc_quiescent")
 void BPF_PROG(schedc_quiescent, struct task_struct *p, u64 deq_flags)
 {
+	task_given(p);
 	task_leaves(p, SCHEDC_ON_QUIESCENT);
 }
 
@@ -980,6 +999,7 @@ s32 BPF_PROG(schedc_init_task, struct task_struct *p, struct scx_init_task_args 
 	struct schedc_task *t;
 	u32 i;
 
+	task_given(p);
 	if (!L.uses_task_storage)
 		return 0;
 	t = bpf_task_storage_get(&schedc_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -995,6 +1015,7 @@ s32 BPF_PROG(schedc_init_task, struct task_struct *p, struct scx_init_task_args 
 SEC("struct_ops/schedc_exit_task")
 void BPF_PROG(schedc_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
 {
+	task_given(p);
 	task_leaves(p, SCHEDC_ON_EXIT);
 }
 
@@ -1003,6 +1024,7 @@ void BPF_PROG(schedc_enable, struct task_struct *p)
 {
 	struct schedc_ctx sc;
 
+	task_given(p);
 	ctx_init(&sc, p, task_state(p));
 	schedc_policy_handler(SCHEDC_ON_ENABLE, &sc);
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <future>
-#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -13,7 +12,6 @@
 #include "codegen/ModuleSplit.h"
 #include "codegen/ObjectLink.h"
 #include "codegen/RuntimeLibrary.h"
-#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -86,39 +84,6 @@ void skipDwarf(llvm::Module &module) {
   module.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
 }
 
-// Variable locations (dbg.value) serve debuggers only: BTF needs line info
-// and types. Dropping them saves the optimizer and LiveDebugValues a lot of
-// work. BTF names a function's parameters from its subprogram's retained
-// nodes, which clang fills only when optimising; the runtime is compiled at
-// -O0, so the parameters met here are recorded there first. (The kernel
-// rejects a global function whose FUNC_PROTO has an unnamed parameter:
-// "BTF loading error: -22".)
-void dropVariableLocations(llvm::Module &module) {
-  std::map<llvm::DISubprogram *, std::vector<llvm::Metadata *>> parameters;
-  auto record = [&](llvm::DILocalVariable *variable) {
-    if (!variable || !variable->isParameter()) return;
-    llvm::DISubprogram *subprogram = variable->getScope()->getSubprogram();
-    if (!subprogram) return;
-    std::vector<llvm::Metadata *> &list = parameters[subprogram];
-    if (std::find(list.begin(), list.end(), variable) == list.end()) list.push_back(variable);
-  };
-  for (llvm::Function &function : module)
-    for (llvm::BasicBlock &block : function)
-      for (llvm::Instruction &instruction : llvm::make_early_inc_range(block)) {
-        for (llvm::DbgVariableRecord &location :
-             llvm::filterDbgVars(instruction.getDbgRecordRange()))
-          record(location.getVariable());
-        instruction.dropDbgRecords();
-        if (auto *intrinsic = llvm::dyn_cast<llvm::DbgVariableIntrinsic>(&instruction)) {
-          record(intrinsic->getVariable());
-          instruction.eraseFromParent();
-        }
-      }
-  for (auto &[subprogram, list] : parameters)
-    if (subprogram->getRetainedNodes().empty())
-      subprogram->replaceRetainedNodes(llvm::MDTuple::get(module.getContext(), list));
-}
-
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
@@ -157,13 +122,17 @@ struct LoweredModule {
   }
 };
 
-bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
+// The runtime module and the target, which the policy does not change.
+bool loadRuntimeModule(LoweredModule &out, std::string &error) {
   out.module = loadRuntime(*out.context, error);
   if (!out.module) return false;
   out.machine = bpfTargetMachine(error);
   if (!out.machine) return false;
   out.module->setDataLayout(out.machine->createDataLayout());
-  dropVariableLocations(*out.module);
+  return true;
+}
+
+bool lowerPolicy(const Policy &policy, LoweredModule &out, std::string &error) {
   Lowering lowering(policy, *out.module);
   lowerLayout(lowering);
   lowerHooks(lowering);
@@ -172,6 +141,10 @@ bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) 
   lowering.debug.finalize();
   error = lowering.error;
   return error.empty();
+}
+
+bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
+  return loadRuntimeModule(out, error) && lowerPolicy(policy, out, error);
 }
 
 bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string &object,
@@ -189,53 +162,112 @@ bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string 
   return true;
 }
 
-// The second half of a split compile, on its own thread and LLVMContext. It
-// lowers the policy itself (cheaper than handing IR across contexts), waits
-// for the first half to say which callbacks are its own, and tells the first
-// half which shared maps and kfuncs it still uses once optimised.
+// What the second half of a split compile, once optimised, tells the first:
+// the shared maps and kfuncs it still uses. Both halves choose the split
+// themselves (chooseSecondHalf() gives both the same answer), so this is
+// the one thing they wait for; it is set exactly once, also on failure.
 struct SharedUse {
   std::set<std::string> externs;  // maps and globals the first half must define
-  std::set<std::string> kfuncs;   // kfuncs this half's object lists
+  std::set<std::string> kfuncs;   // kfuncs the second half's object lists
 };
 
-struct SecondHalf {
-  std::promise<std::vector<std::string>> callbacks;  // set by the first half
-  std::promise<SharedUse> used;                      // set here, exactly once
-  std::string object;
-  std::string error;
+struct HalfObject {
   bool ok = false;
+  std::string object;  // empty: a second half with no callbacks
+  std::string error;
 };
 
-void compileSecondHalf(const Policy &policy, const CodegenOptions &options, SecondHalf &job,
-                       std::future<std::vector<std::string>> callbacks) {
-  LoweredModule lowered;
-  bool lowerOk = loadAndLower(policy, lowered, job.error);
-  std::vector<std::string> half = callbacks.get();
-  if (!lowerOk || half.empty()) {
-    job.used.set_value({});
-    return;
-  }
-  keepSecondHalf(*lowered.module, half);
-  internalize(*lowered.module);
-  optimize(*lowered.module, *lowered.machine, options.optLevel);
-  job.used.set_value({externsInUse(*lowered.module), kernelFunctionsInUse(*lowered.module)});
-  job.ok = emitObject(*lowered.module, *lowered.machine, job.object, job.error);
-  if (options.skipFree) lowered.release();
+// The first half: keeps the maps, globals and struct_ops of the whole policy
+// and compiles the callbacks the second half does not take.
+void compileFirstHalf(LoweredModule &lowered, const CodegenOptions &options,
+                      std::future<SharedUse> secondHalfUse, HalfObject &out) {
+  llvm::Module &module = *lowered.module;
+  std::vector<std::string> secondHalf = chooseSecondHalf(module);
+  if (!secondHalf.empty()) keepFirstHalf(module, secondHalf);
+  internalize(module);
+  optimize(module, *lowered.machine, options.optLevel);
+  SharedUse shared;
+  if (!secondHalf.empty()) shared = secondHalfUse.get();
+  shareKernelFunctions(module, shared.kfuncs);
+  dropUnusedMaps(module, shared.externs);
+  out.ok = emitObject(module, *lowered.machine, out.object, out.error);
 }
 
-// Joins the worker on every way out of compilePolicy.
-class WorkerGuard {
- public:
-  explicit WorkerGuard(std::thread &worker) : worker_(worker) {}
-  ~WorkerGuard() {
-    if (worker_.joinable()) worker_.join();
+// The second half: only the callbacks chooseSecondHalf() gives it, if any.
+void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
+                       std::promise<SharedUse> &use, HalfObject &out) {
+  llvm::Module &module = *lowered.module;
+  std::vector<std::string> callbacks = chooseSecondHalf(module);
+  if (callbacks.empty()) {
+    use.set_value({});
+    out.ok = true;
+    return;
   }
-  WorkerGuard(const WorkerGuard &) = delete;
-  WorkerGuard &operator=(const WorkerGuard &) = delete;
+  keepSecondHalf(module, callbacks);
+  internalize(module);
+  optimize(module, *lowered.machine, options.optLevel);
+  use.set_value({externsInUse(module), kernelFunctionsInUse(module)});
+  out.ok = emitObject(module, *lowered.machine, out.object, out.error);
+}
+
+}  // namespace
+
+// The first half of a split compile, on its own thread and LLVMContext.
+// Loading the runtime needs no policy, so the thread starts with that as soon
+// as the Codegen is made (the driver makes it before the frontend runs), and
+// so its half, the one with the largest callback, starts first. It then
+// lowers the policy itself (cheaper than handing IR across contexts).
+class FirstHalfWorker {
+ public:
+  explicit FirstHalfWorker(const CodegenOptions &options)
+      : options_(options),
+        policy_(policyPromise_.get_future()),
+        thread_(&FirstHalfWorker::run, this) {}
+
+  ~FirstHalfWorker() {
+    cancel();
+    if (thread_.joinable()) thread_.join();
+  }
+  FirstHalfWorker(const FirstHalfWorker &) = delete;
+  FirstHalfWorker &operator=(const FirstHalfWorker &) = delete;
+
+  // Starts the first half of `policy`, which waits for `secondHalfUse`.
+  void start(const Policy &policy, std::future<SharedUse> secondHalfUse) {
+    secondHalfUse_ = std::move(secondHalfUse);
+    policyPromise_.set_value(&policy);
+    policyGiven_ = true;
+  }
+  // No split after all: the thread ends once its load is done.
+  void cancel() {
+    if (!policyGiven_) policyPromise_.set_value(nullptr);
+    policyGiven_ = true;
+  }
+  // Waits for the first half's object.
+  HalfObject finish() {
+    thread_.join();
+    return std::move(result_);
+  }
 
  private:
-  std::thread &worker_;
+  void run() {
+    LoweredModule lowered;
+    bool loaded = loadRuntimeModule(lowered, result_.error);
+    const Policy *policy = policy_.get();
+    if (!policy || !loaded || !lowerPolicy(*policy, lowered, result_.error)) return;
+    compileFirstHalf(lowered, options_, std::move(secondHalfUse_), result_);
+    if (options_.skipFree) lowered.release();
+  }
+
+  CodegenOptions options_;
+  std::promise<const Policy *> policyPromise_;
+  std::future<const Policy *> policy_;
+  bool policyGiven_ = false;
+  std::future<SharedUse> secondHalfUse_;
+  HalfObject result_;
+  std::thread thread_;  // last: starts once everything above exists
 };
+
+namespace {
 
 CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options) {
   CodegenResult result;
@@ -262,64 +294,74 @@ CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options)
 
 // Two threads, each optimising and compiling about half of the callbacks,
 // then one link: O2 and instruction selection are most of schedc's time, and
-// LLVM runs one module on one thread.
-CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options) {
+// LLVM runs one module on one thread. The worker has the first half; this
+// thread lowers its own copy of the policy for the second.
+CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options,
+                           FirstHalfWorker &worker) {
   CodegenResult result;
-  SecondHalf job;
-  std::future<std::vector<std::string>> callbacks = job.callbacks.get_future();
-  std::future<SharedUse> used = job.used.get_future();
-  std::thread worker(compileSecondHalf, std::cref(policy), std::cref(options), std::ref(job),
-                     std::move(callbacks));
-  WorkerGuard guard(worker);
-
+  std::promise<SharedUse> secondHalfUse;
+  worker.start(policy, secondHalfUse.get_future());
   LoweredModule lowered;
-  if (!loadAndLower(policy, lowered, result.error)) {
-    job.callbacks.set_value({});
+  HalfObject second;
+  bool lowerOk = loadAndLower(policy, lowered, result.error);
+  if (lowerOk)
+    compileSecondHalf(lowered, options, secondHalfUse, second);
+  else
+    secondHalfUse.set_value({});
+  if (options.skipFree) lowered.release();
+  HalfObject first = worker.finish();
+  if (!lowerOk) return result;
+  if (!first.ok) {
+    result.error = first.error;
     return result;
   }
-  llvm::Module &module = *lowered.module;
-  std::vector<std::string> secondHalf = chooseSecondHalf(module);
-  job.callbacks.set_value(secondHalf);
-  if (!secondHalf.empty()) keepFirstHalf(module, secondHalf);
-  internalize(module);
-  optimize(module, *lowered.machine, options.optLevel);
-  SharedUse shared = used.get();
-  shareKernelFunctions(module, shared.kfuncs);
-  dropUnusedMaps(module, shared.externs);
-  std::string first;
-  if (!emitObject(module, *lowered.machine, first, result.error)) return result;
-  if (options.skipFree) lowered.release();
-  if (secondHalf.empty()) {
-    result.output = std::move(first);
+  if (!second.ok) {
+    result.error = "compiling the second half failed: " + second.error;
+    return result;
+  }
+  if (second.object.empty()) {  // too small to split: the first half is all
+    result.output = std::move(first.object);
     result.ok = true;
     return result;
   }
-  worker.join();
-  if (!job.ok) {
-    result.error = "compiling the second half failed: " + job.error;
-    return result;
-  }
   // The second half first: its object lists the kfuncs both halves call.
-  result.ok = linkObjects({job.object, first}, result.output, result.error);
+  result.ok = linkObjects({second.object, first.object}, result.output, result.error);
   return result;
+}
+
+// By default only policies that declare queue aggregates use a second
+// thread: theirs are the large callbacks worth splitting, and for a small
+// policy the second half's work only competes with the first's.
+bool worthSplitting(const Policy &policy) {
+  return std::any_of(policy.queues.begin(), policy.queues.end(),
+                     [](const Queue &q) { return !q.aggregates.empty(); });
 }
 
 }  // namespace
 
-CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
+Codegen::Codegen(const CodegenOptions &options) : options_(options) {
   unsigned jobs = options.jobs ? options.jobs : std::min(2u, std::thread::hardware_concurrency());
-  // By default only policies that declare queue aggregates start a second
-  // thread: theirs are the large callbacks worth splitting, and for a small
-  // policy the second thread's parse only competes with the first's.
-  bool declaresAggregates = std::any_of(policy.queues.begin(), policy.queues.end(),
-                                        [](const Queue &q) { return !q.aggregates.empty(); });
-  if (options.jobs == 0 && !declaresAggregates) jobs = 1;
-  if (options.emitLLVM || options.verifyOnly || jobs < 2) return compileSerial(policy, options);
-  CodegenResult result = compileSplit(policy, options);
+  if (jobs >= 2 && !options.emitLLVM && !options.verifyOnly)
+    worker_ = std::make_unique<FirstHalfWorker>(options);
+}
+
+Codegen::~Codegen() = default;
+
+CodegenResult Codegen::compile(const Policy &policy) {
+  if (!worker_ || (options_.jobs == 0 && !worthSplitting(policy))) {
+    if (worker_) worker_->cancel();
+    return compileSerial(policy, options_);
+  }
+  CodegenResult result = compileSplit(policy, options_, *worker_);
+  worker_.reset();
   // Asked for by default rather than by name, a split that fails (a linker
   // this code has not met) costs time, not the object.
-  if (!result.ok && options.jobs == 0) return compileSerial(policy, options);
+  if (!result.ok && options_.jobs == 0) return compileSerial(policy, options_);
   return result;
+}
+
+CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options) {
+  return Codegen(options).compile(policy);
 }
 
 }  // namespace schedc

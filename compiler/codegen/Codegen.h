@@ -1,5 +1,6 @@
 // Lowering a checked Policy to a BPF object (or to LLVM IR), all in process.
 #pragma once
+#include <memory>
 #include <string>
 
 #include "ast/Policy.h"
@@ -20,6 +21,25 @@ struct CodegenResult {
   bool ok = false;
   std::string output;  // object bytes or IR text
   std::string error;   // an internal error, when !ok
+};
+
+class FirstHalfWorker;
+
+// Compiles one policy. When two threads may run, the second starts loading
+// the runtime bitcode as soon as the Codegen is made: the load needs no
+// policy, so a caller that makes it before parsing overlaps the two.
+class Codegen {
+ public:
+  explicit Codegen(const CodegenOptions &options);
+  ~Codegen();
+  Codegen(const Codegen &) = delete;
+  Codegen &operator=(const Codegen &) = delete;
+
+  CodegenResult compile(const Policy &policy);  // once per Codegen
+
+ private:
+  CodegenOptions options_;
+  std::unique_ptr<FirstHalfWorker> worker_;
 };
 
 CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options);

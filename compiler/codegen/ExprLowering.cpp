@@ -18,6 +18,32 @@ llvm::Value *call(Lowering &l, const std::string &name, std::vector<llvm::Value 
   return l.builder.CreateCall(function, args);
 }
 
+// The value `key` names, lowered by `make` the first time (see ValueCache):
+// into the body's reads block when its operand is there too.
+template <typename Make>
+llvm::Value *cached(Lowering &l, const CacheKey &key, Make make) {
+  if (llvm::Value *value = l.cache.find(key)) return value;
+  llvm::Instruction *readsEnd = l.cache.readsEnd();
+  if (readsEnd && (!key.operand || l.cache.isRead(key.operand))) {
+    llvm::IRBuilderBase::InsertPointGuard guard(l.builder);
+    llvm::DebugLoc use = l.builder.getCurrentDebugLocation();
+    l.builder.SetInsertPoint(readsEnd);
+    l.builder.SetCurrentDebugLocation(use);
+    llvm::Value *value = make();
+    l.cache.rememberRead(key, value);
+    return value;
+  }
+  llvm::Value *value = make();
+  l.cache.remember(key, value);
+  return value;
+}
+
+// A runtime service whose answer cannot change during the callback.
+llvm::Value *cachedCall(Lowering &l, const CacheKey &key, const std::string &name,
+                        std::vector<llvm::Value *> args) {
+  return cached(l, key, [&] { return call(l, name, std::move(args)); });
+}
+
 // i1 -> i64 for storage; i64 stays.
 llvm::Value *widen(Lowering &l, llvm::Value *value) {
   if (value->getType()->isIntegerTy(1)) return l.builder.CreateZExt(value, l.i64());
@@ -34,11 +60,14 @@ llvm::Value *fromSlot(Lowering &l, llvm::Value *value, Type type) {
 llvm::Value *slotOf(Lowering &l, const Ref &ref) {
   switch (ref.kind) {
     case RefKind::TaskField:
-      return call(l, "schedc_task_field", {l.ctx, u32Const(l, ref.index)});
+      return cachedCall(l, {CacheKey::TaskSlot, ref.index}, "schedc_task_field",
+                        {l.ctx, u32Const(l, ref.index)});
     case RefKind::CurrentField:
-      return call(l, "schedc_current_field", {l.ctx, u32Const(l, ref.index)});
+      return cachedCall(l, {CacheKey::CurrentSlot, ref.index}, "schedc_current_field",
+                        {l.ctx, u32Const(l, ref.index)});
     case RefKind::CpuField:
-      return call(l, "schedc_cpu_field", {l.ctx, u32Const(l, ref.index)});
+      return cachedCall(l, {CacheKey::CpuSlot, ref.index}, "schedc_cpu_field",
+                        {l.ctx, u32Const(l, ref.index)});
     case RefKind::GlobalField: {
       llvm::GlobalVariable *globals = l.runtimeGlobal("schedc_globals");
       if (!globals) return nullptr;
@@ -57,27 +86,45 @@ llvm::Value *slotOf(Lowering &l, const Ref &ref) {
 }
 
 llvm::Value *lowerParam(Lowering &l, int index) {
-  // Volatile: the loader rewrites the value in .rodata after compilation,
-  // so the optimizer must not fold the compiled-in default.
-  llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
-  if (!params) return u64Const(l, 0);
-  llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(params->getValueType(), params, 0,
-                                                              static_cast<uint64_t>(index));
-  return l.builder.CreateAlignedLoad(l.i64(), address, llvm::MaybeAlign(8), /*isVolatile=*/true);
+  return cached(l, {CacheKey::Param, index}, [&]() -> llvm::Value * {
+    // Volatile: the loader rewrites the value in .rodata after compilation,
+    // so the optimizer must not fold the compiled-in default.
+    llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
+    if (!params) return u64Const(l, 0);
+    llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(params->getValueType(), params, 0,
+                                                                static_cast<uint64_t>(index));
+    return l.builder.CreateAlignedLoad(l.i64(), address, llvm::MaybeAlign(8), /*isVolatile=*/true);
+  });
 }
 
+// Whether reading the aggregate needs the instance's state: `queued` and
+// first() look at the DSQ instead.
+bool readsQueueState(const Lowering &l, const Ref &ref) {
+  if (ref.aggIndex == kQueuedAggregate) return false;
+  if (ref.aggIndex < 0) return true;  // count
+  const Queue &queue = l.policy.queues[static_cast<size_t>(ref.index)];
+  return queue.aggregates[static_cast<size_t>(ref.aggIndex)].kind != AggregateKind::First;
+}
+
+// Aggregates change only when a task joins or leaves a queue, which the
+// runtime does between hooks, never inside one: a hook may reuse a read.
 llvm::Value *lowerAggregate(Lowering &l, const Expr &expr) {
   const Ref &ref = expr.ref;
   llvm::Value *agg = u32Const(l, static_cast<uint64_t>(static_cast<int64_t>(ref.aggIndex)));
   const Expr *base = expr.operands.empty() ? nullptr : expr.operands[0].get();
+  llvm::Value *instance = l.builder.getInt32(0);
   if (base && base->kind == ExprKind::Index) {
-    llvm::Value *index = lowerExpr(l, *base->operands[1]);
-    llvm::Value *instance = call(l, "schedc_instance_of", {u32Const(l, ref.index), index});
-    return call(l, "schedc_agg_read", {u32Const(l, ref.index), instance, agg});
+    instance = lowerInstance(l, ref.index, lowerExpr(l, *base->operands[1]));
+  } else if (l.scanQueue == ref.index) {  // bare name inside `eligible when`
+    return cachedCall(l, {CacheKey::ScanAggregate, ref.aggIndex}, "schedc_scan_agg", {l.ctx, agg});
   }
-  if (l.scanQueue == ref.index)  // bare name inside `eligible when`
-    return call(l, "schedc_scan_agg", {l.ctx, agg});
-  return call(l, "schedc_agg_read", {u32Const(l, ref.index), l.builder.getInt32(0), agg});
+  llvm::Value *queue = u32Const(l, static_cast<uint64_t>(ref.index));
+  llvm::Value *state = llvm::ConstantPointerNull::get(llvm::PointerType::get(l.context, 0));
+  if (readsQueueState(l, ref))
+    state = cachedCall(l, {CacheKey::QueueState, ref.index, 0, instance}, "schedc_queue_of",
+                       {queue, instance});
+  return cachedCall(l, {CacheKey::Aggregate, ref.index, ref.aggIndex, instance}, "schedc_agg_read",
+                    {state, queue, instance, agg});
 }
 
 llvm::Value *lowerName(Lowering &l, const Expr &expr) {
@@ -96,24 +143,30 @@ llvm::Value *lowerName(Lowering &l, const Expr &expr) {
                       expr.type);
     }
     case RefKind::TaskAttr:
-      return fromSlot(l, call(l, "schedc_attr", {l.ctx, u32Const(l, static_cast<int>(ref.attr))}),
-                      expr.type);
-    case RefKind::CurrentAttr:
-      return fromSlot(
-          l, call(l, "schedc_current_attr", {l.ctx, u32Const(l, static_cast<int>(ref.attr))}),
-          expr.type);
+      return fromSlot(l, lowerTaskAttr(l, ref.attr), expr.type);
+    case RefKind::CurrentAttr: {
+      // current.runtime grows while it is read; every other attribute is the
+      // snapshot the running task's CPU took when it started.
+      int attr = static_cast<int>(ref.attr);
+      std::vector<llvm::Value *> args{l.ctx, u32Const(l, attr)};
+      llvm::Value *value =
+          ref.attr == TaskAttr::Runtime
+              ? call(l, "schedc_current_attr", args)
+              : cachedCall(l, {CacheKey::CurrentAttr, attr}, "schedc_current_attr", args);
+      return fromSlot(l, value, expr.type);
+    }
     case RefKind::Aggregate:
       return lowerAggregate(l, expr);
     case RefKind::ThisCpu:
-      return call(l, "schedc_this_cpu", {});
+      return cachedCall(l, {CacheKey::ThisCpu}, "schedc_this_cpu", {});
     case RefKind::NrCpus:
-      return call(l, "schedc_nr_cpus", {});
+      return cachedCall(l, {CacheKey::NrCpus}, "schedc_nr_cpus", {});
     case RefKind::Now:
       return call(l, "schedc_now", {});
     case RefKind::Runtime:
       return call(l, "schedc_runtime", {l.ctx});
     case RefKind::Wakeup:
-      return fromSlot(l, call(l, "schedc_wakeup", {l.ctx}), Type::Bool);
+      return fromSlot(l, cachedCall(l, {CacheKey::Wakeup}, "schedc_wakeup", {l.ctx}), Type::Bool);
     case RefKind::Counter:
     case RefKind::Unresolved:
       break;
@@ -203,7 +256,8 @@ llvm::Value *lowerComm(Lowering &l, const std::string &prefix) {
                   << (8 * byte);
       mask |= 0xffULL << (8 * byte);
     }
-    llvm::Value *bytes = call(l, "schedc_comm_word", {l.ctx, u32Const(l, word)});
+    llvm::Value *bytes = cachedCall(l, {CacheKey::CommWord, static_cast<int>(word)},
+                                    "schedc_comm_word", {l.ctx, u32Const(l, word)});
     llvm::Value *match =
         l.builder.CreateICmpEQ(l.builder.CreateAnd(bytes, mask), u64Const(l, expected));
     result = l.builder.CreateAnd(result, match);
@@ -233,6 +287,16 @@ llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
 }
 
 }  // namespace
+
+llvm::Value *lowerTaskAttr(Lowering &l, TaskAttr attr) {
+  int index = static_cast<int>(attr);
+  return cachedCall(l, {CacheKey::Attr, index}, "schedc_attr", {l.ctx, u32Const(l, index)});
+}
+
+llvm::Value *lowerInstance(Lowering &l, int queue, llvm::Value *index) {
+  return cachedCall(l, {CacheKey::Instance, queue, 0, index}, "schedc_instance_of",
+                    {u32Const(l, static_cast<uint64_t>(queue)), index});
+}
 
 llvm::Value *lowerExpr(Lowering &l, const Expr &expr) {
   l.setLocation(expr.range);

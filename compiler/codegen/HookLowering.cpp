@@ -28,6 +28,7 @@ void switchOnQueue(Lowering &l, llvm::Value *queue, llvm::BasicBlock *defaultBlo
     auto *block = llvm::BasicBlock::Create(l.context, "queue." + l.policy.queues[q].name, function);
     dispatch->addCase(l.builder.getInt32(static_cast<uint32_t>(q)), block);
     l.builder.SetInsertPoint(block);
+    l.beginBody();
     lowerCase(static_cast<int>(q));
   }
 }
@@ -53,6 +54,7 @@ void lowerHandlerHook(Lowering &l) {
         block = llvm::BasicBlock::Create(l.context, "on", function);
         dispatch->addCase(l.builder.getInt32(e), block);
         l.builder.SetInsertPoint(block);
+        l.beginBody();
       }
       l.setLocation(handler.range);
       lowerBlock(l, handler.body);
@@ -68,11 +70,7 @@ void lowerHandlerHook(Lowering &l) {
 llvm::Value *defaultInstance(Lowering &l, int q) {
   const Queue &queue = l.policy.queues[static_cast<size_t>(q)];
   if (queue.kind == QueueKind::Global) return l.builder.getInt32(0);
-  llvm::Value *cpu =
-      l.builder.CreateCall(l.runtimeFunction("schedc_attr"),
-                           {l.ctx, l.builder.getInt32(static_cast<uint32_t>(TaskAttr::Cpu))});
-  return l.builder.CreateCall(l.runtimeFunction("schedc_instance_of"),
-                              {l.builder.getInt32(static_cast<uint32_t>(q)), cpu});
+  return lowerInstance(l, q, lowerTaskAttr(l, TaskAttr::Cpu));
 }
 
 void lowerPlaceHook(Lowering &l) {
@@ -84,6 +82,7 @@ void lowerPlaceHook(Lowering &l) {
   l.ctx = argument(function, 0);
   llvm::Value *out = argument(function, 1);
   auto field = [&](unsigned index) { return l.builder.CreateStructGEP(placement, out, index); };
+  l.beginBody();
 
   for (const EnqueueRule &rule : l.policy.enqueueRules) {
     l.setLocation(rule.range);
@@ -95,6 +94,8 @@ void lowerPlaceHook(Lowering &l) {
       l.builder.CreateCondBr(condition, take, next);
       l.builder.SetInsertPoint(take);
     }
+    // The rule's body ends in a return: nothing it computes reaches `next`.
+    CacheScope ruleBody(l);
     llvm::Value *slice;
     if (rule.infiniteSlice)
       slice = l.builder.getInt64(~0ULL);
@@ -108,10 +109,7 @@ void lowerPlaceHook(Lowering &l) {
     } else {
       llvm::Value *instance;
       if (rule.instance) {
-        llvm::Value *index = lowerExpr(l, *rule.instance);
-        instance = l.builder.CreateCall(
-            l.runtimeFunction("schedc_instance_of"),
-            {l.builder.getInt32(static_cast<uint32_t>(rule.queueIndex)), index});
+        instance = lowerInstance(l, rule.queueIndex, lowerExpr(l, *rule.instance));
       } else {
         instance = defaultInstance(l, rule.queueIndex);
       }
@@ -194,6 +192,7 @@ void lowerPreemptHook(Lowering &l, const char *name, PreemptKind kind) {
   llvm::Function *function = l.beginHook(name, l.policy.nameRange);
   if (!function) return;
   l.ctx = argument(function, 0);
+  l.beginBody();
   llvm::Value *any = l.builder.getFalse();
   for (const PreemptRule &rule : l.policy.preempts) {
     if (rule.kind != kind) continue;

@@ -5,6 +5,19 @@
 
 namespace schedc {
 
+llvm::Value *ValueCache::find(const CacheKey &key) const {
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    auto found = scope->find(key);
+    if (found != scope->end()) return found->second;
+  }
+  return nullptr;
+}
+
+bool ValueCache::isRead(const llvm::Value *value) const {
+  auto *instruction = llvm::dyn_cast<llvm::Instruction>(value);
+  return !instruction || (readsEnd_ && instruction->getParent() == readsEnd_->getParent());
+}
+
 Lowering::Lowering(const Policy &policy, llvm::Module &module)
     : policy(policy),
       module(module),
@@ -84,6 +97,7 @@ llvm::Function *Lowering::beginHook(const std::string &name, SourceRange where) 
   }
   ctx = nullptr;
   locals.clear();
+  cache.clear();
   return function;
 }
 
@@ -100,6 +114,14 @@ void Lowering::finishHook() {
   subprogram = nullptr;
   ctx = nullptr;
   locals.clear();
+  cache.clear();
+}
+
+void Lowering::beginBody() {
+  llvm::BasicBlock *reads = builder.GetInsertBlock();
+  auto *body = llvm::BasicBlock::Create(context, "body", reads->getParent());
+  cache.beginBody(builder.CreateBr(body));
+  builder.SetInsertPoint(body);
 }
 
 void Lowering::setLocation(SourceRange where) {

@@ -27,6 +27,8 @@ void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global);
 // The struct_ops callbacks the second half should compile, balancing the
 // instructions each callback has once its helpers are inlined. Empty when a
 // split would not pay for the second thread and the link (small policies).
+// A function of the module alone: both halves, lowered from the same policy,
+// call it and agree without telling each other.
 std::vector<std::string> chooseSecondHalf(const llvm::Module &module);
 
 // Turns the full module into the first half: the second half's callbacks

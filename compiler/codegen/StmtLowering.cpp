@@ -6,6 +6,12 @@ namespace {
 
 void lowerStmt(Lowering &l, const Stmt &stmt);
 
+// A branch or loop body: what it computes does not dominate what follows.
+void lowerScopedBlock(Lowering &l, const Block &block) {
+  CacheScope scope(l);
+  lowerBlock(l, block);
+}
+
 void lowerAssign(Lowering &l, const Stmt &stmt) {
   const Ref &target = stmt.target->ref;
   llvm::Value *value = lowerStorable(l, *stmt.value);
@@ -48,10 +54,10 @@ void lowerIf(Lowering &l, const Stmt &stmt) {
   l.setLocation(stmt.range);
   l.builder.CreateCondBr(condition, thenBlock, elseBlock);
   l.builder.SetInsertPoint(thenBlock);
-  lowerBlock(l, stmt.thenBody);
+  lowerScopedBlock(l, stmt.thenBody);
   l.builder.CreateBr(endBlock);
   l.builder.SetInsertPoint(elseBlock);
-  lowerBlock(l, stmt.elseBody);
+  lowerScopedBlock(l, stmt.elseBody);
   l.builder.CreateBr(endBlock);
   l.builder.SetInsertPoint(endBlock);
 }
@@ -76,7 +82,7 @@ void lowerFor(Lowering &l, const Stmt &stmt) {
   l.builder.CreateCondBr(l.builder.CreateICmpULT(counter, l.builder.getInt64(stmt.to)), bodyBlock,
                          endBlock);
   l.builder.SetInsertPoint(bodyBlock);
-  lowerBlock(l, stmt.thenBody);
+  lowerScopedBlock(l, stmt.thenBody);
   l.setLocation(stmt.range);
   // The body cannot assign the loop variable (the checker forbids it), so this
   // increment is the only write: the loop always ends.

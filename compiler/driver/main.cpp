@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -201,18 +202,23 @@ int run(const Options &options) {
   if (!readInput(options.input, source)) return kUserError;
   std::string displayName = options.input == "-" ? "<stdin>" : options.input;
 
+  schedc::CodegenOptions codegenOptions;
+  codegenOptions.optLevel = options.optLevel;
+  codegenOptions.jobs = options.jobs;
+  codegenOptions.emitLLVM = options.emitLLVM;
+  codegenOptions.skipFree = true;  // schedc exits right after writing
+  // Made before the frontend runs, so that a second thread loads the
+  // runtime while this one parses and checks the policy.
+  std::optional<schedc::Codegen> codegen;
+  if (!options.check) codegen.emplace(codegenOptions);
+
   schedc::Diagnostics diagnostics(displayName, source, std::cerr);
   std::unique_ptr<schedc::Policy> policy = schedc::parsePolicy(displayName, source, diagnostics);
   if (!policy || diagnostics.hasErrors()) return kUserError;
   if (!schedc::analyzePolicy(*policy, diagnostics) || diagnostics.hasErrors()) return kUserError;
   if (options.check) return 0;
 
-  schedc::CodegenOptions codegenOptions;
-  codegenOptions.optLevel = options.optLevel;
-  codegenOptions.jobs = options.jobs;
-  codegenOptions.emitLLVM = options.emitLLVM;
-  codegenOptions.skipFree = true;  // schedc exits right after writing
-  schedc::CodegenResult result = schedc::compilePolicy(*policy, codegenOptions);
+  schedc::CodegenResult result = codegen->compile(*policy);
   if (!result.ok) {
     std::cerr << "schedc: internal error: " << result.error << "\n"
               << "  note: the policy passed all checks; this is a schedc bug\n";

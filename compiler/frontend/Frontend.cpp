@@ -28,6 +28,21 @@ static bool lexWithinLimit(antlr4::CommonTokenStream &tokens, const SourceMap &m
   return true;
 }
 
+// ANTLR's two-stage parse: SLL prediction, which never looks at the full
+// context, reads every well-formed policy of this grammar at a fraction of the
+// cost of full LL. It gives up (nullptr) at the first doubt, without a word.
+static schedc_grammar::SchedcParser::PolicyFileContext *parseFast(
+    schedc_grammar::SchedcParser &parser) {
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    return parser.policyFile();
+  } catch (const antlr4::ParseCancellationException &) {
+    return nullptr;
+  }
+}
+
 std::unique_ptr<Policy> parsePolicy(const std::string &fileName, const std::string &source,
                                     Diagnostics &diags) {
   unsigned before = diags.errorCount();
@@ -43,12 +58,19 @@ std::unique_ptr<Policy> parsePolicy(const std::string &fileName, const std::stri
 
   schedc_grammar::SchedcParser parser(&tokens);
   parser.removeErrorListeners();
-  parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(map, diags));
-  schedc_grammar::SchedcParser::PolicyFileContext *tree = nullptr;
-  try {
-    tree = parser.policyFile();
-  } catch (const antlr4::ParseCancellationException &) {
-    return nullptr;  // already reported
+  schedc_grammar::SchedcParser::PolicyFileContext *tree = parseFast(parser);
+  if (!tree) {
+    // Not a policy SLL can read: the full parse decides, and reports errors.
+    tokens.seek(0);
+    parser.reset();
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(map, diags));
+    try {
+      tree = parser.policyFile();
+    } catch (const antlr4::ParseCancellationException &) {
+      return nullptr;  // already reported
+    }
   }
   if (diags.errorCount() != before) return nullptr;
 

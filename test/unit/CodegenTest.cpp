@@ -83,6 +83,45 @@ TEST(Lowering, SignedDivisionUsesTheRuntime) {
   EXPECT_EQ(ir.find(" sdiv "), std::string::npos);
 }
 
+// The body of `define ... @NAME(` in IR text.
+std::string functionBody(const std::string &ir, const std::string &name) {
+  size_t start = ir.find("@" + name + "(");
+  if (start == std::string::npos) return "";
+  size_t end = ir.find("\n}\n", start);
+  return ir.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+size_t occurrences(const std::string &text, const std::string &needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+TEST(Lowering, AHookReadsAnInstanceAndAParameterOnce) {
+  // Three aggregate reads of rq[cpu], one inside a branch, and a parameter
+  // twice: one lookup of the instance's state, one load of the parameter
+  // (helper calls and volatile loads that LLVM would not merge by itself).
+  std::string ir = lowerToIR(
+      "policy reads;\n"
+      "param scale: u64 = 2;\n"
+      "task v: u64 = 0;\n"
+      "queue rq: percpu by v {\n"
+      "    avg = wavg(v, weight);\n"
+      "    total = sum(weight);\n"
+      "}\n"
+      "on stopping {\n"
+      "    v = rq[cpu].avg + scale;\n"
+      "    if rq[cpu].total > 100 { v = v + rq[cpu].avg * scale; }\n"
+      "}\n"
+      "enqueue into rq;\n"
+      "dispatch rq;\n");
+  std::string stopping = functionBody(ir, "schedc_stopping");
+  ASSERT_FALSE(stopping.empty()) << ir;
+  EXPECT_EQ(occurrences(stopping, "@schedc_queues,"), 1u) << stopping;
+  EXPECT_EQ(occurrences(stopping, "load volatile i64, ptr @schedc_params"), 1u) << stopping;
+}
+
 TEST(Lowering, TickPreemptionKeepsTick) {
   std::string ir = lowerToIR(withQueue("preempt tick when main.count > 0;\n"));
   EXPECT_NE(ir.find("@schedc_tick("), std::string::npos);
