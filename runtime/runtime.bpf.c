@@ -149,14 +149,22 @@ static __always_inline u32 slots(void)
 	return n > SCHEDC_MAX_SLOTS ? SCHEDC_MAX_SLOTS : n;
 }
 
+/* Instances of a per-CPU queue: one a CPU id, within the slots. */
+static __always_inline u32 percpu_instances(void)
+{
+	u32 n = scx_bpf_nr_cpu_ids(), limit = slots();
+
+	return n > limit ? limit : n;
+}
+
 /* Number of DSQ instances of a queue. */
 static __always_inline u32 queue_instances(u32 queue)
 {
 	u32 n = 1, limit = slots();
 
 	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU)
-		n = scx_bpf_nr_cpu_ids();
-	else if (L.queues[queue].kind == SCHEDC_QUEUE_SHARDS)
+		return percpu_instances();
+	if (L.queues[queue].kind == SCHEDC_QUEUE_SHARDS)
 		n = L.queues[queue].shards;
 	return n > limit ? limit : n;
 }
@@ -394,6 +402,7 @@ static __always_inline void member_join_queue(struct schedc_task *t, u32 queue, 
 		return;
 	t->member_queue = queue;
 	t->member_inst = inst;
+	t->member_percpu = L.queues[queue].kind == SCHEDC_QUEUE_PERCPU;
 	bpf_spin_lock(&qs->lock);
 	qs->count++;
 	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++) {
@@ -648,13 +657,36 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 			enqueue_into(p, t, &sc, queue, pl.inst, pl.slice, enq_flags);
 }
 
+/*
+ * Newer kernels (7.3 here, not 6.19) also call ops.dequeue, with no flags,
+ * when a task leaves the scheduler's custody for a CPU's local DSQ: it was
+ * dispatched and is about to run. A running task stays in its queue's
+ * aggregates until ops.stopping, as the kernel's curr stays in avg_vruntime
+ * (eevdf's V and load count it). Unless a steal moved it off the CPU whose
+ * per-CPU instance it joined: it leaves that one now, and joins this CPU's
+ * queue when it is enqueued here. Sleeping and property changes
+ * (SCX_DEQ_SLEEP, SCX_DEQ_SCHED_CHANGE) always leave.
+ */
+static __always_inline bool dispatched_to_its_instance(struct task_struct *p,
+						       struct schedc_task *t, u64 deq_flags)
+{
+	u32 n;
+
+	if (deq_flags != 0)
+		return false;
+	if (!t->member_percpu)
+		return true;
+	n = percpu_instances(); /* the task's (new) CPU consumes cpu % n */
+	return (n ? (u32)scx_bpf_task_cpu(p) % n : 0) == t->member_inst;
+}
+
 SEC("struct_ops/schedc_dequeue")
 void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
 {
 	struct schedc_task *t = task_state(p);
 
 	task_given(p);
-	if (t)
+	if (t && !dispatched_to_its_instance(p, t, deq_flags))
 		member_leave(t);
 }
 

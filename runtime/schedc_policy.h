@@ -87,6 +87,8 @@ struct schedc_task {
 	u32 requeued;     /* ... and `on enqueue` for the re-enqueue that follows */
 	s32 member_queue; /* -1: not a member of any queue instance */
 	u32 member_inst;
+	u32 member_percpu; /* member_queue is per CPU: a CPU consumes member_inst */
+	u32 pad;
 	u64 member_val[SCHEDC_MAX_AGGREGATES];
 	u64 member_weight[SCHEDC_MAX_AGGREGATES];
 };
