@@ -327,21 +327,24 @@ static __always_inline u64 first_key(u32 queue, u32 inst)
 }
 
 /* Aggregate `agg` (-1: member count) of an instance, as a u64. Every
- * aggregate is kept as one ready value (see recentre()), so a read is a single
- * aligned 64-bit load: no lock, and concurrent updates are seen whole, before
- * or after. first() peeks at the instance's DSQ instead. */
+ * aggregate kept in the instance's state `qs` is one ready value (see
+ * recentre()), so a read is a single aligned 64-bit load: no lock, and
+ * concurrent updates are seen whole, before or after. `queued` and first()
+ * look at the instance's DSQ instead, and need no state (qs may be NULL). */
 __attribute__((always_inline)) u64 schedc_agg_read(struct schedc_queue_state *qs, u32 queue,
 						u32 inst, s32 agg)
 {
-	u32 a;
+	u32 a = (u32)agg;
 
 	if (agg == SCHEDC_AGG_INDEX_QUEUED)
 		return queued_in(queue, inst);
+	if (agg >= 0 && a < SCHEDC_MAX_AGGREGATES &&
+	    L.queues[queue].agg_kind[a] == SCHEDC_AGG_FIRST)
+		return first_key(queue, inst);
 	if (!qs)
 		return 0;
 	if (agg < 0)
 		return qs->count;
-	a = (u32)agg;
 	if (a >= SCHEDC_MAX_AGGREGATES)
 		return 0;
 	switch (L.queues[queue].agg_kind[a]) {
@@ -351,8 +354,6 @@ __attribute__((always_inline)) u64 schedc_agg_read(struct schedc_queue_state *qs
 		return qs->sum[a];
 	case SCHEDC_AGG_WAVG:
 		return qs->base[a];
-	case SCHEDC_AGG_FIRST:
-		return first_key(queue, inst);
 	}
 	return 0;
 }

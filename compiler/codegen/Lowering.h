@@ -132,7 +132,7 @@ class Lowering {
 };
 
 // Opens a cache scope for a block whose values do not dominate what follows
-// it (a branch, a loop body, a switch case).
+// it (a branch, a loop body, an enqueue rule's body).
 class CacheScope {
  public:
   explicit CacheScope(Lowering &l) : cache_(l.cache) { cache_.enterScope(); }

@@ -122,6 +122,20 @@ TEST(Lowering, AHookReadsAnInstanceAndAParameterOnce) {
   EXPECT_EQ(occurrences(stopping, "load volatile i64, ptr @schedc_params"), 1u) << stopping;
 }
 
+TEST(Lowering, FirstPeeksAtTheQueue) {
+  // first() needs no aggregate state: it reads the head of the instance's DSQ.
+  std::string ir = lowerToIR(
+      "policy head;\n"
+      "task v: u64 = 0;\n"
+      "queue rq: percpu by v { head = first(); }\n"
+      "on stopping { v = rq[cpu].head + 1; }\n"
+      "enqueue into rq;\n"
+      "dispatch rq;\n");
+  std::string stopping = functionBody(ir, "schedc_stopping");
+  ASSERT_FALSE(stopping.empty()) << ir;
+  EXPECT_NE(stopping.find("@bpf_iter_scx_dsq_new("), std::string::npos) << stopping;
+}
+
 TEST(Lowering, TickPreemptionKeepsTick) {
   std::string ir = lowerToIR(withQueue("preempt tick when main.count > 0;\n"));
   EXPECT_NE(ir.find("@schedc_tick("), std::string::npos);
