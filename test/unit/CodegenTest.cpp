@@ -83,12 +83,19 @@ TEST(Lowering, SignedDivisionUsesTheRuntime) {
   EXPECT_EQ(ir.find(" sdiv "), std::string::npos);
 }
 
-// The body of `define ... @NAME(` in IR text.
-std::string functionBody(const std::string &ir, const std::string &name) {
-  size_t start = ir.find("@" + name + "(");
+// The optimised ops.stopping of a policy with one per-CPU queue `rq`
+// ordered by the task field `v`: `extra` declares more, `aggregates` is the
+// queue's body, `handler` the body of `on stopping`. Empty if there is none.
+std::string stoppingIR(const std::string &extra, const std::string &aggregates,
+                       const std::string &handler) {
+  std::string ir =
+      lowerToIR("policy stopping;\n" + extra + "task v: u64 = 0;\n" + "queue rq: percpu by v {\n" +
+                aggregates + "}\n" + "on stopping {\n" + handler + "}\n" +
+                "enqueue into rq;\n"
+                "dispatch rq;\n");
+  size_t start = ir.find("@schedc_stopping(");
   if (start == std::string::npos) return "";
-  size_t end = ir.find("\n}\n", start);
-  return ir.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  return ir.substr(start, ir.find("\n}\n", start) - start);
 }
 
 size_t occurrences(const std::string &text, const std::string &needle) {
@@ -102,37 +109,20 @@ TEST(Lowering, AHookReadsAnInstanceAndAParameterOnce) {
   // Three aggregate reads of rq[cpu], one inside a branch, and a parameter
   // twice: one lookup of the instance's state, one load of the parameter
   // (helper calls and volatile loads that LLVM would not merge by itself).
-  std::string ir = lowerToIR(
-      "policy reads;\n"
-      "param scale: u64 = 2;\n"
-      "task v: u64 = 0;\n"
-      "queue rq: percpu by v {\n"
-      "    avg = wavg(v, weight);\n"
-      "    total = sum(weight);\n"
-      "}\n"
-      "on stopping {\n"
-      "    v = rq[cpu].avg + scale;\n"
-      "    if rq[cpu].total > 100 { v = v + rq[cpu].avg * scale; }\n"
-      "}\n"
-      "enqueue into rq;\n"
-      "dispatch rq;\n");
-  std::string stopping = functionBody(ir, "schedc_stopping");
-  ASSERT_FALSE(stopping.empty()) << ir;
+  std::string stopping = stoppingIR("param scale: u64 = 2;\n",
+                                    "avg = wavg(v, weight);\n"
+                                    "total = sum(weight);\n",
+                                    "v = rq[cpu].avg + scale;\n"
+                                    "if rq[cpu].total > 100 { v = v + rq[cpu].avg * scale; }\n");
+  ASSERT_FALSE(stopping.empty());
   EXPECT_EQ(occurrences(stopping, "@schedc_queues,"), 1u) << stopping;
   EXPECT_EQ(occurrences(stopping, "load volatile i64, ptr @schedc_params"), 1u) << stopping;
 }
 
 TEST(Lowering, FirstPeeksAtTheQueue) {
   // first() needs no aggregate state: it reads the head of the instance's DSQ.
-  std::string ir = lowerToIR(
-      "policy head;\n"
-      "task v: u64 = 0;\n"
-      "queue rq: percpu by v { head = first(); }\n"
-      "on stopping { v = rq[cpu].head + 1; }\n"
-      "enqueue into rq;\n"
-      "dispatch rq;\n");
-  std::string stopping = functionBody(ir, "schedc_stopping");
-  ASSERT_FALSE(stopping.empty()) << ir;
+  std::string stopping = stoppingIR("", "head = first();\n", "v = rq[cpu].head + 1;\n");
+  ASSERT_FALSE(stopping.empty());
   EXPECT_NE(stopping.find("@bpf_iter_scx_dsq_new("), std::string::npos) << stopping;
 }
 
