@@ -143,10 +143,6 @@ bool lowerPolicy(const Policy &policy, LoweredModule &out, std::string &error) {
   return error.empty();
 }
 
-bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
-  return loadRuntimeModule(out, error) && lowerPolicy(policy, out, error);
-}
-
 bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string &object,
                 std::string &error) {
   skipDwarf(module);
@@ -212,6 +208,35 @@ void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
 
 }  // namespace
 
+// The runtime module this thread compiles (the whole policy, or the second
+// half of a split), loaded on a thread of its own while the frontend runs.
+class RuntimePreload {
+ public:
+  explicit RuntimePreload(bool skipFree)
+      : skipFree_(skipFree), thread_([this] { ok_ = loadRuntimeModule(module_, error_); }) {}
+  ~RuntimePreload() {
+    if (thread_.joinable()) thread_.join();
+    if (skipFree_) module_.release();  // not taken: the policy had errors
+  }
+  RuntimePreload(const RuntimePreload &) = delete;
+  RuntimePreload &operator=(const RuntimePreload &) = delete;
+
+  // Waits for the load and hands over its module.
+  bool take(LoweredModule &out, std::string &error) {
+    thread_.join();
+    out = std::move(module_);
+    error = error_;
+    return ok_;
+  }
+
+ private:
+  bool skipFree_;
+  LoweredModule module_;
+  std::string error_;
+  bool ok_ = false;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
 // The first half of a split compile, on its own thread and LLVMContext.
 // Loading the runtime needs no policy, so the thread starts with that as soon
 // as the Codegen is made (the driver makes it before the frontend runs), and
@@ -269,10 +294,19 @@ class FirstHalfWorker {
 
 namespace {
 
-CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options) {
+// The runtime from `preload` when there is one, else loaded here; then the
+// policy lowered into it.
+bool loadAndLower(const Policy &policy, RuntimePreload *preload, LoweredModule &out,
+                  std::string &error) {
+  bool loaded = preload ? preload->take(out, error) : loadRuntimeModule(out, error);
+  return loaded && lowerPolicy(policy, out, error);
+}
+
+CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options,
+                            RuntimePreload *preload) {
   CodegenResult result;
   LoweredModule lowered;
-  if (!loadAndLower(policy, lowered, result.error)) return result;
+  if (!loadAndLower(policy, preload, lowered, result.error)) return result;
   llvm::Module &module = *lowered.module;
   if (options.verifyOnly) {
     result.ok = true;
@@ -297,13 +331,13 @@ CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options)
 // LLVM runs one module on one thread. The worker has the first half; this
 // thread lowers its own copy of the policy for the second.
 CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options,
-                           FirstHalfWorker &worker) {
+                           FirstHalfWorker &worker, RuntimePreload *preload) {
   CodegenResult result;
   std::promise<SharedUse> secondHalfUse;
   worker.start(policy, secondHalfUse.get_future());
   LoweredModule lowered;
   HalfObject second;
-  bool lowerOk = loadAndLower(policy, lowered, result.error);
+  bool lowerOk = loadAndLower(policy, preload, lowered, result.error);
   if (lowerOk)
     compileSecondHalf(lowered, options, secondHalfUse, second);
   else
@@ -341,8 +375,10 @@ bool worthSplitting(const Policy &policy) {
 
 Codegen::Codegen(const CodegenOptions &options) : options_(options) {
   unsigned jobs = options.jobs ? options.jobs : std::min(2u, std::thread::hardware_concurrency());
-  if (jobs >= 2 && !options.emitLLVM && !options.verifyOnly)
+  if (jobs >= 2 && !options.emitLLVM && !options.verifyOnly) {
     worker_ = std::make_unique<FirstHalfWorker>(options);
+    preload_ = std::make_unique<RuntimePreload>(options.skipFree);
+  }
 }
 
 Codegen::~Codegen() = default;
@@ -350,13 +386,13 @@ Codegen::~Codegen() = default;
 CodegenResult Codegen::compile(const Policy &policy) {
   if (!worker_ || (options_.jobs == 0 && !worthSplitting(policy))) {
     if (worker_) worker_->cancel();
-    return compileSerial(policy, options_);
+    return compileSerial(policy, options_, preload_.get());
   }
-  CodegenResult result = compileSplit(policy, options_, *worker_);
+  CodegenResult result = compileSplit(policy, options_, *worker_, preload_.get());
   worker_.reset();
   // Asked for by default rather than by name, a split that fails (a linker
   // this code has not met) costs time, not the object.
-  if (!result.ok && options_.jobs == 0) return compileSerial(policy, options_);
+  if (!result.ok && options_.jobs == 0) return compileSerial(policy, options_, nullptr);
   return result;
 }
 

@@ -24,10 +24,12 @@ struct CodegenResult {
 };
 
 class FirstHalfWorker;
+class RuntimePreload;
 
-// Compiles one policy. When two threads may run, the second starts loading
-// the runtime bitcode as soon as the Codegen is made: the load needs no
-// policy, so a caller that makes it before parsing overlaps the two.
+// Compiles one policy. When two threads may run, two more start loading the
+// runtime bitcode as soon as the Codegen is made, one for each half of a
+// split compile (or one for the whole policy): the load needs no policy, so
+// a caller that makes the Codegen before parsing overlaps the two.
 class Codegen {
  public:
   explicit Codegen(const CodegenOptions &options);
@@ -40,6 +42,7 @@ class Codegen {
  private:
   CodegenOptions options_;
   std::unique_ptr<FirstHalfWorker> worker_;
+  std::unique_ptr<RuntimePreload> preload_;
 };
 
 CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options);

@@ -104,5 +104,31 @@ TEST(SplitCompile, EevdfIsSplitAndFifoIsNot) {
   EXPECT_EQ(compileWith("stdlib/fifo.sched", 2), compileWith("stdlib/fifo.sched", 1));
 }
 
+// By default a policy too small to split is compiled on this thread, from
+// the runtime a helper thread loaded while the frontend ran: the object is
+// the one-thread object, byte for byte.
+TEST(SplitCompile, PreloadedRuntimeGivesTheOneThreadObject) {
+  for (const char *path : {"stdlib/fifo.sched", "examples/round_robin.sched"}) {
+    test::Result r = test::compile(test::readSource(path));
+    ASSERT_TRUE(r.ok) << path << ": " << r.output;
+    CodegenOptions options;  // jobs = 0: the default
+    CodegenResult preloaded = compilePolicy(*r.policy, options);
+    ASSERT_TRUE(preloaded.ok) << path << ": " << preloaded.error;
+    EXPECT_EQ(preloaded.output, compileWith(path, 1)) << path;
+  }
+}
+
+// The driver makes its Codegen before the frontend runs; a policy with errors
+// never reaches compile(), and the loading threads must still end cleanly
+// (a hang, a crash, or a leak in the sanitizer build fails this test).
+TEST(SplitCompile, CodegenNeverAskedToCompileEndsCleanly) {
+  for (bool skipFree : {false, true}) {
+    CodegenOptions options;
+    options.jobs = 2;
+    options.skipFree = skipFree;
+    Codegen unused(options);
+  }
+}
+
 }  // namespace
 }  // namespace schedc
