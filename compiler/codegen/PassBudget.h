@@ -1,0 +1,33 @@
+// A cap on how often one optimisation pass may run on one function within a
+// pipeline, for passes the O2 pipeline repeats more often than schedc's code
+// needs.
+#pragma once
+#include <string>
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/PassInstrumentation.h"
+
+namespace llvm {
+class Function;
+}
+
+namespace schedc {
+
+class PassBudget {
+ public:
+  PassBudget(std::string pass, unsigned runsPerFunction)
+      : pass_(std::move(pass)), runsPerFunction_(runsPerFunction) {}
+
+  // Skips `pass` on a function once it has run there runsPerFunction times.
+  // The budget must outlive the pipeline run that uses `callbacks`.
+  void attach(llvm::PassInstrumentationCallbacks &callbacks);
+
+ private:
+  bool shouldRun(llvm::StringRef pass, llvm::Any ir);
+
+  std::string pass_;
+  unsigned runsPerFunction_;
+  llvm::DenseMap<const llvm::Function *, unsigned> runs_;
+};
+
+}  // namespace schedc
