@@ -19,7 +19,10 @@ class PassBudget {
       : pass_(std::move(pass)), runsPerFunction_(runsPerFunction) {}
 
   // Skips `pass` on a function once it has run there runsPerFunction times.
-  // The budget must outlive the pipeline run that uses `callbacks`.
+  // The budget must outlive the pipeline run that uses `callbacks`. Runs are
+  // counted by the function's address: a function the pipeline creates where
+  // an erased one lived inherits its count, which costs optimisation, never
+  // correctness.
   void attach(llvm::PassInstrumentationCallbacks &callbacks);
 
  private:

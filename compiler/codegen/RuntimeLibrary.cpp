@@ -12,8 +12,9 @@ namespace schedc {
 namespace {
 
 // The reader verifies a module's debug info on every load (to strip it if
-// broken): over a quarter of the load time. The embedded runtime was verified when
-// it was built (runtime/trim_debug_info.cpp), so schedc skips that check.
+// broken): over a quarter of the load time. The embedded runtime was
+// verified when it was built (runtime/trim_debug_info.cpp), so schedc skips
+// that check.
 void trustEmbeddedDebugInfo() {
   static const bool done = [] {
     llvm::StringMap<llvm::cl::Option *> &options = llvm::cl::getRegisteredOptions();
