@@ -207,8 +207,8 @@ int run(const Options &options) {
   codegenOptions.jobs = options.jobs;
   codegenOptions.emitLLVM = options.emitLLVM;
   codegenOptions.skipFree = true;  // schedc exits right after writing
-  // Made before the frontend runs, so that a second thread loads the
-  // runtime while this one parses and checks the policy.
+  // Made before the frontend runs, so that other threads load the runtime
+  // while this one parses and checks the policy.
   std::optional<schedc::Codegen> codegen;
   if (!options.check) codegen.emplace(codegenOptions);
 
