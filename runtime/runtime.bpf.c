@@ -466,9 +466,16 @@ static __always_inline void member_leave_queue(struct schedc_task *t, u32 queue)
  * subprograms rather than inlined everywhere: each is optimised and compiled
  * once (a third of eevdf's compile time went to the copies), and the switch on
  * the queue inside keeps every case specialised to its constant queue.
+ *
+ * SCHEDC_SHARED: global with hidden visibility, so that when schedc compiles
+ * a policy in two halves only one half defines them and the other calls them
+ * through the linker. libbpf turns a hidden global function back into a
+ * static one before loading, so the verifier checks each call in its
+ * caller's context as it does for a static function.
  */
-static __attribute__((noinline)) void member_join(struct schedc_task *t, u32 queue, u32 inst,
-						  struct schedc_ctx *ctx)
+#define SCHEDC_SHARED __attribute__((noinline, visibility("hidden")))
+
+SCHEDC_SHARED void member_join(struct schedc_task *t, u32 queue, u32 inst, struct schedc_ctx *ctx)
 {
 	u32 q;
 
@@ -477,7 +484,7 @@ static __attribute__((noinline)) void member_join(struct schedc_task *t, u32 que
 			member_join_queue(t, q, inst, ctx);
 }
 
-static __attribute__((noinline)) void member_leave(struct schedc_task *t)
+SCHEDC_SHARED void member_leave(struct schedc_task *t)
 {
 	s32 member = t->member_queue;
 	u32 q;
@@ -488,6 +495,22 @@ static __attribute__((noinline)) void member_leave(struct schedc_task *t)
 	for_each_queue(q)
 		if (queue_has_aggs(q) && (u32)member == q)
 			member_leave_queue(t, q);
+}
+
+/* Callbacks join and leave through these: with no queue tracking members,
+ * no call is left, so neither subprogram is compiled (in a split, the half
+ * that calls them cannot see that they would do nothing). */
+static __always_inline void queue_join(struct schedc_task *t, u32 queue, u32 inst,
+				       struct schedc_ctx *ctx)
+{
+	if (L.tracks_members)
+		member_join(t, queue, inst, ctx);
+}
+
+static __always_inline void queue_leave(struct schedc_task *t)
+{
+	if (L.tracks_members)
+		member_leave(t);
 }
 
 /* ---- context ------------------------------------------------------------ */
@@ -612,7 +635,7 @@ static __always_inline void enqueue_into(struct task_struct *p, struct schedc_ta
 		scx_bpf_dsq_insert(p, dsq_id(queue, inst), slice, enq_flags);
 	queue_stat(queue, SCHEDC_QSTAT_ENQUEUED);
 	if (t)
-		member_join(t, queue, inst, ctx);
+		queue_join(t, queue, inst, ctx);
 
 	if (L.has_preempt_wakeup && ctx->wakeup) {
 		u32 target = L.queues[queue].kind == SCHEDC_QUEUE_PERCPU ?
@@ -639,7 +662,7 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 
 	task_given(p);
 	if (t)
-		member_leave(t);
+		queue_leave(t);
 	ctx_init(&sc, p, t);
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
 	/* Not when ops.dispatch already ran it for this re-enqueue (prev_prepare). */
@@ -688,7 +711,7 @@ void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
 
 	task_given(p);
 	if (t && !dispatched_to_its_instance(p, t, deq_flags))
-		member_leave(t);
+		queue_leave(t);
 }
 
 /*
@@ -770,7 +793,7 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	sc.runtime = bpf_ktime_get_ns() - t->started_at;
 	if (L.has_handler[SCHEDC_ON_STOPPING])
 		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
-	member_leave(t);
+	queue_leave(t);
 	t->started_at = bpf_ktime_get_ns();
 	t->charged = 1; /* the coming ops.stopping must not charge it again */
 	if (dispatch_requeues()) {
@@ -790,7 +813,7 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 		pc->inst = pl.inst;
 		pc->slice = pl.slice;
 		pc->key = schedc_policy_queue_key(q, &sc);
-		member_join(t, q, pl.inst, &sc);
+		queue_join(t, q, pl.inst, &sc);
 		pc->eligible = 1;
 		if (L.queues[q].has_eligible) {
 			scan_snapshot(&sc, q, pl.inst, true);
@@ -999,7 +1022,7 @@ void BPF_PROG(schedc_stopping, struct task_struct *p, bool runnable)
 	else if (L.has_handler[SCHEDC_ON_STOPPING])
 		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
 	if (t)
-		member_leave(t);
+		queue_leave(t);
 	if (L.has_preempt_wakeup && sc.cpu)
 		sc.cpu->cur_valid = 0;
 }
@@ -1015,7 +1038,7 @@ static __always_inline void task_leaves(struct task_struct *p, u32 event)
 	if (L.has_handler[event])
 		schedc_policy_handler(event, &sc);
 	if (t)
-		member_leave(t);
+		queue_leave(t);
 	requeue_done(t); /* it sleeps or exits instead */
 }
 

@@ -69,6 +69,7 @@ struct schedc_layout {
 	u64 cpu_init[SCHEDC_MAX_CPU_FIELDS];
 	struct schedc_queue_layout queues[SCHEDC_MAX_QUEUES];
 	struct schedc_dispatch_source dispatch[SCHEDC_MAX_QUEUES * 2];
+	u32 tracks_members; /* some queue keeps aggregates over its members */
 };
 
 /* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */

@@ -43,10 +43,11 @@ std::unique_ptr<llvm::TargetMachine> bpfTargetMachine(std::string &error) {
 }
 
 // Functions outside a section are helpers: internal, so they inline and vanish.
-// Sections (struct_ops programs), maps, data and the license stay visible.
+// Sections (struct_ops programs), maps, data and the license stay visible,
+// and so do the shared subprograms, which the other half of a split may call.
 void internalize(llvm::Module &module) {
   for (llvm::Function &function : module)
-    if (!function.isDeclaration() && !function.hasSection())
+    if (!function.isDeclaration() && !function.hasSection() && !isSharedSubprogram(function))
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
@@ -172,7 +173,7 @@ bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string 
 // themselves (chooseSecondHalf() gives both the same answer), so this is
 // the one thing they wait for; it is set exactly once, also on failure.
 struct SharedUse {
-  std::set<std::string> externs;  // maps and globals the first half must define
+  std::set<std::string> externs;  // maps, globals, subprograms the first half must define
   std::set<std::string> kfuncs;   // kfuncs the second half's object lists
 };
 
@@ -194,6 +195,7 @@ void compileFirstHalf(LoweredModule &lowered, const CodegenOptions &options,
   SharedUse shared;
   if (!secondHalf.empty()) shared = secondHalfUse.get();
   shareKernelFunctions(module, shared.kfuncs);
+  dropUnusedSubprograms(module, shared.externs);
   dropUnusedMaps(module, shared.externs);
   out.ok = emitObject(module, *lowered.machine, out.object, out.error);
 }
@@ -323,6 +325,7 @@ CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options,
   }
   internalize(module);
   optimize(module, *lowered.machine, options.optLevel);
+  dropUnusedSubprograms(module);
   dropUnusedMaps(module);
   if (options.emitLLVM) {
     llvm::raw_string_ostream out(result.output);

@@ -100,7 +100,7 @@ void lowerLayout(Lowering &l) {
   llvm::GlobalVariable *layout = l.runtimeGlobal("schedc_layout");
   llvm::StructType *type = l.runtimeStruct("schedc_layout");
   if (!layout || !type) return;
-  if (type->getNumElements() != 14) {
+  if (type->getNumElements() != 15) {
     l.error = "struct schedc_layout in the runtime does not match the compiler";
     return;
   }
@@ -135,6 +135,7 @@ void lowerLayout(Lowering &l) {
                           u64Array(l, type->getElementType(11), p.cpuFields),
                           aggregate(queuesType, queues),
                           aggregate(dispatchType, sources),
+                          u32(l, hasAggregates(p)),
                       }));
   // A constant the optimizer can see through: every `L.x` folds away.
   layout->setConstant(true);

@@ -14,18 +14,30 @@
 #include <vector>
 
 namespace llvm {
+class Function;
 class GlobalValue;
 class Module;
 }  // namespace llvm
 
 namespace schedc {
 
+// A subprogram the runtime shares between callbacks (SCHEDC_SHARED in
+// runtime.bpf.c: never inlined, global with hidden visibility). In a split
+// the first half defines it and the second half calls that definition
+// through the linker, so it is optimised and compiled once.
+bool isSharedSubprogram(const llvm::Function &function);
+
+// After optimisation: erases the shared subprograms nothing calls, here or
+// (`calledElsewhere`) in the other half, so no object carries dead code.
+void dropUnusedSubprograms(llvm::Module &module, const std::set<std::string> &calledElsewhere = {});
+
 // Takes `global` off llvm.used / llvm.compiler.used (clang lists every map
 // and section function there), so that list no longer keeps it alive.
 void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global);
 
 // The struct_ops callbacks the second half should compile, balancing the
-// instructions each callback has once its helpers are inlined. Empty when a
+// instructions each callback has once its helpers are inlined (the first
+// half also compiles the shared subprograms). Empty when a
 // split would not pay for the second thread and the link (small policies).
 // A function of the module alone: both halves, lowered from the same policy,
 // call it and agree without telling each other.
@@ -38,11 +50,13 @@ void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondH
 
 // Turns the full module into the second half: only its callbacks stay, the
 // struct_ops initializer, the metadata and the license go, and every other
-// global definition becomes an extern declaration.
+// global definition, shared subprograms included, becomes an extern
+// declaration.
 void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &secondHalf);
 
-// After optimisation: erases extern declarations nothing uses any more and
-// returns the names of the rest, which the first half must keep defined.
+// After optimisation: erases extern declarations (globals and shared
+// subprograms) nothing uses any more and returns the names of the rest,
+// which the first half must keep defined.
 std::set<std::string> externsInUse(llvm::Module &module);
 
 // The kernel functions (kfuncs, `.ksyms` declarations) the module calls.
