@@ -4,9 +4,23 @@
 #include <algorithm>
 
 #include "FrontendTestUtil.h"
+#include "SchedcLexer.h"
+#include "SchedcParser.h"
 
 using namespace schedc;
 using namespace schedc::test;
+
+// schedc builds the generated lexer's and parser's tables without ANTLR's
+// check of their structure (LazyParserTables.cmake); the check runs here.
+TEST(Parser, GeneratedTablesPassAntlrsCheck) {
+  antlr4::ANTLRInputStream input("policy p;");
+  schedc_grammar::SchedcLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  schedc_grammar::SchedcParser parser(&tokens);
+  antlr4::atn::ATNDeserializer deserializer;
+  EXPECT_NO_THROW(deserializer.verifyATN(lexer.getATN()));
+  EXPECT_NO_THROW(deserializer.verifyATN(parser.getATN()));
+}
 
 TEST(Parser, StdlibEevdfBuildsTheExpectedAst) {
   Result r = compile(readSource("stdlib/eevdf.sched"));
