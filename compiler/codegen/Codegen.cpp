@@ -51,11 +51,14 @@ void internalize(llvm::Module &module) {
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
+// The maps only some policies use.
+constexpr const char *kOptionalMaps[] = {"schedc_tasks", "schedc_queues", "schedc_cpus"};
+
 // Maps the policy never touches cost kernel memory for nothing. clang lists
 // every map in llvm.compiler.used, so that use does not count.
 // `keep`: maps the other half of a split compile still uses.
 void dropUnusedMaps(llvm::Module &module, const std::set<std::string> &keep = {}) {
-  for (const char *name : {"schedc_tasks", "schedc_queues", "schedc_cpus"}) {
+  for (const char *name : kOptionalMaps) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
     if (!map || keep.count(name)) continue;
     unlistUsed(module, map);
@@ -173,15 +176,6 @@ bool emitObject(llvm::Module &module, llvm::TargetMachine &machine, std::string 
   return true;
 }
 
-// What the second half of a split compile, once optimised, tells the first:
-// the shared maps and kfuncs it still uses. Both halves choose the split
-// themselves (chooseSecondHalf() gives both the same answer), so this is
-// the one thing they wait for; it is set exactly once, also on failure.
-struct SharedUse {
-  std::set<std::string> externs;  // maps, globals, subprograms the first half must define
-  std::set<std::string> kfuncs;   // kfuncs the second half's object lists
-};
-
 struct HalfObject {
   bool ok = false;
   std::string object;  // empty: a second half with no callbacks
@@ -191,23 +185,43 @@ struct HalfObject {
 // The first half: keeps the maps, globals and struct_ops of the whole policy
 // and compiles the callbacks the second half does not take.
 void compileFirstHalf(LoweredModule &lowered, const CodegenOptions &options,
-                      std::future<SharedUse> secondHalfUse, HalfObject &out) {
+                      std::future<std::set<std::string>> secondHalfUse, HalfObject &out) {
   llvm::Module &module = *lowered.module;
   std::vector<std::string> secondHalf = chooseSecondHalf(module);
-  if (!secondHalf.empty()) keepFirstHalf(module, secondHalf);
+  std::set<std::string> keep;
+  if (!secondHalf.empty()) {
+    keep = secondHalfReach(module, secondHalf);
+    keepFirstHalf(module, secondHalf);
+  }
   internalize(module);
   optimize(module, *lowered.machine, options.optLevel);
-  SharedUse shared;
-  if (!secondHalf.empty()) shared = secondHalfUse.get();
-  shareKernelFunctions(module, shared.kfuncs);
-  dropUnusedSubprograms(module, shared.externs);
-  dropUnusedMaps(module, shared.externs);
+  dropUnusedSubprograms(module, keep);
+  dropUnusedMaps(module, keep);
+  // What the second half may use and this half does not: kept only if the
+  // optimised second half does use it, so only then does this half wait
+  // for the other's optimisation.
+  std::set<std::string> unsure;
+  for (const std::string &name : keep) {
+    llvm::GlobalValue *global = module.getNamedValue(name);
+    auto *function = llvm::dyn_cast_or_null<llvm::Function>(global);
+    bool optional = (function && isSharedSubprogram(*function)) ||
+                    std::count(std::begin(kOptionalMaps), std::end(kOptionalMaps), name);
+    if (optional && !isUsedBeyondLists(*global)) unsure.insert(name);
+  }
+  if (!unsure.empty()) {
+    std::set<std::string> used = secondHalfUse.get();
+    for (const std::string &name : unsure)
+      if (!used.count(name)) keep.erase(name);
+    dropUnusedSubprograms(module, keep);
+    dropUnusedMaps(module, keep);
+  }
   out.ok = emitObject(module, *lowered.machine, out.object, out.error);
 }
 
 // The second half: only the callbacks chooseSecondHalf() gives it, if any.
+// `use` is set once, to what it uses of the first half's definitions.
 void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
-                       std::promise<SharedUse> &use, HalfObject &out) {
+                       std::promise<std::set<std::string>> &use, HalfObject &out) {
   llvm::Module &module = *lowered.module;
   std::vector<std::string> callbacks = chooseSecondHalf(module);
   if (callbacks.empty()) {
@@ -215,10 +229,18 @@ void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
     out.ok = true;
     return;
   }
+  std::set<std::string> defined = secondHalfReach(module, callbacks);
   keepSecondHalf(module, callbacks);
   internalize(module);
   optimize(module, *lowered.machine, options.optLevel);
-  use.set_value({externsInUse(module), kernelFunctionsInUse(module)});
+  std::set<std::string> externs = externsInUse(module);
+  use.set_value(externs);
+  for (const std::string &name : externs)
+    if (!defined.count(name)) {
+      out.error = "'" + name + "' is used but the first half may not define it";
+      return;
+    }
+  flavorKernelFunctions(module);
   out.ok = emitObject(module, *lowered.machine, out.object, out.error);
 }
 
@@ -255,9 +277,8 @@ class RuntimePreload {
 
 // The first half of a split compile, on its own thread and LLVMContext.
 // Loading the runtime needs no policy, so the thread starts with that as soon
-// as the Codegen is made (the driver makes it before the frontend runs), and
-// so its half, the one with the largest callback, starts first. It then
-// lowers the policy itself (cheaper than handing IR across contexts).
+// as the Codegen is made (the driver makes it before the frontend runs). It
+// then lowers the policy itself (cheaper than handing IR across contexts).
 class FirstHalfWorker {
  public:
   explicit FirstHalfWorker(const CodegenOptions &options)
@@ -272,8 +293,8 @@ class FirstHalfWorker {
   FirstHalfWorker(const FirstHalfWorker &) = delete;
   FirstHalfWorker &operator=(const FirstHalfWorker &) = delete;
 
-  // Starts the first half of `policy`, which waits for `secondHalfUse`.
-  void start(const Policy &policy, std::future<SharedUse> secondHalfUse) {
+  // Starts the first half of `policy`; see compileFirstHalf().
+  void start(const Policy &policy, std::future<std::set<std::string>> secondHalfUse) {
     secondHalfUse_ = std::move(secondHalfUse);
     policyPromise_.set_value(&policy);
     policyGiven_ = true;
@@ -303,7 +324,7 @@ class FirstHalfWorker {
   std::promise<const Policy *> policyPromise_;
   std::future<const Policy *> policy_;
   bool policyGiven_ = false;
-  std::future<SharedUse> secondHalfUse_;
+  std::future<std::set<std::string>> secondHalfUse_;
   HalfObject result_;
   std::thread thread_;  // last: starts once everything above exists
 };
@@ -350,7 +371,7 @@ CodegenResult compileSerial(const Policy &policy, const CodegenOptions &options,
 CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options,
                            FirstHalfWorker &worker, RuntimePreload *preload) {
   CodegenResult result;
-  std::promise<SharedUse> secondHalfUse;
+  std::promise<std::set<std::string>> secondHalfUse;
   worker.start(policy, secondHalfUse.get_future());
   LoweredModule lowered;
   HalfObject second;
@@ -375,7 +396,8 @@ CodegenResult compileSplit(const Policy &policy, const CodegenOptions &options,
     result.ok = true;
     return result;
   }
-  // The second half first: its object lists the kfuncs both halves call.
+  // The second half first, the order the split was first tested in; with
+  // flavored kfuncs (flavorKernelFunctions) either order links.
   result.ok = linkObjects({second.object, first.object}, result.output, result.error);
   return result;
 }

@@ -27,6 +27,9 @@ constexpr double kMinSmallerShare = 0.25;
 // thread runs, counted by callgrind); the whole estimate leaves one thread
 // 12% longer than the other.
 constexpr size_t kSharedEstimateDivisor = 4;
+// libbpf resolves an extern kfunc named NAME___SUFFIX to the kernel's NAME
+// (a "flavor"), so the second half's kfuncs take this suffix.
+constexpr const char *kSecondHalfFlavor = "___2";
 
 bool isCallback(const llvm::Function &function) {
   return !function.isDeclaration() && function.hasSection() &&
@@ -42,8 +45,10 @@ class SizeEstimator {
  public:
   explicit SizeEstimator(const llvm::DataLayout &layout) : layout_(layout) {}
 
-  // The shared subprograms the code estimated so far calls.
+  // The shared subprograms and the global variables the code estimated so
+  // far uses, in the branches the layout leaves live.
   const std::set<const llvm::Function *> &calledShared() const { return calledShared_; }
+  const std::set<const llvm::GlobalVariable *> &usedGlobals() const { return usedGlobals_; }
 
   size_t estimate(const llvm::Function &function, const std::vector<llvm::Constant *> &arguments,
                   unsigned depth = 0) {
@@ -85,6 +90,7 @@ class SizeEstimator {
           continue;
         }
         ++size;
+        for (const llvm::Use &operand : instruction.operands()) noteGlobals(operand.get());
         if (auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction)) {
           const llvm::Function *callee = call->getCalledFunction();
           if (callee && isSharedSubprogram(*callee)) calledShared_.insert(callee);
@@ -116,6 +122,16 @@ class SizeEstimator {
     return size;
   }
 
+  // Records the global variables `value` names, also inside constant
+  // expressions (a GEP into a map or a .bss variable).
+  void noteGlobals(const llvm::Value *value) {
+    if (auto *global = llvm::dyn_cast<llvm::GlobalVariable>(value)) {
+      usedGlobals_.insert(global);
+    } else if (auto *expression = llvm::dyn_cast<llvm::ConstantExpr>(value)) {
+      for (const llvm::Use &operand : expression->operands()) noteGlobals(operand.get());
+    }
+  }
+
   // The instruction's value when all its operands are known constants.
   template <typename ValueOf>
   llvm::Constant *fold(const llvm::Instruction &instruction, ValueOf valueOf) {
@@ -143,6 +159,7 @@ class SizeEstimator {
   static constexpr unsigned kMaxDepth = 16;
   const llvm::DataLayout &layout_;
   std::set<const llvm::Function *> calledShared_;
+  std::set<const llvm::GlobalVariable *> usedGlobals_;
   std::map<std::pair<const llvm::Function *, std::vector<llvm::Constant *>>, size_t> memo_;
 };
 
@@ -191,6 +208,21 @@ void dropUnusedSubprograms(llvm::Module &module, const std::set<std::string> &ca
   for (llvm::Function *function : unused) eraseGlobal(module, function);
 }
 
+bool isUsedBeyondLists(llvm::GlobalValue &global) {
+  global.removeDeadConstantUsers();
+  for (const llvm::User *user : global.users()) {
+    // A used list is a global array of pointers: `global` is an element.
+    bool listed = llvm::isa<llvm::ConstantArray>(user) &&
+                  llvm::all_of(user->users(), [](const llvm::User *list) {
+                    auto *variable = llvm::dyn_cast<llvm::GlobalVariable>(list);
+                    return variable && (variable->getName() == "llvm.used" ||
+                                        variable->getName() == "llvm.compiler.used");
+                  });
+    if (!listed) return true;
+  }
+  return false;
+}
+
 void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global) {
   llvm::removeFromUsedLists(module,
                             [&](llvm::Constant *c) { return c->stripPointerCasts() == global; });
@@ -231,6 +263,20 @@ std::vector<std::string> chooseSecondHalf(const llvm::Module &module) {
   if (static_cast<double>(std::min(first, second)) < kMinSmallerShare * static_cast<double>(total))
     return {};
   return secondHalf;
+}
+
+std::set<std::string> secondHalfReach(const llvm::Module &module,
+                                      const std::vector<std::string> &secondHalf) {
+  SizeEstimator estimator(module.getDataLayout());
+  for (const llvm::Function &function : module)
+    if (isCallback(function) && inHalf(secondHalf, function.getName()))
+      estimator.estimate(function, {});
+  std::set<std::string> names;
+  for (const llvm::GlobalVariable *global : estimator.usedGlobals())
+    names.insert(global->getName().str());
+  for (const llvm::Function *function : estimator.calledShared())
+    names.insert(function->getName().str());
+  return names;
 }
 
 void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondHalf) {
@@ -295,19 +341,21 @@ std::set<std::string> externsInUse(llvm::Module &module) {
   return names;
 }
 
-std::set<std::string> kernelFunctionsInUse(const llvm::Module &module) {
-  std::set<std::string> names;
-  for (const llvm::Function &function : module)
-    if (function.isDeclaration() && function.getSection() == ".ksyms" && !function.use_empty())
-      names.insert(function.getName().str());
-  return names;
-}
-
-void shareKernelFunctions(llvm::Module &module, const std::set<std::string> &secondHalfKfuncs) {
-  for (llvm::Function &function : module)
-    if (function.isDeclaration() && function.getSection() == ".ksyms" &&
-        secondHalfKfuncs.count(function.getName().str()))
-      function.setSection("");
+void flavorKernelFunctions(llvm::Module &module) {
+  for (llvm::Function &function : module) {
+    if (!function.isDeclaration() || function.getSection() != ".ksyms") continue;
+    std::string flavor = function.getName().str() + kSecondHalfFlavor;
+    llvm::DISubprogram *declaration = function.getSubprogram();
+    function.setName(flavor);
+    // BTF names an extern function after its debug declaration, and libbpf
+    // finds an extern's BTF by its symbol name: both carry the flavor.
+    if (declaration)
+      function.setSubprogram(llvm::DISubprogram::get(
+          module.getContext(), declaration->getScope(), flavor, flavor, declaration->getFile(),
+          declaration->getLine(), declaration->getType(), declaration->getScopeLine(),
+          /*ContainingType=*/nullptr, /*VirtualIndex=*/0, /*ThisAdjustment=*/0,
+          declaration->getFlags(), declaration->getSPFlags(), /*Unit=*/nullptr));
+  }
 }
 
 }  // namespace schedc

@@ -31,6 +31,9 @@ bool isSharedSubprogram(const llvm::Function &function);
 // (`calledElsewhere`) in the other half, so no object carries dead code.
 void dropUnusedSubprograms(llvm::Module &module, const std::set<std::string> &calledElsewhere = {});
 
+// Whether anything but llvm.used or llvm.compiler.used refers to `global`.
+bool isUsedBeyondLists(llvm::GlobalValue &global);
+
 // Takes `global` off llvm.used / llvm.compiler.used (clang lists every map
 // and section function there), so that list no longer keeps it alive.
 void unlistUsed(llvm::Module &module, const llvm::GlobalValue *global);
@@ -54,19 +57,25 @@ void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondH
 // declaration.
 void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &secondHalf);
 
+// What the second half's callbacks use of what the first half defines: the
+// global variables (maps among them) and the shared subprograms their code
+// names, in the branches the layout leaves live. Both halves compute it from
+// the full module before splitting it: the first half keeps these defined
+// without waiting for the second (unless it would drop one it does not use
+// itself), and the second checks that, optimised, it uses nothing else.
+std::set<std::string> secondHalfReach(const llvm::Module &module,
+                                      const std::vector<std::string> &secondHalf);
+
 // After optimisation: erases extern declarations (globals and shared
-// subprograms) nothing uses any more and returns the names of the rest,
-// which the first half must keep defined.
+// subprograms) nothing uses any more and returns the names of the rest.
 std::set<std::string> externsInUse(llvm::Module &module);
 
-// The kernel functions (kfuncs, `.ksyms` declarations) the module calls.
-std::set<std::string> kernelFunctionsInUse(const llvm::Module &module);
-
-// In the first half: kfuncs the second half also calls lose their `.ksyms`
-// section, so the linked object lists each once: the second half's object,
-// linked first, lists them. (libbpf's linker before 1.6 fails on an extern
-// function listed by two objects, "failed to resolve size of underlying
-// type", and on a listing that follows an unlisted use, "section mismatch".)
-void shareKernelFunctions(llvm::Module &module, const std::set<std::string> &secondHalfKfuncs);
+// In the second half, after optimisation: renames each kfunc it calls to
+// NAME___2, a libbpf "flavor" of the same kfunc (libbpf resolves
+// NAME___SUFFIX to the kernel's NAME). The two halves then list their kfuncs
+// in `.ksyms` under different names: libbpf's linker before 1.6 fails on a
+// kfunc listed by two objects ("failed to resolve size of underlying type"),
+// and on a listing that follows an unlisted use ("section mismatch").
+void flavorKernelFunctions(llvm::Module &module);
 
 }  // namespace schedc
