@@ -174,15 +174,19 @@ def callback_of(name):
 
 
 def compile_section(path):
-    times = collections.defaultdict(list)
-    rss = collections.defaultdict(list)
+    """time/rss: name -> samples; settle: (seconds waited, busy %) or None."""
+    samples = {kind: collections.defaultdict(list) for kind in ("time", "rss")}
+    settle = None
     with open(path) as f:
         for line in f:
             parts = line.split()
             if len(parts) != 3:
                 continue
-            (times if parts[0] == "time" else rss)[parts[1]].append(float(parts[2]))
-    return times, rss
+            if parts[0] == "settle":
+                settle = (int(parts[1]), int(parts[2]))
+            elif parts[0] in samples:
+                samples[parts[0]][parts[1]].append(float(parts[2]))
+    return samples["time"], samples["rss"], settle
 
 
 def main():
@@ -201,7 +205,7 @@ def main():
                 meta[k] = v
     boots = parse_logs(a.logs)
     smps = sorted(boots)
-    times, rss = compile_section(a.compile)
+    times, rss, settle = compile_section(a.compile)
     data_dir = os.path.join(a.out, "data")
     os.makedirs(data_dir, exist_ok=True)
 
@@ -247,6 +251,9 @@ def main():
     w("Wall time of one compile, interleaved runs on the host; peak RSS from `/usr/bin/time -f %M`. "
       "clang compiles `scx_simple.bpf.c` with the kernel Makefile's BPF flags "
       "(`-O2 -g -mcpu=v3 -target bpf`, including the 135k-line `vmlinux.h`).")
+    if settle:
+        w(f"The timings started after a `sync` and {settle[0]} s of waiting for idle CPUs "
+          f"({settle[1]}% busy in the last second sampled).")
     w("")
     w("| compile | median ms | min–max ms | runs | peak RSS MiB |")
     w("| --- | ---: | ---: | ---: | ---: |")
