@@ -243,7 +243,8 @@ std::vector<std::string> chooseSecondHalf(const llvm::Module &module) {
   std::sort(callbacks.begin(), callbacks.end(), [](const auto &a, const auto &b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
-  // The first half starts with the shared subprograms it defines for both.
+  // The first half starts with the shared subprograms it defines for both
+  // (a copy of the set: estimating them adds to it).
   size_t first = 0, second = 0;
   std::set<const llvm::Function *> shared = estimator.calledShared();
   for (const llvm::Function *function : shared) {

@@ -5,9 +5,10 @@
 // Both threads lower the same policy into their own LLVMContext. The first
 // half keeps every map, global and the struct_ops initializer, and compiles
 // its own callbacks; the callbacks of the second half become declarations
-// there, which the initializer still names. The second half keeps only its
-// callbacks, and the maps and globals they use become extern declarations
-// that the linker resolves against the first half's definitions.
+// there, which the initializer still names, and it defines the shared
+// subprograms. The second half keeps only its callbacks, and the maps,
+// globals and shared subprograms they use become extern declarations that
+// the linker resolves against the first half's definitions.
 #pragma once
 #include <set>
 #include <string>
