@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
+#include "llvm/Transforms/IPO/FunctionAttrs.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 namespace schedc {
@@ -118,6 +119,28 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
   // contexts overflow the 512-byte stack. The low level is O1.
   passes = builder.buildPerModuleDefaultPipeline(optLevel == 0 ? llvm::OptimizationLevel::O1
                                                                : llvm::OptimizationLevel::O2);
+  passes.run(module, modules);
+}
+
+// Gives each function the parameter attributes LLVM infers from its body:
+// which pointers it never keeps (nocapture), which it only reads. O2 infers
+// them too, but the second half of a split calls the shared subprograms
+// without their bodies, and they shape their callers' code: without them
+// eevdf's dispatch was 80 instructions longer. What holds of the unoptimised
+// body holds of the optimised one the first half compiles.
+void inferParameterAttributes(llvm::Module &module, llvm::TargetMachine &machine) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager passes;
+  passes.addPass(llvm::createModuleToPostOrderCGSCCPassAdaptor(llvm::PostOrderFunctionAttrsPass()));
   passes.run(module, modules);
 }
 
@@ -230,6 +253,7 @@ void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
     return;
   }
   std::set<std::string> defined = secondHalfReach(module, callbacks);
+  inferParameterAttributes(module, *lowered.machine);
   keepSecondHalf(module, callbacks);
   internalize(module);
   optimize(module, *lowered.machine, options.optLevel);

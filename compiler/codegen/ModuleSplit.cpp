@@ -23,9 +23,9 @@ constexpr double kMinSmallerShare = 0.25;
 // The estimate walks a shared subprogram's loop over the queues once, with
 // the queue unknown, so it counts every aggregate slot of every kind; the
 // compiled subprogram keeps only the policy's own aggregates. A quarter of
-// the estimate balances eevdf's two threads to within 1% (instructions each
-// thread runs, counted by callgrind); the whole estimate leaves one thread
-// 12% longer than the other.
+// the estimate balances eevdf's two threads to within about 2%
+// (instructions each thread runs, counted by callgrind); the whole estimate
+// leaves one thread 12% longer than the other.
 constexpr size_t kSharedEstimateDivisor = 4;
 // libbpf resolves an extern kfunc named NAME___SUFFIX to the kernel's NAME
 // (a "flavor"), so the second half's kfuncs take this suffix.
