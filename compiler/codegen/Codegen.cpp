@@ -226,7 +226,8 @@ void compileFirstHalf(LoweredModule &lowered, const CodegenOptions &options,
   std::set<std::string> unsure;
   for (const std::string &name : keep) {
     llvm::GlobalValue *global = module.getNamedValue(name);
-    auto *function = llvm::dyn_cast_or_null<llvm::Function>(global);
+    if (!global) continue;
+    auto *function = llvm::dyn_cast<llvm::Function>(global);
     bool optional = (function && isSharedSubprogram(*function)) ||
                     std::count(std::begin(kOptionalMaps), std::end(kOptionalMaps), name);
     if (optional && !isUsedBeyondLists(*global)) unsure.insert(name);
