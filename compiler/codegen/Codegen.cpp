@@ -88,6 +88,23 @@ void skipDwarf(llvm::Module &module) {
   module.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
 }
 
+// The four analysis managers a pass pipeline runs with, registered with
+// `builder` and proxied to each other.
+struct Analyses {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+
+  explicit Analyses(llvm::PassBuilder &builder) {
+    builder.registerModuleAnalyses(modules);
+    builder.registerCGSCCAnalyses(sccs);
+    builder.registerFunctionAnalyses(functions);
+    builder.registerLoopAnalyses(loops);
+    builder.crossRegisterProxies(loops, functions, sccs, modules);
+  }
+};
+
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
   // O2 runs InstCombine seven times on each function, a quarter of its
   // time here. The runtime was cleaned at build time and what inlining
@@ -103,23 +120,15 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
   // every function: 2% of eevdf's compile, for byte-identical objects.
   instrumentation.registerShouldRunOptionalPassCallback(
       [](llvm::StringRef pass, llvm::Any) { return pass != "CalledValuePropagationPass"; });
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager sccs;
-  llvm::ModuleAnalysisManager modules;
   llvm::PassBuilder builder(&machine, llvm::PipelineTuningOptions(), std::nullopt,
                             &instrumentation);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(sccs);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  Analyses analyses(builder);
   llvm::ModulePassManager passes;
   // There is no true -O0 for BPF: without inlining and SROA the runtime's
   // contexts overflow the 512-byte stack. The low level is O1.
   passes = builder.buildPerModuleDefaultPipeline(optLevel == 0 ? llvm::OptimizationLevel::O1
                                                                : llvm::OptimizationLevel::O2);
-  passes.run(module, modules);
+  passes.run(module, analyses.modules);
 }
 
 // Gives each function the parameter attributes LLVM infers from its body:
@@ -129,19 +138,11 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
 // eevdf's dispatch was 80 instructions longer. What holds of the unoptimised
 // body holds of the optimised one the first half compiles.
 void inferParameterAttributes(llvm::Module &module, llvm::TargetMachine &machine) {
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager sccs;
-  llvm::ModuleAnalysisManager modules;
   llvm::PassBuilder builder(&machine);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(sccs);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  Analyses analyses(builder);
   llvm::ModulePassManager passes;
   passes.addPass(llvm::createModuleToPostOrderCGSCCPassAdaptor(llvm::PostOrderFunctionAttrsPass()));
-  passes.run(module, modules);
+  passes.run(module, analyses.modules);
 }
 
 // The runtime with the policy lowered into it, ready for the optimizer, in
