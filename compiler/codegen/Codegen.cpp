@@ -21,7 +21,6 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/Transforms/IPO/FunctionAttrs.h"
-#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 namespace schedc {
 namespace {
@@ -61,13 +60,9 @@ constexpr const char *kOptionalMaps[] = {"schedc_tasks", "schedc_queues", "sched
 void dropUnusedMaps(llvm::Module &module, const std::set<std::string> &keep = {}) {
   for (const char *name : kOptionalMaps) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
-    if (!map || keep.count(name)) continue;
+    if (!map || keep.count(name) || isUsedBeyondLists(*map)) continue;
     unlistUsed(module, map);
-    map->removeDeadConstantUsers();
-    if (map->use_empty())
-      map->eraseFromParent();
-    else
-      llvm::appendToCompilerUsed(module, {map});
+    map->eraseFromParent();
   }
 }
 
@@ -255,8 +250,9 @@ void compileSecondHalf(LoweredModule &lowered, const CodegenOptions &options,
     return;
   }
   std::set<std::string> defined = secondHalfReach(module, callbacks);
-  inferParameterAttributes(module, *lowered.machine);
   keepSecondHalf(module, callbacks);
+  inferParameterAttributes(module, *lowered.machine);
+  declareSharedSubprograms(module);
   internalize(module);
   optimize(module, *lowered.machine, options.optLevel);
   std::set<std::string> externs = externsInUse(module);

@@ -299,9 +299,6 @@ void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &second
     if (isCallback(function) && !inHalf(secondHalf, function.getName()))
       others.push_back(&function);
   for (llvm::Function *function : others) eraseGlobal(module, function);
-  for (llvm::Function &function : module)
-    if (isSharedSubprogram(function) && !function.isDeclaration())
-      keepOnlyDeclaration(module, function);
 
   // Shared maps and globals: extern here, defined by the first half. Local
   // ones (the layout constant, scratch slots) stay: each half has its own.
@@ -317,6 +314,12 @@ void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &second
   }
 }
 
+void declareSharedSubprograms(llvm::Module &module) {
+  for (llvm::Function &function : module)
+    if (isSharedSubprogram(function) && !function.isDeclaration())
+      keepOnlyDeclaration(module, function);
+}
+
 std::set<std::string> externsInUse(llvm::Module &module) {
   std::set<std::string> names;
   std::vector<llvm::GlobalVariable *> unused;
@@ -329,16 +332,10 @@ std::set<std::string> externsInUse(llvm::Module &module) {
       names.insert(global.getName().str());
   }
   for (llvm::GlobalVariable *global : unused) global->eraseFromParent();
-  std::vector<llvm::Function *> uncalled;
-  for (llvm::Function &function : module) {
-    if (!function.isDeclaration() || !isSharedSubprogram(function)) continue;
-    function.removeDeadConstantUsers();
-    if (function.use_empty())
-      uncalled.push_back(&function);
-    else
+  dropUnusedSubprograms(module);
+  for (const llvm::Function &function : module)
+    if (function.isDeclaration() && isSharedSubprogram(function))
       names.insert(function.getName().str());
-  }
-  for (llvm::Function *function : uncalled) function->eraseFromParent();
   return names;
 }
 

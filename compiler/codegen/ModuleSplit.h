@@ -54,9 +54,14 @@ void keepFirstHalf(llvm::Module &module, const std::vector<std::string> &secondH
 
 // Turns the full module into the second half: only its callbacks stay, the
 // struct_ops initializer, the metadata and the license go, and every other
-// global definition, shared subprograms included, becomes an extern
-// declaration.
+// global variable becomes an extern declaration. The shared subprograms keep
+// their bodies until declareSharedSubprograms().
 void keepSecondHalf(llvm::Module &module, const std::vector<std::string> &secondHalf);
+
+// In the second half, once what it needs from their bodies is inferred:
+// the shared subprograms become extern declarations, defined by the first
+// half.
+void declareSharedSubprograms(llvm::Module &module);
 
 // What the second half's callbacks use of what the first half defines: the
 // global variables (maps among them) and the shared subprograms their code
