@@ -464,18 +464,10 @@ static __always_inline void member_leave_queue(struct schedc_task *t, u32 queue)
 /*
  * Joining and leaving are shared by most callbacks. They are BPF-to-BPF
  * subprograms rather than inlined everywhere: each is optimised and compiled
- * once (a third of eevdf's compile time went to the copies), and the switch on
- * the queue inside keeps every case specialised to its constant queue.
- *
- * SCHEDC_SHARED: global with hidden visibility, so that when schedc compiles
- * a policy in two halves only one half defines them and the other calls them
- * through the linker. libbpf turns a hidden global function back into a
- * static one before loading, so the verifier checks each call in its
- * caller's context as it does for a static function.
+ * once instead of in every callback, and the switch on the queue inside keeps
+ * every case specialised to its constant queue.
  */
-#define SCHEDC_SHARED __attribute__((noinline, visibility("hidden")))
-
-SCHEDC_SHARED void member_join(struct schedc_task *t, u32 queue, u32 inst, struct schedc_ctx *ctx)
+static __noinline void member_join(struct schedc_task *t, u32 queue, u32 inst, struct schedc_ctx *ctx)
 {
 	u32 q;
 
@@ -484,7 +476,7 @@ SCHEDC_SHARED void member_join(struct schedc_task *t, u32 queue, u32 inst, struc
 			member_join_queue(t, q, inst, ctx);
 }
 
-SCHEDC_SHARED void member_leave(struct schedc_task *t)
+static __noinline void member_leave(struct schedc_task *t)
 {
 	s32 member = t->member_queue;
 	u32 q;
@@ -498,8 +490,7 @@ SCHEDC_SHARED void member_leave(struct schedc_task *t)
 }
 
 /* Callbacks join and leave through these: with no queue tracking members,
- * no call is left, so neither subprogram is compiled (in a split, the half
- * that calls them cannot see that they would do nothing). */
+ * no call is left, so neither subprogram is compiled. */
 static __always_inline void queue_join(struct schedc_task *t, u32 queue, u32 inst,
 				       struct schedc_ctx *ctx)
 {

@@ -13,7 +13,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <optional>
 #include <sstream>
 #include <string>
 
@@ -38,7 +37,6 @@ struct Options {
   bool check = false;
   bool emitLLVM = false;
   unsigned optLevel = 2;
-  unsigned jobs = 0;  // 0: as many as useful (2) when the machine has the CPUs
 };
 
 // The stdlib installed next to this binary (PREFIX/bin/schedc ->
@@ -70,8 +68,6 @@ void printUsage(std::ostream &out) {
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
          "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
          "                 promotes to registers, which BPF's 512-byte stack needs)\n"
-         "  -j1, -j2       threads that optimise and compile (default: 2 when there are\n"
-         "                 2 CPUs; the two halves are joined by libbpf's linker)\n"
          "  --stdlib-dir   print where the stdlib policies are (eevdf.sched, fifo.sched)\n"
          "  --version      print the schedc and LLVM versions\n"
          "  -h, --help     this help\n";
@@ -107,8 +103,6 @@ int parseArguments(int argc, char **argv, Options &options) {
       options.optLevel = 0;
     } else if (arg == "-O2") {
       options.optLevel = 2;
-    } else if (arg == "-j1" || arg == "-j2") {
-      options.jobs = arg == "-j1" ? 1 : 2;
     } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
       return usageError("unknown option '" + arg + "'");
     } else if (options.input.empty()) {
@@ -205,21 +199,15 @@ int run(const Options &options) {
 
   schedc::CodegenOptions codegenOptions;
   codegenOptions.optLevel = options.optLevel;
-  codegenOptions.jobs = options.jobs;
   codegenOptions.emitLLVM = options.emitLLVM;
   codegenOptions.skipFree = true;  // schedc exits right after writing
-  // Made before the frontend runs, so that other threads load the runtime
-  // while this one parses and checks the policy.
-  std::optional<schedc::Codegen> codegen;
-  if (!options.check) codegen.emplace(codegenOptions);
-
   schedc::Diagnostics diagnostics(displayName, source, std::cerr);
   std::unique_ptr<schedc::Policy> policy = schedc::parsePolicy(displayName, source, diagnostics);
   if (!policy || diagnostics.hasErrors()) return kUserError;
   if (!schedc::analyzePolicy(*policy, diagnostics) || diagnostics.hasErrors()) return kUserError;
   if (options.check) return 0;
 
-  schedc::CodegenResult result = codegen->compile(*policy);
+  schedc::CodegenResult result = schedc::compilePolicy(*policy, codegenOptions);
   if (!result.ok) {
     std::cerr << "schedc: internal error: " << result.error << "\n"
               << "  note: the policy passed all checks; this is a schedc bug\n";
@@ -231,7 +219,7 @@ int run(const Options &options) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  // A compile allocates some 40 MB in small steps, on two threads, then
+  // A compile allocates some 40 MB in small steps, then
   // exits. By default glibc grows each heap 128 KB at a time and hands freed
   // tops back to the kernel, only to fault them in again: growing 16 MB at a
   // time and keeping what is freed saves about 3% of a compile.
