@@ -33,7 +33,8 @@ MAP_TYPES = {"1": "hash", "2": "array", "5": "percpu_hash", "6": "percpu_array",
              "26": "struct_ops", "27": "ringbuf", "29": "task_storage", "33": "arena"}
 
 TARGETS = {
-    "compile_ms": 50.0,
+    "compile_ms": 60.0,
+    "compile_vs_clang": 0.2,
     "fairness": 0.01,
     "hackbench_vs_simple": 1.1,
 }
@@ -257,20 +258,29 @@ def main():
     w("")
     w("| compile | median ms | min–max ms | runs | peak RSS MiB |")
     w("| --- | ---: | ---: | ---: | ---: |")
-    names = [("schedc-eevdf", "`schedc stdlib/eevdf.sched` (2 threads, the default)"),
-             ("schedc-eevdf-j1", "`schedc -j1 stdlib/eevdf.sched` (one thread)"),
+    names = [("schedc-eevdf", "`schedc stdlib/eevdf.sched`"),
              ("schedc-fifo", "`schedc stdlib/fifo.sched`"),
-             ("clang-scx_simple", "`clang-19 -O2 -target bpf scx_simple.bpf.c`")]
+             ("clang-scx_simple", "`clang-19 -O2 -target bpf scx_simple.bpf.c`"),
+             ("schedc-eevdf-loaded", "`schedc stdlib/eevdf.sched`, every CPU busy"),
+             ("schedc-fifo-loaded", "`schedc stdlib/fifo.sched`, every CPU busy"),
+             ("clang-scx_simple-loaded", "`clang-19 ... scx_simple.bpf.c`, every CPU busy")]
     for key, label in names:
         ts = times.get(key, [])
         r = rss.get(key, [])
         w(f"| {label} | {fmt(med(ts), 1)} | {fmt(min(ts) if ts else None, 1)}–{fmt(max(ts) if ts else None, 1)} "
           f"| {len(ts)} | {fmt(max(r) / 1024 if r else None, 1)} |")
     w("")
+    w("schedc compiles on one thread; \"every CPU busy\" runs one spinning process per CPU beside each compile.")
+    w("")
     e = med(times.get("schedc-eevdf", []))
+    c = med(times.get("clang-scx_simple", []))
     if e is not None:
-        targets.append(("schedc eevdf.sched compile time (median)", f"<= {TARGETS['compile_ms']:.0f} ms",
+        targets.append(("schedc eevdf.sched compile time (median, idle CPUs)", f"<= {TARGETS['compile_ms']:.0f} ms",
                         f"{e:.1f} ms", e <= TARGETS["compile_ms"]))
+    if e is not None and c:
+        # The host's speed varies between runs; clang in the same run does not move against it.
+        targets.append(("schedc eevdf.sched compile time vs clang on scx_simple.bpf.c (medians, same run)",
+                        f"<= {TARGETS['compile_vs_clang']}x", f"{e / c:.3f}x", e / c <= TARGETS["compile_vs_clang"]))
     with open(os.path.join(data_dir, "compile.dat"), "w") as f:
         f.write("# name median_ms min_ms max_ms peak_rss_kib\n")
         for key, _ in names:
