@@ -32,6 +32,7 @@ constexpr size_t kMaxInputBytes = 16u << 20;
 
 struct Options {
   std::string input;
+  std::string named;  // the input as the user named it (input may be the stdlib's)
   std::string output;
   bool check = false;
   bool emitLLVM = false;
@@ -56,10 +57,34 @@ std::string stdlibDir(const char *argv0) {
 #endif
 }
 
+bool isFile(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// `schedc eevdf.sched` from any directory: a bare name that is no file here
+// but names a stdlib policy compiles the stdlib's, as a C compiler finds its
+// standard headers. A file of that name here wins; the output still goes
+// here, never into the stdlib.
+void resolveStdlibName(const char *argv0, Options &options) {
+  options.named = options.input;
+  const std::string &name = options.input;
+  if (name == "-" || name.find('/') != std::string::npos || isFile(name)) return;
+  std::string file =
+      name.size() > 6 && name.compare(name.size() - 6, 6, ".sched") == 0 ? name : name + ".sched";
+  std::string candidate = stdlibDir(argv0) + "/" + file;
+  if (!isFile(candidate)) return;
+  std::cerr << "schedc: note: no '" << name << "' here; compiling the stdlib's " << candidate
+            << "\n";
+  options.input = candidate;
+  options.named = file;
+}
+
 void printUsage(std::ostream &out) {
   out << "usage: schedc [options] FILE.sched\n"
          "\n"
-         "Compiles a scheduling policy into a sched_ext BPF object.\n"
+         "Compiles a scheduling policy into a sched_ext BPF object. A bare name that is\n"
+         "no file here but a stdlib policy (eevdf.sched, fifo) compiles the stdlib's.\n"
          "\n"
          "options:\n"
          "  -o FILE        output file (default: FILE.bpf.o; '-' input needs -o)\n"
@@ -111,10 +136,11 @@ int parseArguments(int argc, char **argv, Options &options) {
     }
   }
   if (options.input.empty()) return usageError("no input file");
+  resolveStdlibName(argv[0], options);
   if (options.input == "-" && options.output.empty() && !options.check)
     return usageError("reading the policy from standard input needs -o FILE");
   if (options.output.empty()) {
-    std::string base = options.input;
+    std::string base = options.named;
     const std::string suffix = ".sched";
     if (base.size() > suffix.size() &&
         base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
