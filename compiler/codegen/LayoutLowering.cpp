@@ -80,7 +80,9 @@ llvm::Constant *queueLayout(Lowering &l, llvm::StructType *type, size_t q) {
     aggKinds.push_back(u32(l, static_cast<unsigned>(AggregateKind::Count)));
     numAggs = 1;
   }
-  unsigned kind = queue.kind == QueueKind::Global ? 0 : queue.kind == QueueKind::PerCpu ? 1 : 2;
+  unsigned kind = queue.kind == QueueKind::Global   ? SCHEDC_QUEUE_GLOBAL
+                  : queue.kind == QueueKind::PerCpu ? SCHEDC_QUEUE_PERCPU
+                                                    : SCHEDC_QUEUE_SHARDS;
   return aggregate(type, {
                              u32(l, kind),
                              u32(l, queue.shards),
@@ -97,7 +99,7 @@ llvm::Constant *queueLayout(Lowering &l, llvm::StructType *type, size_t q) {
 
 void lowerLayout(Lowering &l) {
   const Policy &p = l.policy;
-  llvm::GlobalVariable *layout = l.runtimeGlobal("schedc_layout");
+  llvm::GlobalVariable *layout = l.runtimeGlobal(SCHEDC_LAYOUT_NAME);
   llvm::StructType *type = l.runtimeStruct("schedc_layout");
   if (!layout || !type) return;
   if (type->getNumElements() != 15) {
@@ -123,7 +125,8 @@ void lowerLayout(Lowering &l) {
       aggregate(type, {
                           u32(l, p.queues.size()),
                           u32(l, p.dispatch.size()),
-                          u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? 1 : 0),
+                          u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? SCHEDC_SELECT_PREV
+                                                                         : SCHEDC_SELECT_DEFAULT),
                           u32(l, p.selectCpu.direct),
                           u32(l, hasPreempt(p, PreemptKind::Wakeup)),
                           u32(l, hasPreempt(p, PreemptKind::Tick)),
@@ -142,7 +145,7 @@ void lowerLayout(Lowering &l) {
   layout->setLinkage(llvm::GlobalValue::InternalLinkage);
 
   if (!p.globalFields.empty()) {
-    if (llvm::GlobalVariable *globals = l.runtimeGlobal("schedc_globals"))
+    if (llvm::GlobalVariable *globals = l.runtimeGlobal(SCHEDC_GLOBALS_NAME))
       globals->setInitializer(u64Array(l, globals->getValueType(), p.globalFields));
   }
 }
@@ -171,7 +174,7 @@ enum OpsField {
 
 void patchOps(Lowering &l) {
   const Policy &p = l.policy;
-  llvm::GlobalVariable *ops = l.runtimeGlobal("schedc_ops");
+  llvm::GlobalVariable *ops = l.runtimeGlobal(SCHEDC_OPS_NAME);
   if (!ops) return;
   auto *init = llvm::dyn_cast<llvm::ConstantStruct>(ops->getInitializer());
   if (!init || init->getNumOperands() < kNumOpsFields) {
