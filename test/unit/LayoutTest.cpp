@@ -83,10 +83,12 @@ const char kPolicy[] =
     "dispatch rq, sh, main, steal sh, steal rq, spare;\n";
 
 #define FIELD(f) offsetof(struct schedc_layout, f)
-#define QUEUE(q, f) (FIELD(queues) + (q) * sizeof(struct schedc_queue_layout) + \
-                     offsetof(struct schedc_queue_layout, f))
-#define SOURCE(i, f) (FIELD(dispatch) + (i) * sizeof(struct schedc_dispatch_source) + \
-                      offsetof(struct schedc_dispatch_source, f))
+#define QUEUE(q, f)                                           \
+  (FIELD(queues) + (q) * sizeof(struct schedc_queue_layout) + \
+   offsetof(struct schedc_queue_layout, f))
+#define SOURCE(i, f)                                               \
+  (FIELD(dispatch) + (i) * sizeof(struct schedc_dispatch_source) + \
+   offsetof(struct schedc_dispatch_source, f))
 
 TEST(Layout, TheCHeaderAndTheRuntimeAgreeOnTheSize) {
   LoweredLayout l;
@@ -159,7 +161,9 @@ struct SourceStruct {
     debugType = init.elementDebugStruct("dispatch");
   }
   StructInitializer make() { return StructInitializer(module->getDataLayout(), type, debugType); }
-  llvm::Constant *u32(uint32_t v) { return llvm::ConstantInt::get(llvm::Type::getInt32Ty(context), v); }
+  llvm::Constant *u32(uint32_t v) {
+    return llvm::ConstantInt::get(llvm::Type::getInt32Ty(context), v);
+  }
 };
 
 TEST(StructInitializer, SetsFieldsByName) {
