@@ -1151,3 +1151,7 @@ struct sched_ext_ops schedc_ops = {
 	.exit = (void *)schedc_ops_exit,
 	.name = "schedc",
 };
+
+/* Last, so that the lines BTF line info records for the code above stay put. */
+_Static_assert(sizeof(((struct sched_ext_ops *)0)->name) == SCHEDC_MAX_POLICY_NAME + 1,
+	       "the policy name limit is the kernel's sched_ext_ops.name");

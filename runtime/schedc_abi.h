@@ -22,12 +22,28 @@
  *                                               values as decimal u64/s64; INFINITE 0|1)
  *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
  *   counter NAME
+ * The runtime's C code names the maps and globals directly; the compiler and
+ * the loader use the SCHEDC_*_NAME strings below, which must spell the same.
  */
 #ifndef SCHEDC_ABI_H
 #define SCHEDC_ABI_H
 
 #define SCHEDC_META_SECTION ".schedc.meta"
 #define SCHEDC_META_VERSION 1
+/* The variable holding the metadata text, and the first word of each line. */
+#define SCHEDC_META_VAR_NAME "schedc_meta"
+#define SCHEDC_META_HEADER "schedc-meta"
+#define SCHEDC_META_POLICY "policy"
+#define SCHEDC_META_PARAM "param"
+#define SCHEDC_META_QUEUE "queue"
+#define SCHEDC_META_COUNTER "counter"
+
+#define SCHEDC_STATS_MAP_NAME "schedc_stats"
+#define SCHEDC_DEPTH_MAP_NAME "schedc_depth"
+#define SCHEDC_EXIT_MAP_NAME "schedc_exit"
+#define SCHEDC_QUEUES_MAP_NAME "schedc_queues"
+#define SCHEDC_PARAMS_NAME "schedc_params"
+#define SCHEDC_SLOTS_NAME "schedc_slots"
 
 #define SCHEDC_MAX_PARAMS 32
 #define SCHEDC_MAX_QUEUES 16
@@ -39,6 +55,9 @@
 #define SCHEDC_MAX_SHARDS 64
 #define SCHEDC_DEFAULT_SLOTS 64   /* instances per queue when no loader sets it */
 #define SCHEDC_MAX_SLOTS 1024
+#define SCHEDC_MAX_SCAN 1024      /* tasks an eligibility scan may test */
+/* sched_ext_ops.name is SCX_OPS_NAME_LEN (128) bytes with its terminating NUL. */
+#define SCHEDC_MAX_POLICY_NAME 127
 
 /* The "infinite" value of a duration tunable or slice (SCX_SLICE_INF). */
 #define SCHEDC_INFINITE (~0ULL)

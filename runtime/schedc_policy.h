@@ -11,6 +11,16 @@
 
 #include "schedc_abi.h"
 
+/* The globals schedc fills in, by the names the compiler looks them up by. */
+#define SCHEDC_LAYOUT_NAME "schedc_layout"
+#define SCHEDC_GLOBALS_NAME "schedc_globals"
+#define SCHEDC_OPS_NAME "schedc_ops"
+/* The maps only some policies use: task storage, per-CPU state, and the
+ * queues' aggregates (SCHEDC_QUEUES_MAP_NAME). schedc drops each one the
+ * optimised code no longer reads or writes. */
+#define SCHEDC_TASKS_MAP_NAME "schedc_tasks"
+#define SCHEDC_CPUS_MAP_NAME "schedc_cpus"
+
 enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
 /* FIRST is not kept over members: it reads the key of the first queued task.
  * Built in, as negative aggregate indices: the member count and the number of

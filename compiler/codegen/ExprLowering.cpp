@@ -69,7 +69,7 @@ llvm::Value *slotOf(Lowering &l, const Ref &ref) {
       return cachedCall(l, {CacheKey::CpuSlot, ref.index}, "schedc_cpu_field",
                         {l.ctx, u32Const(l, ref.index)});
     case RefKind::GlobalField: {
-      llvm::GlobalVariable *globals = l.runtimeGlobal("schedc_globals");
+      llvm::GlobalVariable *globals = l.runtimeGlobal(SCHEDC_GLOBALS_NAME);
       if (!globals) return nullptr;
       return l.builder.CreateConstInBoundsGEP2_64(globals->getValueType(), globals, 0,
                                                   static_cast<uint64_t>(ref.index));
@@ -89,7 +89,7 @@ llvm::Value *lowerParam(Lowering &l, int index) {
   return cached(l, {CacheKey::Param, index}, [&]() -> llvm::Value * {
     // Volatile: the loader rewrites the value in .rodata after compilation,
     // so the optimizer must not fold the compiled-in default.
-    llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
+    llvm::GlobalVariable *params = l.runtimeGlobal(SCHEDC_PARAMS_NAME);
     if (!params) return u64Const(l, 0);
     llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(params->getValueType(), params, 0,
                                                                 static_cast<uint64_t>(index));

@@ -5,6 +5,7 @@
 
 #include "ast/Walk.h"
 #include "codegen/Lowering.h"
+#include "codegen/StructInitializer.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 namespace schedc {
@@ -68,7 +69,8 @@ bool usesTaskStorage(const Policy &policy) {
          hasPreempt(policy, PreemptKind::Wakeup) || hasHandler(policy, Event::Stopping);
 }
 
-llvm::Constant *queueLayout(Lowering &l, llvm::StructType *type, size_t q) {
+llvm::Constant *queueLayout(Lowering &l, StructInitializer &layout, llvm::StructType *type,
+                            const llvm::DICompositeType *debugType, size_t q) {
   const Queue &queue = l.policy.queues[q];
   std::vector<llvm::Constant *> aggKinds;
   for (const Aggregate &aggregate : queue.aggregates)
@@ -80,69 +82,94 @@ llvm::Constant *queueLayout(Lowering &l, llvm::StructType *type, size_t q) {
     aggKinds.push_back(u32(l, static_cast<unsigned>(AggregateKind::Count)));
     numAggs = 1;
   }
-  unsigned kind = queue.kind == QueueKind::Global ? 0 : queue.kind == QueueKind::PerCpu ? 1 : 2;
-  return aggregate(type, {
-                             u32(l, kind),
-                             u32(l, queue.shards),
-                             u32(l, queue.orderKey ? 1 : 0),
-                             u32(l, numAggs),
-                             aggregate(type->getElementType(4), aggKinds),
-                             u32(l, queue.eligible ? 1 : 0),
-                             u32(l, queue.scanLimit),
-                             u32(l, queue.fallback == EligibleFallback::Head ? 1 : 0),
-                         });
+  unsigned kind = queue.kind == QueueKind::Global   ? SCHEDC_QUEUE_GLOBAL
+                  : queue.kind == QueueKind::PerCpu ? SCHEDC_QUEUE_PERCPU
+                                                    : SCHEDC_QUEUE_SHARDS;
+  StructInitializer init(l.module.getDataLayout(), type, debugType);
+  llvm::Type *aggKindType = init.fieldType("agg_kind");
+  if (!aggKindType) {
+    layout.failWith(init);
+    return nullptr;
+  }
+  init.set("kind", u32(l, kind));
+  init.set("shards", u32(l, queue.shards));
+  init.set("ordered", u32(l, queue.orderKey ? 1 : 0));
+  init.set("nr_aggs", u32(l, numAggs));
+  init.set("agg_kind", aggregate(aggKindType, aggKinds));
+  init.set("has_eligible", u32(l, queue.eligible ? 1 : 0));
+  init.set("scan", u32(l, queue.scanLimit));
+  init.set("fallback_head", u32(l, queue.fallback == EligibleFallback::Head ? 1 : 0));
+  llvm::Constant *value = init.finish();
+  if (!value) layout.failWith(init);
+  return value;
 }
 
 }  // namespace
 
 void lowerLayout(Lowering &l) {
   const Policy &p = l.policy;
-  llvm::GlobalVariable *layout = l.runtimeGlobal("schedc_layout");
+  llvm::GlobalVariable *layout = l.runtimeGlobal(SCHEDC_LAYOUT_NAME);
   llvm::StructType *type = l.runtimeStruct("schedc_layout");
   if (!layout || !type) return;
-  if (type->getNumElements() != 15) {
-    l.error = "struct schedc_layout in the runtime does not match the compiler";
-    return;
-  }
+  const llvm::DataLayout &dataLayout = l.module.getDataLayout();
+  StructInitializer init(dataLayout, type, debugStructOf(*layout));
+  auto failed = [&]() {
+    if (l.error.empty()) l.error = init.error();
+  };
+  llvm::Type *handlersType = init.fieldType("has_handler");
+  llvm::Type *taskInitType = init.fieldType("task_init");
+  llvm::Type *cpuInitType = init.fieldType("cpu_init");
+  llvm::Type *queuesType = init.fieldType("queues");
+  llvm::StructType *queueType = init.elementStruct("queues");
+  const llvm::DICompositeType *queueDebugType = init.elementDebugStruct("queues");
+  llvm::Type *dispatchType = init.fieldType("dispatch");
+  llvm::StructType *sourceType = init.elementStruct("dispatch");
+  const llvm::DICompositeType *sourceDebugType = init.elementDebugStruct("dispatch");
+  if (!init.error().empty()) return failed();
+
   std::vector<llvm::Constant *> handlers;
   for (unsigned e = 0; e < kNumEvents; ++e)
     handlers.push_back(u32(l, hasHandler(p, static_cast<Event>(e))));
 
-  auto *queuesType = llvm::cast<llvm::ArrayType>(type->getElementType(12));
-  auto *queueType = llvm::cast<llvm::StructType>(queuesType->getElementType());
   std::vector<llvm::Constant *> queues;
-  for (size_t q = 0; q < p.queues.size(); ++q) queues.push_back(queueLayout(l, queueType, q));
+  for (size_t q = 0; q < p.queues.size(); ++q)
+    queues.push_back(queueLayout(l, init, queueType, queueDebugType, q));
 
-  auto *dispatchType = llvm::cast<llvm::ArrayType>(type->getElementType(13));
-  auto *sourceType = llvm::cast<llvm::StructType>(dispatchType->getElementType());
   std::vector<llvm::Constant *> sources;
-  for (const DispatchSource &source : p.dispatch)
-    sources.push_back(aggregate(sourceType, {u32(l, source.queueIndex), u32(l, source.steal)}));
+  for (const DispatchSource &source : p.dispatch) {
+    StructInitializer sourceInit(dataLayout, sourceType, sourceDebugType);
+    sourceInit.set("queue", u32(l, source.queueIndex));
+    sourceInit.set("steal", u32(l, source.steal));
+    sources.push_back(sourceInit.finish());
+    if (!sources.back()) init.failWith(sourceInit);
+  }
+  if (!init.error().empty()) return failed();
 
-  layout->setInitializer(
-      aggregate(type, {
-                          u32(l, p.queues.size()),
-                          u32(l, p.dispatch.size()),
-                          u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? 1 : 0),
-                          u32(l, p.selectCpu.direct),
-                          u32(l, hasPreempt(p, PreemptKind::Wakeup)),
-                          u32(l, hasPreempt(p, PreemptKind::Tick)),
-                          aggregate(type->getElementType(6), handlers),
-                          u32(l, usesTaskStorage(p)),
-                          u32(l, p.taskFields.size()),
-                          u32(l, p.cpuFields.size()),
-                          u64Array(l, type->getElementType(10), p.taskFields),
-                          u64Array(l, type->getElementType(11), p.cpuFields),
-                          aggregate(queuesType, queues),
-                          aggregate(dispatchType, sources),
-                          u32(l, hasAggregates(p)),
-                      }));
+  init.set("nr_queues", u32(l, p.queues.size()));
+  init.set("nr_dispatch", u32(l, p.dispatch.size()));
+  init.set("select_mode", u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? SCHEDC_SELECT_PREV
+                                                                         : SCHEDC_SELECT_DEFAULT));
+  init.set("select_direct", u32(l, p.selectCpu.direct));
+  init.set("has_preempt_wakeup", u32(l, hasPreempt(p, PreemptKind::Wakeup)));
+  init.set("has_preempt_tick", u32(l, hasPreempt(p, PreemptKind::Tick)));
+  init.set("has_handler", aggregate(handlersType, handlers));
+  init.set("uses_task_storage", u32(l, usesTaskStorage(p)));
+  init.set("nr_task_fields", u32(l, p.taskFields.size()));
+  init.set("nr_cpu_fields", u32(l, p.cpuFields.size()));
+  init.set("task_init", u64Array(l, taskInitType, p.taskFields));
+  init.set("cpu_init", u64Array(l, cpuInitType, p.cpuFields));
+  init.set("queues", aggregate(queuesType, queues));
+  init.set("dispatch", aggregate(dispatchType, sources));
+  init.set("tracks_members", u32(l, hasAggregates(p)));
+  llvm::Constant *value = init.finish();
+  if (!value) return failed();
+  layout->setInitializer(value);
   // A constant the optimizer can see through: every `L.x` folds away.
   layout->setConstant(true);
   layout->setLinkage(llvm::GlobalValue::InternalLinkage);
 
   if (!p.globalFields.empty()) {
-    if (llvm::GlobalVariable *globals = l.runtimeGlobal("schedc_globals"))
+    if (llvm::GlobalVariable *globals = l.runtimeGlobal(SCHEDC_GLOBALS_NAME))
       globals->setInitializer(u64Array(l, globals->getValueType(), p.globalFields));
   }
 }
@@ -171,7 +198,7 @@ enum OpsField {
 
 void patchOps(Lowering &l) {
   const Policy &p = l.policy;
-  llvm::GlobalVariable *ops = l.runtimeGlobal("schedc_ops");
+  llvm::GlobalVariable *ops = l.runtimeGlobal(SCHEDC_OPS_NAME);
   if (!ops) return;
   auto *init = llvm::dyn_cast<llvm::ConstantStruct>(ops->getInitializer());
   if (!init || init->getNumOperands() < kNumOpsFields) {

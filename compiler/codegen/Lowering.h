@@ -7,14 +7,25 @@
 #include <vector>
 
 #include "ast/Policy.h"
+#include "codegen/RuntimeAbi.h"
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 
 namespace schedc {
 
-// Matches enum schedc_event in runtime/schedc_policy.h (and schedc::Event).
-constexpr unsigned kNumEvents = 8;
+// enum schedc_event in runtime/schedc_policy.h, in the order of schedc::Event.
+constexpr unsigned kNumEvents = SCHEDC_ON_NR;
+
+// The AST numbers these as the runtime does, so the lowering passes them on as they are.
+static_assert(static_cast<int>(Event::Tick) == SCHEDC_ON_TICK && SCHEDC_ON_TICK + 1 == kNumEvents);
+static_assert(static_cast<int>(TaskAttr::Runtime) == SCHEDC_ATTR_RUNTIME);
+static_assert(static_cast<int>(AggregateKind::Count) == SCHEDC_AGG_COUNT &&
+              static_cast<int>(AggregateKind::Sum) == SCHEDC_AGG_SUM &&
+              static_cast<int>(AggregateKind::WeightedAvg) == SCHEDC_AGG_WAVG &&
+              static_cast<int>(AggregateKind::First) == SCHEDC_AGG_FIRST);
+static_assert(kCountAggregate == SCHEDC_AGG_INDEX_COUNT &&
+              kQueuedAggregate == SCHEDC_AGG_INDEX_QUEUED);
 
 // Reads that cannot change while a callback runs, lowered once per hook and
 // reused: parameters, task attributes, state pointers, queue instances and

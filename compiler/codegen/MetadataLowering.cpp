@@ -31,8 +31,8 @@ const char *queueKindName(QueueKind kind) {
 
 std::string metadataText(const Policy &policy) {
   std::ostringstream out;
-  out << "schedc-meta 1\n";
-  out << "policy " << policy.name << "\n";
+  out << SCHEDC_META_HEADER " " << SCHEDC_META_VERSION << "\n";
+  out << SCHEDC_META_POLICY " " << policy.name << "\n";
   for (const Param &param : policy.params) {
     uint64_t min = param.min, max = param.max;
     if (!param.hasRange) {
@@ -40,14 +40,15 @@ std::string metadataText(const Policy &policy) {
       max = isSigned(param.type) ? static_cast<uint64_t>(INT64_MAX) : UINT64_MAX;
       if (param.type == Type::Bool) max = 1;
     }
-    out << "param " << param.name << " " << typeName(param.type) << " "
+    out << SCHEDC_META_PARAM " " << param.name << " " << typeName(param.type) << " "
         << metaValue(param.type, param.defaultValue) << " " << metaValue(param.type, min) << " "
         << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << "\n";
   }
   for (const Queue &queue : policy.queues)
-    out << "queue " << queue.name << " " << queueKindName(queue.kind) << " " << queue.shards
-        << "\n";
-  for (const Counter &counter : policy.counters) out << "counter " << counter.name << "\n";
+    out << SCHEDC_META_QUEUE " " << queue.name << " " << queueKindName(queue.kind) << " "
+        << queue.shards << "\n";
+  for (const Counter &counter : policy.counters)
+    out << SCHEDC_META_COUNTER " " << counter.name << "\n";
   return out.str();
 }
 
@@ -55,17 +56,17 @@ void lowerMetadata(Lowering &l) {
   const Policy &p = l.policy;
   std::string text = metadataText(p);
   auto *initializer = llvm::ConstantDataArray::getString(l.context, text, /*AddNull=*/true);
-  auto *meta =
-      new llvm::GlobalVariable(l.module, initializer->getType(), /*isConstant=*/true,
-                               llvm::GlobalValue::InternalLinkage, initializer, "schedc_meta");
-  meta->setSection(".schedc.meta");
+  auto *meta = new llvm::GlobalVariable(l.module, initializer->getType(), /*isConstant=*/true,
+                                        llvm::GlobalValue::InternalLinkage, initializer,
+                                        SCHEDC_META_VAR_NAME);
+  meta->setSection(SCHEDC_META_SECTION);
   meta->setAlignment(llvm::Align(1));
   llvm::appendToUsed(l.module, {meta});
 
   // Defaults of the tunables, so the object runs as compiled without a loader
   // that knows about them.
   if (p.params.empty()) return;
-  llvm::GlobalVariable *params = l.runtimeGlobal("schedc_params");
+  llvm::GlobalVariable *params = l.runtimeGlobal(SCHEDC_PARAMS_NAME);
   if (!params) return;
   auto *arrayType = llvm::cast<llvm::ArrayType>(params->getValueType());
   std::vector<llvm::Constant *> values;

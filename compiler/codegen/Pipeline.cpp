@@ -1,6 +1,7 @@
 #include "codegen/Pipeline.h"
 
 #include "codegen/PassBudget.h"
+#include "codegen/RuntimeAbi.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -13,7 +14,8 @@ namespace schedc {
 namespace {
 
 // The maps only some policies use.
-constexpr const char *kOptionalMaps[] = {"schedc_tasks", "schedc_queues", "schedc_cpus"};
+constexpr const char *kOptionalMaps[] = {SCHEDC_TASKS_MAP_NAME, SCHEDC_QUEUES_MAP_NAME,
+                                         SCHEDC_CPUS_MAP_NAME};
 
 // Whether anything but llvm.used / llvm.compiler.used refers to `global`:
 // clang lists every map there, and that mention alone keeps nothing alive.

@@ -4,6 +4,7 @@
 
 #include "frontend/Frontend.h"
 #include "frontend/Passes.h"
+#include "schedc_abi.h"
 
 namespace schedc {
 
@@ -40,9 +41,10 @@ class DeclarationChecker {
     bool charsOk = !name.empty();
     for (char c : name)
       if (!(isalnum((unsigned char)c) || c == '_' || c == '.')) charsOk = false;
-    if (!charsOk || name.size() > 127)
+    if (!charsOk || name.size() > SCHEDC_MAX_POLICY_NAME)
       diags_.error(policy_.nameRange, "invalid policy name '" + name + "'",
-                   "a policy name is 1-127 characters of letters, digits, '_' and '.'");
+                   "a policy name is 1-" + std::to_string(SCHEDC_MAX_POLICY_NAME) +
+                       " characters of letters, digits, '_' and '.'");
   }
 
   // Params, fields, counters and queues share one namespace.
@@ -78,12 +80,12 @@ class DeclarationChecker {
   }
 
   void checkLimits() {
-    limit(policy_.taskFields, 16, "task fields");
-    limit(policy_.cpuFields, 16, "percpu fields");
-    limit(policy_.globalFields, 16, "globals");
-    limit(policy_.params, 32, "params");
-    limit(policy_.counters, 32, "counters");
-    limit(policy_.queues, 16, "queues");
+    limit(policy_.taskFields, SCHEDC_MAX_TASK_FIELDS, "task fields");
+    limit(policy_.cpuFields, SCHEDC_MAX_CPU_FIELDS, "percpu fields");
+    limit(policy_.globalFields, SCHEDC_MAX_GLOBAL_FIELDS, "globals");
+    limit(policy_.params, SCHEDC_MAX_PARAMS, "params");
+    limit(policy_.counters, SCHEDC_MAX_COUNTERS, "counters");
+    limit(policy_.queues, SCHEDC_MAX_QUEUES, "queues");
   }
 
   // Values are stored as 64-bit patterns; order them by the param's type.
@@ -110,13 +112,15 @@ class DeclarationChecker {
   }
 
   void checkQueue(const Queue &q) {
-    if (q.kind == QueueKind::Shards && (q.shards < 1 || q.shards > 64))
+    if (q.kind == QueueKind::Shards && (q.shards < 1 || q.shards > SCHEDC_MAX_SHARDS))
       diags_.error(q.range, "queue '" + q.name + "' has " + std::to_string(q.shards) +
-                                " shards; the number must be 1..64");
-    if (q.scanLimit < 1 || q.scanLimit > 1024)
+                                " shards; the number must be 1.." +
+                                std::to_string(SCHEDC_MAX_SHARDS));
+    if (q.scanLimit < 1 || q.scanLimit > SCHEDC_MAX_SCAN)
       diags_.error(q.range, "queue '" + q.name + "' scans " + std::to_string(q.scanLimit) +
-                                " tasks; the scan limit must be 1..1024");
-    limit(q.aggregates, 4, "aggregates in one queue");
+                                " tasks; the scan limit must be 1.." +
+                                std::to_string(SCHEDC_MAX_SCAN));
+    limit(q.aggregates, SCHEDC_MAX_AGGREGATES, "aggregates in one queue");
     std::map<std::string, SourceRange> seen;
     for (const Aggregate &a : q.aggregates) {
       if (a.name == "count" || a.name == "queued") {

@@ -79,17 +79,17 @@ Meta parse_meta(const std::string &text) {
     auto need = [&](size_t n) {
       if (w.size() != n) user_error("malformed metadata line: " + line);
     };
-    if (key == "schedc-meta") {
+    if (key == SCHEDC_META_HEADER) {
       need(1);
       if (w[0] != std::to_string(SCHEDC_META_VERSION))
         user_error("metadata version " + w[0] + " is not supported (this schedrun reads version " +
                        std::to_string(SCHEDC_META_VERSION) + ")",
                    "rebuild the object with a matching schedc");
       header = true;
-    } else if (key == "policy") {
+    } else if (key == SCHEDC_META_POLICY) {
       need(1);
       meta.policy = w[0];
-    } else if (key == "param") {
+    } else if (key == SCHEDC_META_PARAM) {
       need(6);
       Param p;
       p.name = w[0];
@@ -100,16 +100,16 @@ Meta parse_meta(const std::string &text) {
       p.max = parse_number(w[4], is_signed, line);
       p.infinite = parse_number(w[5], false, line) != 0;
       meta.params.push_back(p);
-    } else if (key == "queue") {
+    } else if (key == SCHEDC_META_QUEUE) {
       need(3);
       meta.queues.push_back({w[0], w[1], static_cast<uint32_t>(parse_number(w[2], false, line))});
-    } else if (key == "counter") {
+    } else if (key == SCHEDC_META_COUNTER) {
       need(1);
       meta.counters.push_back(w[0]);
     }
     // Unknown keys are skipped so that newer compilers can add information.
   }
-  if (!header) user_error("metadata has no 'schedc-meta' header");
+  if (!header) user_error("metadata has no '" SCHEDC_META_HEADER "' header");
   if (meta.params.size() > SCHEDC_MAX_PARAMS || meta.queues.size() > SCHEDC_MAX_QUEUES ||
       meta.counters.size() > SCHEDC_MAX_COUNTERS)
     user_error("metadata declares more params/queues/counters than the ABI allows");

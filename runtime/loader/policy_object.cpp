@@ -103,14 +103,14 @@ void PolicyObject::write_rodata(const char *var, const void *value, size_t size)
 
 void PolicyObject::set_tunables(const std::vector<uint64_t> &values) {
   if (!values.empty())
-    write_rodata("schedc_params", values.data(), values.size() * sizeof(uint64_t));
+    write_rodata(SCHEDC_PARAMS_NAME, values.data(), values.size() * sizeof(uint64_t));
 }
 
 void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
-  write_rodata("schedc_slots", &slots, sizeof(slots));
+  write_rodata(SCHEDC_SLOTS_NAME, &slots, sizeof(slots));
   uint32_t entries = static_cast<uint32_t>(nr_queues ? nr_queues : 1) * slots;
   // The compiler drops these maps when a policy never uses them.
-  for (const char *name : {"schedc_depth", "schedc_queues"}) {
+  for (const char *name : {SCHEDC_DEPTH_MAP_NAME, SCHEDC_QUEUES_MAP_NAME}) {
     bpf_map *map = bpf_object__find_map_by_name(obj_, name);
     if (!map) continue;
     int err = bpf_map__set_max_entries(map, entries);

@@ -116,7 +116,7 @@ SessionResult Session::run() {
   policy.set_slots(slots(), meta_.queues.size());
   if (o_.partial) policy.set_ops_flag(kSwitchPartial);
   policy.load(o_.verbose);
-  int exit_fd = policy.map_fd("schedc_exit");
+  int exit_fd = policy.map_fd(SCHEDC_EXIT_MAP_NAME);
   try {
     policy.attach();
   } catch (const Failure &f) {
@@ -133,8 +133,8 @@ SessionResult Session::run() {
   print_banner(info_out);
   if (!workload_ && !o_.workload.empty()) workload_ = std::make_unique<Workload>(o_.workload);
 
-  StatsReader reader(policy.map_fd("schedc_stats"), policy.optional_map_fd("schedc_depth"), meta_,
-                     slots());
+  StatsReader reader(policy.map_fd(SCHEDC_STATS_MAP_NAME),
+                     policy.optional_map_fd(SCHEDC_DEPTH_MAP_NAME), meta_, slots());
   auto print = o_.json ? print_stats_json : print_stats_text;
   Snapshot prev = reader.read();
   // --duration and the interval count from the first attach, across restarts.

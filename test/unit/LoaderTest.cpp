@@ -1,0 +1,256 @@
+// schedrun's logic that needs no kernel (runtime/loader, schedrun_core): the
+// metadata parser, --set values, exit kinds and the command line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "exit_kind.h"
+#include "failure.h"
+#include "meta.h"
+#include "options.h"
+#include "schedc_abi.h"
+#include "tunables.h"
+
+namespace schedrun {
+namespace {
+
+// What `f` failed with, as "CODE: message"; "ok" if it did not throw.
+template <typename F>
+std::string failureOf(F f) {
+  try {
+    f();
+  } catch (const Failure &failure) {
+    return std::to_string(failure.code()) + ": " + failure.what();
+  }
+  return "ok";
+}
+
+bool contains(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+const char kGoodMeta[] =
+    "schedc-meta 1\n"
+    "policy demo\n"
+    "param slice duration 20000000 100000 10000000000 1\n"
+    "param bias s64 -3 -10 10 0\n"
+    "param on bool 1 0 1 0\n"
+    "queue main global 1\n"
+    "queue sh shards 4\n"
+    "counter hits\n";
+
+TEST(LoaderMeta, ParsesEveryKindOfLine) {
+  Meta meta = parse_meta(kGoodMeta);
+  EXPECT_EQ(meta.policy, "demo");
+  ASSERT_EQ(meta.params.size(), 3u);
+  EXPECT_EQ(meta.params[0].name, "slice");
+  EXPECT_EQ(meta.params[0].type, ParamType::Duration);
+  EXPECT_EQ(meta.params[0].def, 20000000u);
+  EXPECT_EQ(meta.params[0].min, 100000u);
+  EXPECT_EQ(meta.params[0].max, 10000000000u);
+  EXPECT_TRUE(meta.params[0].infinite);
+  EXPECT_EQ(meta.params[1].type, ParamType::S64);
+  EXPECT_EQ(static_cast<int64_t>(meta.params[1].def), -3);
+  EXPECT_EQ(static_cast<int64_t>(meta.params[1].min), -10);
+  EXPECT_FALSE(meta.params[1].infinite);
+  EXPECT_EQ(meta.params[2].type, ParamType::Bool);
+  ASSERT_EQ(meta.queues.size(), 2u);
+  EXPECT_EQ(meta.queues[1].name, "sh");
+  EXPECT_EQ(meta.queues[1].kind, "shards");
+  EXPECT_EQ(meta.queues[1].shards, 4u);
+  EXPECT_EQ(meta.counters, std::vector<std::string>{"hits"});
+}
+
+TEST(LoaderMeta, SkipsUnknownKeysAndNamesAnUnnamedPolicy) {
+  Meta meta = parse_meta("schedc-meta 1\nfuture thing 1 2\n\ncounter c\n");
+  EXPECT_EQ(meta.policy, "unnamed");
+  EXPECT_EQ(meta.counters.size(), 1u);
+}
+
+TEST(LoaderMeta, RejectsMalformedInputWithAClearError) {
+  EXPECT_EQ(failureOf([] { parse_meta(""); }), "1: metadata has no 'schedc-meta' header");
+  EXPECT_EQ(failureOf([] { parse_meta("policy x\n"); }), "1: metadata has no 'schedc-meta' header");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 2\n"); }),
+            "1: metadata version 2 is not supported (this schedrun reads version 1)");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 1\nparam slice duration 1 2\n"); }),
+            "1: malformed metadata line: param slice duration 1 2");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 1\nparam x u64 abc 0 1 0\n"); }),
+            "1: bad number 'abc' in metadata line: param x u64 abc 0 1 0");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 1\nparam x u64 -1 0 1 0\n"); }),
+            "1: bad number '-1' in metadata line: param x u64 -1 0 1 0");
+  EXPECT_EQ(
+      failureOf([] { parse_meta("schedc-meta 1\nparam x u64 99999999999999999999 0 1 0\n"); }),
+      "1: bad number '99999999999999999999' in metadata line: param x u64 "
+      "99999999999999999999 0 1 0");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 1\nparam x f32 1 0 1 0\n"); }),
+            "1: unknown parameter type 'f32' in metadata line: param x f32 1 0 1 0");
+  EXPECT_EQ(failureOf([] { parse_meta("schedc-meta 1\nqueue q global\n"); }),
+            "1: malformed metadata line: queue q global");
+}
+
+TEST(LoaderMeta, RejectsMoreThanTheAbiAllows) {
+  std::string text = "schedc-meta 1\n";
+  for (int q = 0; q <= SCHEDC_MAX_QUEUES; ++q)
+    text += "queue q" + std::to_string(q) + " global 1\n";
+  EXPECT_EQ(failureOf([&] { parse_meta(text); }),
+            "1: metadata declares more params/queues/counters than the ABI allows");
+}
+
+TEST(LoaderMeta, EveryTruncationParsesOrFailsCleanly) {
+  const std::string text = kGoodMeta;
+  for (size_t n = 0; n <= text.size(); ++n) {
+    std::string result = failureOf([&] { parse_meta(text.substr(0, n)); });
+    EXPECT_TRUE(result == "ok" || result.rfind("1: ", 0) == 0) << n << ": " << result;
+  }
+}
+
+TEST(LoaderMeta, ReadMetaRejectsWhatIsNotASchedcObject) {
+  EXPECT_TRUE(contains(failureOf([] { read_meta("/nonexistent/x.bpf.o"); }),
+                       "1: cannot open /nonexistent/x.bpf.o"));
+  char path[] = "/tmp/schedc-loader-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  FILE *file = fdopen(fd, "w");
+  fputs(kGoodMeta, file);
+  fclose(file);
+  EXPECT_EQ(failureOf([&] { read_meta(path); }), std::string("1: ") + path + " is not an ELF file");
+  remove(path);
+}
+
+Param param(ParamType type, uint64_t def, uint64_t min, uint64_t max, bool infinite = false) {
+  Param p;
+  p.name = "t";
+  p.type = type;
+  p.def = def;
+  p.min = min;
+  p.max = max;
+  p.infinite = infinite;
+  return p;
+}
+
+TEST(LoaderTunables, DurationsTakeUnits) {
+  Param p = param(ParamType::Duration, 3000000, 100000, 10000000000, true);
+  EXPECT_EQ(parse_tunable(p, "750us"), 750000u);
+  EXPECT_EQ(parse_tunable(p, "3ms"), 3000000u);
+  EXPECT_EQ(parse_tunable(p, "1s"), 1000000000u);
+  EXPECT_EQ(parse_tunable(p, "20000000"), 20000000u);
+  EXPECT_EQ(parse_tunable(p, "200000ns"), 200000u);
+  EXPECT_EQ(parse_tunable(p, "infinite"), SCHEDC_INFINITE);
+  EXPECT_EQ(format_tunable(p, 3000000), "3ms");
+  EXPECT_EQ(format_tunable(p, SCHEDC_INFINITE), "infinite");
+}
+
+TEST(LoaderTunables, DurationsOutOfRangeOrMalformedAreRejected) {
+  Param p = param(ParamType::Duration, 3000000, 100000, 10000000000);
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "50us"); }), "1: --set t=50us: out of range");
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "11s"); }), "1: --set t=11s: out of range");
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "infinite"); }),
+            "1: --set t=infinite: this tunable cannot be infinite");
+  for (const char *bad : {"3 ms", "ms", "3mss", "3h", "-1ms", "", "3.5ms", "99999999999s"})
+    EXPECT_TRUE(contains(failureOf([&] { parse_tunable(p, bad); }), "not a duration"))
+        << "'" << bad << "'";
+}
+
+TEST(LoaderTunables, SignedDurationsTakeANegativeValue) {
+  Param p = param(ParamType::SDuration, 0, static_cast<uint64_t>(-5000000), 5000000);
+  EXPECT_EQ(static_cast<int64_t>(parse_tunable(p, "-2ms")), -2000000);
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "-6ms"); }), "1: --set t=-6ms: out of range");
+  EXPECT_EQ(format_tunable(p, static_cast<uint64_t>(-2000000)), "-2ms");
+}
+
+TEST(LoaderTunables, Booleans) {
+  Param p = param(ParamType::Bool, 1, 0, 1);
+  EXPECT_EQ(parse_tunable(p, "true"), 1u);
+  EXPECT_EQ(parse_tunable(p, "1"), 1u);
+  EXPECT_EQ(parse_tunable(p, "false"), 0u);
+  EXPECT_EQ(parse_tunable(p, "0"), 0u);
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "yes"); }), "1: --set t=yes: not a boolean");
+  EXPECT_EQ(failureOf([&] { parse_tunable(p, "2"); }), "1: --set t=2: not a boolean");
+}
+
+TEST(LoaderTunables, Integers) {
+  Param u = param(ParamType::U64, 0, 0, UINT64_MAX);
+  EXPECT_EQ(parse_tunable(u, "18446744073709551615"), UINT64_MAX);
+  EXPECT_TRUE(contains(failureOf([&] { parse_tunable(u, "18446744073709551616"); }),
+                       "not an unsigned integer"));
+  EXPECT_TRUE(contains(failureOf([&] { parse_tunable(u, "-1"); }), "not an unsigned integer"));
+  EXPECT_TRUE(contains(failureOf([&] { parse_tunable(u, "5ms"); }), "not an unsigned integer"));
+  Param bounded = param(ParamType::U64, 5, 1, 10);
+  EXPECT_EQ(failureOf([&] { parse_tunable(bounded, "11"); }), "1: --set t=11: out of range");
+  EXPECT_EQ(failureOf([&] { parse_tunable(bounded, "0"); }), "1: --set t=0: out of range");
+
+  Param s = param(ParamType::S64, 0, static_cast<uint64_t>(INT64_MIN), INT64_MAX);
+  EXPECT_EQ(static_cast<int64_t>(parse_tunable(s, "-9223372036854775808")), INT64_MIN);
+  EXPECT_EQ(static_cast<int64_t>(parse_tunable(s, "-5")), -5);
+  EXPECT_TRUE(
+      contains(failureOf([&] { parse_tunable(s, "9223372036854775808"); }), "not an integer"));
+}
+
+TEST(LoaderTunables, ResolveAppliesSetsByNameInOrder) {
+  Meta meta = parse_meta(kGoodMeta);
+  EXPECT_EQ(resolve_tunables(meta, {}),
+            (std::vector<uint64_t>{20000000, static_cast<uint64_t>(-3), 1}));
+  EXPECT_EQ(resolve_tunables(meta, {"slice=1ms", "on=false", "slice=2ms"}),
+            (std::vector<uint64_t>{2000000, static_cast<uint64_t>(-3), 0}));
+  EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"nope=1"}); }),
+            "1: --set nope=1: policy 'demo' has no tunable 'nope'");
+  EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"slice"}); }),
+            "1: --set slice: expected NAME=VALUE");
+  EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"=3ms"}); }),
+            "1: --set =3ms: expected NAME=VALUE");
+  try {
+    resolve_tunables(meta, {"nope=1"});
+  } catch (const Failure &failure) {
+    EXPECT_EQ(failure.hint(), "valid tunables: slice, bias, on");
+  }
+}
+
+TEST(LoaderExitKind, NamesTheKnownKindsAndTheUnknown) {
+  EXPECT_EQ(exit_kind_name(0), "SCX_EXIT_NONE (0)");
+  EXPECT_EQ(exit_kind_name(1), "SCX_EXIT_DONE (1)");
+  EXPECT_EQ(exit_kind_name(64), "SCX_EXIT_UNREG (64)");
+  EXPECT_EQ(exit_kind_name(65), "SCX_EXIT_UNREG_BPF (65)");
+  EXPECT_EQ(exit_kind_name(66), "SCX_EXIT_UNREG_KERN (66)");
+  EXPECT_EQ(exit_kind_name(67), "SCX_EXIT_SYSRQ (67)");
+  EXPECT_EQ(exit_kind_name(1024), "SCX_EXIT_ERROR (1024)");
+  EXPECT_EQ(exit_kind_name(1025), "SCX_EXIT_ERROR_BPF (1025)");
+  EXPECT_EQ(exit_kind_name(1026), "SCX_EXIT_ERROR_STALL (1026)");
+  EXPECT_EQ(exit_kind_name(12345), "SCX_EXIT_UNKNOWN (12345)");
+  EXPECT_EQ(exit_kind_name(-1), "SCX_EXIT_UNKNOWN (-1)");
+  EXPECT_FALSE(exit_kind_is_error(64));
+  EXPECT_TRUE(exit_kind_is_error(1024));
+  EXPECT_TRUE(exit_kind_is_error(1026));
+}
+
+Options parse(std::vector<std::string> args) {
+  std::vector<char *> argv;
+  args.insert(args.begin(), "schedrun");
+  for (std::string &arg : args) argv.push_back(arg.data());
+  return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(LoaderOptions, ParsesSetsTheObjectAndTheWorkload) {
+  Options o = parse({"--set", "a=1", "--set=b=2ms", "--interval=0.5", "-q", "obj.bpf.o", "--",
+                     "sleep", "--set", "1"});
+  EXPECT_EQ(o.object, "obj.bpf.o");
+  EXPECT_EQ(o.sets, (std::vector<std::string>{"a=1", "b=2ms"}));
+  EXPECT_DOUBLE_EQ(o.interval_s, 0.5);
+  EXPECT_TRUE(o.quiet);
+  EXPECT_EQ(o.workload, (std::vector<std::string>{"sleep", "--set", "1"}));
+}
+
+TEST(LoaderOptions, RejectsAMalformedCommandLine) {
+  EXPECT_EQ(failureOf([] { parse({}); }), "1: no policy object given");
+  EXPECT_EQ(failureOf([] { parse({"--bogus", "x.o"}); }), "1: unknown option --bogus");
+  EXPECT_EQ(failureOf([] { parse({"x.o", "--set"}); }), "1: --set needs a value");
+  EXPECT_EQ(failureOf([] {
+              parse({"--interval", "0", "x.o"});
+            }),
+            "1: --interval 0: expected a positive number of seconds");
+  EXPECT_EQ(failureOf([] { parse({"x.o", "y.o"}); }), "1: unexpected argument y.o");
+}
+
+}  // namespace
+}  // namespace schedrun

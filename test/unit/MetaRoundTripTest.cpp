@@ -1,0 +1,109 @@
+// The .schedc.meta section from writer to reader: a policy compiled to an
+// object by the compiler library, read back by schedrun's own parser.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "FrontendTestUtil.h"
+#include "codegen/Codegen.h"
+#include "meta.h"
+
+namespace {
+
+const char kPolicy[] =
+    "policy roundtrip.test;\n"
+    "param slice: duration = 20ms in 100us..10s or infinite;\n"
+    "param bias: s64 = -3 in -10..10;\n"
+    "param enabled: bool = true;\n"
+    "param weight_cap: u64 = 7;\n"
+    "param shift: sduration = -1ms;\n"
+    "queue main: global fifo;\n"
+    "queue rq: percpu fifo;\n"
+    "queue sh: shards(4) fifo;\n"
+    "counter a, b;\n"
+    "enqueue when enabled && weight_cap > 1 && shift < 0ms into main slice slice;\n"
+    "enqueue when bias < 0 into sh;\n"
+    "enqueue into rq;\n"
+    "dispatch main, rq, sh;\n";
+
+// Compiles `source` to an object file; its path, or "" on failure.
+std::string compileToFile(const std::string &source) {
+  schedc::test::Result r = schedc::test::compile(source);
+  EXPECT_TRUE(r.ok) << r.output;
+  if (!r.ok) return "";
+  schedc::CodegenOptions options;
+  options.jobs = 1;
+  schedc::CodegenResult result = schedc::compilePolicy(*r.policy, options);
+  EXPECT_TRUE(result.ok) << result.error;
+  if (!result.ok) return "";
+  char path[] = "/tmp/schedc-roundtrip-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return "";
+  bool written = write(fd, result.output.data(), result.output.size()) ==
+                 static_cast<ssize_t>(result.output.size());
+  close(fd);
+  EXPECT_TRUE(written);
+  return path;
+}
+
+TEST(MetaRoundTrip, TheLoaderReadsWhatTheCompilerDeclared) {
+  std::string path = compileToFile(kPolicy);
+  ASSERT_NE(path, "");
+  schedrun::Meta meta = schedrun::read_meta(path);
+  remove(path.c_str());
+
+  EXPECT_EQ(meta.policy, "roundtrip.test");
+  ASSERT_EQ(meta.params.size(), 5u);
+  const schedrun::Param &slice = meta.params[0];
+  EXPECT_EQ(slice.name, "slice");
+  EXPECT_EQ(slice.type, schedrun::ParamType::Duration);
+  EXPECT_EQ(slice.def, 20000000u);
+  EXPECT_EQ(slice.min, 100000u);
+  EXPECT_EQ(slice.max, 10000000000u);
+  EXPECT_TRUE(slice.infinite);
+
+  const schedrun::Param &bias = meta.params[1];
+  EXPECT_EQ(bias.name, "bias");
+  EXPECT_EQ(bias.type, schedrun::ParamType::S64);
+  EXPECT_EQ(static_cast<int64_t>(bias.def), -3);
+  EXPECT_EQ(static_cast<int64_t>(bias.min), -10);
+  EXPECT_EQ(static_cast<int64_t>(bias.max), 10);
+  EXPECT_FALSE(bias.infinite);
+
+  const schedrun::Param &enabled = meta.params[2];
+  EXPECT_EQ(enabled.name, "enabled");
+  EXPECT_EQ(enabled.type, schedrun::ParamType::Bool);
+  EXPECT_EQ(enabled.def, 1u);
+  EXPECT_EQ(enabled.min, 0u);
+  EXPECT_EQ(enabled.max, 1u);
+
+  const schedrun::Param &cap = meta.params[3];
+  EXPECT_EQ(cap.name, "weight_cap");
+  EXPECT_EQ(cap.type, schedrun::ParamType::U64);
+  EXPECT_EQ(cap.def, 7u);
+  EXPECT_EQ(cap.min, 0u);
+  EXPECT_EQ(cap.max, UINT64_MAX);
+
+  const schedrun::Param &shift = meta.params[4];
+  EXPECT_EQ(shift.name, "shift");
+  EXPECT_EQ(shift.type, schedrun::ParamType::SDuration);
+  EXPECT_EQ(static_cast<int64_t>(shift.def), -1000000);
+  EXPECT_EQ(static_cast<int64_t>(shift.min), INT64_MIN);
+  EXPECT_EQ(static_cast<int64_t>(shift.max), INT64_MAX);
+
+  ASSERT_EQ(meta.queues.size(), 3u);
+  EXPECT_EQ(meta.queues[0].name, "main");
+  EXPECT_EQ(meta.queues[0].kind, "global");
+  EXPECT_EQ(meta.queues[0].shards, 1u);
+  EXPECT_EQ(meta.queues[1].name, "rq");
+  EXPECT_EQ(meta.queues[1].kind, "per_cpu");
+  EXPECT_EQ(meta.queues[2].name, "sh");
+  EXPECT_EQ(meta.queues[2].kind, "shards");
+  EXPECT_EQ(meta.queues[2].shards, 4u);
+
+  EXPECT_EQ(meta.counters, (std::vector<std::string>{"a", "b"}));
+}
+
+}  // namespace
