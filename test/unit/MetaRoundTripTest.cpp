@@ -34,7 +34,6 @@ std::string compileToFile(const std::string &source) {
   EXPECT_TRUE(r.ok) << r.output;
   if (!r.ok) return "";
   schedc::CodegenOptions options;
-  options.jobs = 1;
   schedc::CodegenResult result = schedc::compilePolicy(*r.policy, options);
   EXPECT_TRUE(result.ok) << result.error;
   if (!result.ok) return "";
