@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "ast/Builtins.h"
 #include "frontend/Frontend.h"
 #include "frontend/NameHints.h"
 
@@ -256,31 +257,21 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   a.range = map_.rule(agg->ident());
   std::string fn = agg->IDENT()->getText();
   std::vector<P::ExprContext *> args = agg->expr();
-  size_t want = 0;
-  if (fn == "count") {
-    a.kind = AggregateKind::Count;
-    want = 0;
-  } else if (fn == "sum") {
-    a.kind = AggregateKind::Sum;
-    want = 1;
-  } else if (fn == "wavg") {
-    a.kind = AggregateKind::WeightedAvg;
-    want = 2;
-  } else if (fn == "first") {
-    a.kind = AggregateKind::First;
-    want = 0;
-  } else {
+  const AggregateInfo *info = findAggregateFunction(fn);
+  if (!info) {
+    std::vector<std::string> forms;
+    for (const AggregateInfo &known : aggregateFunctions()) forms.push_back(known.form);
     diags_.error(map_.token(agg->IDENT()->getSymbol()), "unknown aggregate '" + fn + "'",
-                 "an aggregate is count(), sum(EXPR), wavg(KEY, WEIGHT) or first()");
+                 "an aggregate is " + listNames(forms, " or "));
     return;
   }
+  a.kind = info->kind;
+  size_t want = info->arity;
   if (args.size() != want) {
-    static const char *const forms[] = {fn == "first" ? "first()" : "count()", "sum(EXPR)",
-                                        "wavg(KEY, WEIGHT)"};
     diags_.error(map_.rule(agg),
                  fn + " takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") +
                      ", found " + std::to_string(args.size()),
-                 std::string("write ") + forms[want]);
+                 std::string("write ") + info->form);
     return;
   }
   if (want >= 1) a.value = expr(args[0]);
@@ -347,31 +338,20 @@ void AstBuilder::preemptRule(P::PreemptRuleContext *ctx) {
 }
 
 void AstBuilder::handler(P::HandlerContext *ctx) {
-  static const std::vector<std::pair<std::string, Event>> events = {
-      {"enable", Event::Enable},   {"runnable", Event::Runnable}, {"enqueue", Event::Enqueue},
-      {"running", Event::Running}, {"stopping", Event::Stopping}, {"quiescent", Event::Quiescent},
-      {"exit", Event::Exit},       {"tick", Event::Tick},
-  };
   Handler h;
   h.range = map_.span(ctx->getStart(), ctx->eventName()->getStop());
   std::string text = ctx->eventName()->getText();
-  bool known = false;
-  std::vector<std::string> names;
-  for (const auto &e : events) {
-    names.push_back(e.first);
-    if (e.first == text) {
-      h.event = e.second;
-      known = true;
-    }
-  }
-  if (!known) {
+  const EventInfo *event = findEvent(text);
+  if (!event) {
+    std::vector<std::string> names;
+    for (const EventInfo &known : events()) names.push_back(known.name);
     std::string near = closestName(text, names);
     diags_.error(map_.rule(ctx->eventName()), "unknown event '" + text + "'",
-                 near.empty() ? "the events are enable, runnable, enqueue, running, stopping, "
-                                "quiescent, exit and tick"
+                 near.empty() ? "the events are " + listNames(names, " and ")
                               : "did you mean '" + near + "'?");
     return;
   }
+  h.event = event->id;
   h.body = block(ctx->block());
   policy_.handlers.push_back(std::move(h));
 }

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "ast/Builtins.h"
+
 namespace schedc {
 
 static const char *binarySpelling(BinaryOp op) {
@@ -11,8 +13,6 @@ static const char *binarySpelling(BinaryOp op) {
 }
 
 static std::string refText(const Ref &r) {
-  static const char *const attrs[] = {
-      "pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread"};
   switch (r.kind) {
     case RefKind::Unresolved:
       return "";
@@ -27,25 +27,23 @@ static std::string refText(const Ref &r) {
     case RefKind::Local:
       return " local#" + std::to_string(r.localSlot);
     case RefKind::TaskAttr:
-      return std::string(" attr.") + attrs[int(r.attr)];
+      return std::string(" attr.") + taskAttrInfo(r.attr).name;
     case RefKind::CurrentField:
       return " current.task#" + std::to_string(r.index);
     case RefKind::CurrentAttr:
-      return std::string(" current.") + attrs[int(r.attr)];
+      return std::string(" current.") + taskAttrInfo(r.attr).name;
     case RefKind::Aggregate:
+      if (r.builtinAggregate != BuiltinAggregate::None)
+        return " queue#" + std::to_string(r.index) + "." + builtinAggregateName(r.builtinAggregate);
       return " queue#" + std::to_string(r.index) + ".agg#" + std::to_string(r.aggIndex);
     case RefKind::Counter:
       return " counter#" + std::to_string(r.index);
     case RefKind::ThisCpu:
-      return " this_cpu";
     case RefKind::NrCpus:
-      return " nr_cpus";
     case RefKind::Now:
-      return " now";
     case RefKind::Runtime:
-      return " runtime";
     case RefKind::Wakeup:
-      return " wakeup";
+      return std::string(" ") + builtinValueInfo(r.kind).name;
   }
   return "";
 }
@@ -129,8 +127,6 @@ static void dumpBlock(std::ostream &out, const Block &body, int indent) {
 }
 
 std::string dumpPolicy(const Policy &p) {
-  static const char *const events[] = {"enable",   "runnable",  "enqueue", "running",
-                                       "stopping", "quiescent", "exit",    "tick"};
   std::ostringstream out;
   out << "policy " << p.name << '\n';
   for (const Param &x : p.params) {
@@ -154,8 +150,7 @@ std::string dumpPolicy(const Policy &p) {
     out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan "
         << q.scanLimit << '\n';
     for (const Aggregate &a : q.aggregates) {
-      static const char *const aggs[] = {"count", "sum", "wavg", "first"};
-      out << "  " << a.name << " :" << typeName(a.type) << " = " << aggs[int(a.kind)];
+      out << "  " << a.name << " :" << typeName(a.type) << " = " << aggregateInfo(a.kind).name;
       if (a.value) out << ' ' << dumpExpr(*a.value);
       if (a.weight) out << ' ' << dumpExpr(*a.weight);
       out << '\n';
@@ -184,7 +179,7 @@ std::string dumpPolicy(const Policy &p) {
     out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' '
         << dumpExpr(*r.condition) << '\n';
   for (const Handler &h : p.handlers) {
-    out << "on " << events[int(h.event)] << " locals " << h.numLocals << '\n';
+    out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);
   }
   return out.str();

@@ -1,22 +1,15 @@
 // Pass 1: what is declared, once, within the language's limits.
 #include <cctype>
 #include <map>
+#include <set>
 
+#include "ast/Builtins.h"
 #include "frontend/Frontend.h"
 #include "frontend/Passes.h"
 
 namespace schedc {
 
 namespace {
-
-// Names the language gives a meaning in expressions; they cannot be declared.
-const char *const kBuiltinNames[] = {
-    "pid",    "tgid",    "weight",   "nice",    "cpu", "nr_cpus_allowed", "is_kthread", "runtime",
-    "wakeup", "current", "this_cpu", "nr_cpus", "now",
-};
-
-const char *const kEventNames[] = {"enable",   "runnable",  "enqueue", "running",
-                                   "stopping", "quiescent", "exit",    "tick"};
 
 class DeclarationChecker {
  public:
@@ -47,8 +40,8 @@ class DeclarationChecker {
 
   // Params, fields, counters and queues share one namespace.
   void declare(const std::string &name, SourceRange range, const char *what) {
-    for (const char *b : kBuiltinNames) {
-      if (name == b) {
+    for (const std::string &reserved : reservedNames()) {
+      if (name == reserved) {
         diags_.error(range, "'" + name + "' is a built-in name and cannot be declared",
                      "choose another name");
         return;
@@ -119,7 +112,7 @@ class DeclarationChecker {
     limit(q.aggregates, 4, "aggregates in one queue");
     std::map<std::string, SourceRange> seen;
     for (const Aggregate &a : q.aggregates) {
-      if (a.name == "count" || a.name == "queued") {
+      if (findBuiltinAggregate(a.name)) {
         diags_.error(a.range, "'" + a.name + "' is built in: every queue has it",
                      "use `" + q.name + "." + a.name + "` without declaring it");
         continue;
@@ -180,14 +173,11 @@ class DeclarationChecker {
   }
 
   void checkHandlers() {
-    bool seen[8] = {};
-    for (const Handler &h : policy_.handlers) {
-      int e = int(h.event);
-      if (seen[e])
-        diags_.error(h.range, std::string("duplicate handler `on ") + kEventNames[e] + "`",
+    std::set<Event> seen;
+    for (const Handler &h : policy_.handlers)
+      if (!seen.insert(h.event).second)
+        diags_.error(h.range, std::string("duplicate handler `on ") + eventInfo(h.event).name + "`",
                      "put all the statements for one event in one handler");
-      seen[e] = true;
-    }
   }
 
   Policy &policy_;

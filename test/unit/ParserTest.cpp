@@ -171,7 +171,7 @@ TEST(Parser, MembersAndIndexes) {
   EXPECT_EQ(b.operands[0]->kind, ExprKind::Name);
   EXPECT_EQ(b.ref.kind, RefKind::Aggregate);
   EXPECT_EQ(b.ref.index, 1);
-  EXPECT_EQ(b.ref.aggIndex, -1);
+  EXPECT_EQ(b.ref.builtinAggregate, BuiltinAggregate::Count);
 }
 
 TEST(Parser, EnqueueTargetsAndSlices) {
