@@ -493,7 +493,7 @@ class TypeChecker {
       case StmtKind::Let: {
         Type t;
         if (s.hasDeclaredType) {
-          t = expect(*s.value, s.declaredType, "the value of '" + s.name + "'");
+          expect(*s.value, s.declaredType, "the value of '" + s.name + "'");
           t = s.declaredType;
         } else {
           check(*s.value);
