@@ -152,11 +152,8 @@ uint64_t AstBuilder::literal(P::LiteralContext *ctx, Type type) {
 // ---------------------------------------------------------------- declarations
 
 void AstBuilder::policyDecl(P::PolicyDeclContext *ctx) {
-  if (seenPolicy_) {
-    diags_.error(map_.rule(ctx), "a policy file has exactly one `policy` declaration");
-    return;
-  }
-  seenPolicy_ = true;
+  policy_.policyDecls.push_back(map_.rule(ctx));
+  if (policy_.policyDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   // The name's tokens must touch: `policy my.sched-1` is not a name.
   std::vector<P::NameWordContext *> words = ctx->policyName()->nameWord();
   std::string name;
@@ -241,11 +238,8 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
 
 void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   if (auto *elig = dynamic_cast<P::EligibleDeclContext *>(ctx)) {
-    if (queue.eligible) {
-      diags_.error(map_.rule(elig),
-                   "queue '" + queue.name + "' already has an `eligible when` rule");
-      return;
-    }
+    queue.eligibleRules.push_back(map_.rule(elig));
+    if (queue.eligible) return;  // a repeat: the declaration pass reports it
     queue.eligible = expr(elig->expr());
     if (elig->fallback && elig->fallback->getText() == "none")
       queue.fallback = EligibleFallback::None;
@@ -280,11 +274,8 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
 }
 
 void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
-  if (seenSelectCpu_) {
-    diags_.error(map_.rule(ctx), "duplicate select_cpu declaration");
-    return;
-  }
-  seenSelectCpu_ = true;
+  policy_.selectCpuDecls.push_back(map_.rule(ctx));
+  if (policy_.selectCpuDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   policy_.selectCpu.range = map_.rule(ctx);
   policy_.selectCpu.mode =
       ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
@@ -314,12 +305,8 @@ void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
 }
 
 void AstBuilder::dispatchDecl(P::DispatchDeclContext *ctx) {
-  if (seenDispatch_) {
-    diags_.error(map_.rule(ctx), "duplicate dispatch declaration",
-                 "list every source in one `dispatch A, B, ...;`");
-    return;
-  }
-  seenDispatch_ = true;
+  policy_.dispatchDecls.push_back(map_.rule(ctx));
+  if (policy_.dispatchDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   for (P::DispatchSourceContext *s : ctx->dispatchSource()) {
     DispatchSource d;
     d.range = map_.rule(s);

@@ -16,6 +16,7 @@ class DeclarationChecker {
   DeclarationChecker(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
 
   void run() {
+    checkOnceOnly();
     checkPolicyName();
     declareAll();
     checkLimits();
@@ -28,6 +29,21 @@ class DeclarationChecker {
   }
 
  private:
+  // The builder keeps the first of each declaration allowed once.
+  void checkOnceOnly() {
+    for (size_t i = 1; i < policy_.policyDecls.size(); ++i)
+      diags_.error(policy_.policyDecls[i], "a policy file has exactly one `policy` declaration");
+    for (const Queue &q : policy_.queues)
+      for (size_t i = 1; i < q.eligibleRules.size(); ++i)
+        diags_.error(q.eligibleRules[i],
+                     "queue '" + q.name + "' already has an `eligible when` rule");
+    for (size_t i = 1; i < policy_.selectCpuDecls.size(); ++i)
+      diags_.error(policy_.selectCpuDecls[i], "duplicate select_cpu declaration");
+    for (size_t i = 1; i < policy_.dispatchDecls.size(); ++i)
+      diags_.error(policy_.dispatchDecls[i], "duplicate dispatch declaration",
+                   "list every source in one `dispatch A, B, ...;`");
+  }
+
   void checkPolicyName() {
     const std::string &name = policy_.name;
     bool charsOk = !name.empty();
