@@ -17,10 +17,6 @@ struct DepthScope {
   ~DepthScope() { --depth; }
 };
 
-static antlr4::Token *terminal(antlr4::tree::ParseTree *child) {
-  return static_cast<antlr4::tree::TerminalNode *>(child)->getSymbol();
-}
-
 bool AstBuilder::build(P::PolicyFileContext *file) {
   unsigned before = diags_.errorCount();
   policyDecl(file->policyDecl());
@@ -175,12 +171,11 @@ void AstBuilder::paramDecl(P::ParamDeclContext *ctx) {
   p.name = ctx->ident()->getText();
   p.range = map_.rule(ctx->ident());
   p.type = type(ctx->typeName());
-  std::vector<P::LiteralContext *> values = ctx->literal();
-  p.defaultValue = literal(values[0], p.type);
-  if (values.size() == 3) {
+  p.defaultValue = literal(ctx->defaultValue, p.type);
+  if (ctx->low) {
     p.hasRange = true;
-    p.min = literal(values[1], p.type);
-    p.max = literal(values[2], p.type);
+    p.min = literal(ctx->low, p.type);
+    p.max = literal(ctx->high, p.type);
   }
   p.allowInfinite = ctx->orInfinite != nullptr;
   policy_.params.push_back(std::move(p));
@@ -219,7 +214,7 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
     q.kind = QueueKind::PerCpu;
   } else if (kindText == "shards") {
     q.kind = QueueKind::Shards;
-    uint64_t n = integer(kind->INT()->getSymbol());
+    uint64_t n = integer(kind->count);
     q.shards = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
   } else {
     diags_.error(map_.token(kind->getStart()), "unknown queue kind '" + kindText + "'",
@@ -227,8 +222,8 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
   }
 
   if (P::ExprContext *key = ctx->queueOrder()->expr()) q.orderKey = expr(key);
-  if (ctx->INT()) {
-    uint64_t n = integer(ctx->INT()->getSymbol());
+  if (ctx->scanLimit) {
+    uint64_t n = integer(ctx->scanLimit);
     q.scanLimit = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
   }
   if (P::QueueBodyContext *body = ctx->queueBody())
@@ -279,7 +274,7 @@ void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
   policy_.selectCpu.range = map_.rule(ctx);
   policy_.selectCpu.mode =
       ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
-  policy_.selectCpu.direct = ctx->children.size() == 4;  // select_cpu MODE direct ;
+  policy_.selectCpu.direct = ctx->direct != nullptr;
 }
 
 void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
@@ -310,7 +305,7 @@ void AstBuilder::dispatchDecl(P::DispatchDeclContext *ctx) {
   for (P::DispatchSourceContext *s : ctx->dispatchSource()) {
     DispatchSource d;
     d.range = map_.rule(s);
-    d.steal = s->children.size() == 2;  // steal NAME
+    d.steal = s->steal != nullptr;
     d.queueName = s->ident()->getText();
     policy_.dispatch.push_back(std::move(d));
   }
@@ -382,8 +377,8 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->kind = StmtKind::For;
     s->name = forLoop->ident()->getText();
     s->range = map_.rule(forLoop->ident());
-    s->from = integer(forLoop->INT(0)->getSymbol());
-    s->to = integer(forLoop->INT(1)->getSymbol());
+    s->from = integer(forLoop->from);
+    s->to = integer(forLoop->to);
     s->thenBody = block(forLoop->block());
   } else {
     P::IfChainContext *chain = static_cast<P::IfStmtContext *>(ctx)->ifChain();
@@ -506,7 +501,7 @@ ExprPtr AstBuilder::primary(P::PrimaryContext *ctx) {
     e->text = im->ident()->getText();
     auto index = std::make_unique<Expr>();
     index->kind = ExprKind::Index;
-    index->range = map_.span(im->getStart(), terminal(im->children[3]));  // up to ']'
+    index->range = map_.span(im->getStart(), im->closeBracket);
     index->operands.push_back(name(im->nameRef()));
     index->operands.push_back(expr(im->expr()));
     e->operands.push_back(std::move(index));
