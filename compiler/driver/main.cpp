@@ -19,6 +19,7 @@
 
 #include "codegen/Codegen.h"
 #include "diag/Diagnostics.h"
+#include "frontend/AstDump.h"
 #include "frontend/Frontend.h"
 #include "llvm/Config/llvm-config.h"
 
@@ -36,6 +37,7 @@ struct Options {
   std::string input;
   std::string output;
   bool check = false;
+  bool dumpAst = false;  // print the checked AST instead of compiling
   bool emitLLVM = false;
   unsigned optLevel = 2;
   unsigned jobs = 0;  // 0: as many as useful (2) when the machine has the CPUs
@@ -67,6 +69,7 @@ void printUsage(std::ostream &out) {
          "options:\n"
          "  -o FILE        output file (default: FILE.bpf.o; '-' input needs -o)\n"
          "  --check        parse and check only; write nothing\n"
+         "  --dump-ast     print the checked AST (to standard output unless -o)\n"
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
          "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
          "                 promotes to registers, which BPF's 512-byte stack needs)\n"
@@ -101,6 +104,8 @@ int parseArguments(int argc, char **argv, Options &options) {
       options.output = argv[++i];
     } else if (arg == "--check") {
       options.check = true;
+    } else if (arg == "--dump-ast") {
+      options.dumpAst = true;
     } else if (arg == "--emit-llvm") {
       options.emitLLVM = true;
     } else if (arg == "-O0") {
@@ -118,6 +123,7 @@ int parseArguments(int argc, char **argv, Options &options) {
     }
   }
   if (options.input.empty()) return usageError("no input file");
+  if (options.dumpAst && options.output.empty()) options.output = "-";
   if (options.input == "-" && options.output.empty() && !options.check)
     return usageError("reading the policy from standard input needs -o FILE");
   if (options.output.empty()) {
@@ -211,13 +217,15 @@ int run(const Options &options) {
   // Made before the frontend runs, so that other threads load the runtime
   // while this one parses and checks the policy.
   std::optional<schedc::Codegen> codegen;
-  if (!options.check) codegen.emplace(codegenOptions);
+  if (!options.check && !options.dumpAst) codegen.emplace(codegenOptions);
 
   schedc::Diagnostics diagnostics(displayName, source, std::cerr);
   std::unique_ptr<schedc::Policy> policy = schedc::parsePolicy(displayName, source, diagnostics);
   if (!policy || diagnostics.hasErrors()) return kUserError;
   if (!schedc::analyzePolicy(*policy, diagnostics) || diagnostics.hasErrors()) return kUserError;
   if (options.check) return 0;
+  if (options.dumpAst)
+    return writeOutput(options.output, schedc::dumpPolicy(*policy)) ? 0 : kUserError;
 
   schedc::CodegenResult result = codegen->compile(*policy);
   if (!result.ok) {

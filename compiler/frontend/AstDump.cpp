@@ -126,18 +126,27 @@ static void dumpBlock(std::ostream &out, const Block &body, int indent) {
   for (const StmtPtr &s : body) dumpStmt(out, *s, indent);
 }
 
+// A declaration's value, which the AST keeps as a 64-bit pattern, as written.
+static std::string valueText(Type type, uint64_t value) {
+  if (type == Type::Bool) return value ? "true" : "false";
+  if (isSigned(type)) return std::to_string(int64_t(value));
+  return std::to_string(value);
+}
+
 std::string dumpPolicy(const Policy &p) {
   std::ostringstream out;
   out << "policy " << p.name << '\n';
   for (const Param &x : p.params) {
-    out << "param " << x.name << " :" << typeName(x.type) << " = " << x.defaultValue;
-    if (x.hasRange) out << " in " << x.min << ".." << x.max;
+    out << "param " << x.name << " :" << typeName(x.type) << " = "
+        << valueText(x.type, x.defaultValue);
+    if (x.hasRange) out << " in " << valueText(x.type, x.min) << ".." << valueText(x.type, x.max);
     if (x.allowInfinite) out << " or infinite";
     out << '\n';
   }
   auto fields = [&](const char *kind, const std::vector<StateField> &fs) {
     for (const StateField &f : fs)
-      out << kind << ' ' << f.name << " :" << typeName(f.type) << " = " << f.initialValue << '\n';
+      out << kind << ' ' << f.name << " :" << typeName(f.type) << " = "
+          << valueText(f.type, f.initialValue) << '\n';
   };
   fields("task", p.taskFields);
   fields("percpu", p.cpuFields);
