@@ -37,8 +37,8 @@ nameWord
 // ---------------------------------------------------------------- declarations
 
 paramDecl
-  : 'param' ident ':' typeName '=' literal
-    ('in' literal '..' literal)? (orInfinite='or' 'infinite')? ';'
+  : 'param' ident ':' typeName '=' defaultValue=literal
+    ('in' low=literal '..' high=literal)? (orInfinite='or' 'infinite')? ';'
   ;
 
 stateDecl : kind=('task' | 'percpu' | 'global') ident ':' typeName ('=' literal)? ';' ;
@@ -53,12 +53,12 @@ literal
   | value=('true' | 'false')
   ;
 
-queueDecl : 'queue' ident ':' queueKind queueOrder ('scan' INT)? (queueBody | ';') ;
+queueDecl : 'queue' ident ':' queueKind queueOrder ('scan' scanLimit=INT)? (queueBody | ';') ;
 
 queueKind
   : 'global'
   | 'percpu'
-  | IDENT '(' INT ')'     // shards(N)
+  | shardsWord=IDENT '(' count=INT ')'     // shards(N)
   ;
 
 queueOrder
@@ -73,7 +73,7 @@ queueItem
   | 'eligible' 'when' expr ('else' fallback=('head' | 'none'))? ';'   # eligibleDecl
   ;
 
-selectCpuDecl : 'select_cpu' choice=('default' | 'prev') 'direct'? ';' ;
+selectCpuDecl : 'select_cpu' choice=('default' | 'prev') direct='direct'? ';' ;
 
 enqueueRule : 'enqueue' ('when' expr)? 'into' enqueueTarget ('slice' sliceValue)? ';' ;
 
@@ -89,7 +89,7 @@ sliceValue
 
 dispatchDecl : 'dispatch' dispatchSource (',' dispatchSource)* ';' ;
 
-dispatchSource : 'steal'? ident ;
+dispatchSource : steal='steal'? ident ;
 
 preemptRule : 'preempt' kind=('wakeup' | 'tick') 'when' expr ';' ;
 
@@ -105,7 +105,7 @@ stmt
   : 'let' ident (':' typeName)? '=' expr ';'        # letStmt
   | nameRef op=('=' | '+=' | '-=') expr ';'          # assignStmt
   | ifChain                                          # ifStmt
-  | 'for' ident 'in' INT '..' INT block              # forStmt
+  | 'for' ident 'in' from=INT '..' to=INT block      # forStmt
   ;
 
 // `else if` is kept flat here (no recursion per link); the builder nests it.
@@ -137,7 +137,7 @@ primary
   | value=('true' | 'false')                  # boolLiteral
   | STRING                                    # stringLiteral
   | IDENT '(' (expr (',' expr)*)? ')'         # callExpr
-  | nameRef '[' expr ']' '.' ident            # indexMemberExpr
+  | nameRef '[' expr closeBracket=']' '.' ident  # indexMemberExpr
   | nameRef '.' ident                         # memberExpr
   | nameRef                                   # nameExpr
   | '(' expr ')'                              # parenExpr

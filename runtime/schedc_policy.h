@@ -24,7 +24,7 @@
 enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
 /* FIRST is not kept over members: it reads the key of the first queued task.
  * Built in, as negative aggregate indices: the member count and the number of
- * tasks queued in the DSQ (schedc::kCountAggregate, kQueuedAggregate). */
+ * tasks queued in the DSQ (schedc::BuiltinAggregate; ExprLowering.cpp). */
 #define SCHEDC_AGG_INDEX_COUNT (-1)
 #define SCHEDC_AGG_INDEX_QUEUED (-3)
 enum schedc_agg_kind {

@@ -21,8 +21,11 @@ enum class ExprKind {
   Index,            // operands[0] [ operands[1] ]   (only as a Member's base)
   Unary,            // unaryOp operands[0]
   Binary,           // operands[0] binaryOp operands[1]
-  Call,             // text ( operands... )    (min, max, clamp, abs, comm, u64, s64, ...)
+  Call,             // text ( operands... ), function   (min, max, clamp, abs, comm, u64, ...)
 };
+
+// The built-in functions; ast/Builtins.h has their table.
+enum class Function { None, Min, Max, Clamp, Abs, Comm, ToU64, ToS64, ToDuration, ToSDuration };
 
 enum class UnaryOp { Negate, Not, BitNot };
 enum class BinaryOp {
@@ -57,8 +60,8 @@ enum class RefKind {
   TaskAttr,      // attr: a read-only attribute of the task in context
   CurrentField,  // current.F: index into taskFields, of the target CPU's running task
   CurrentAttr,   // current.attr
-  Aggregate,     // queue `index`, aggregate `aggIndex` (count = -1); instance from
-                 // the Member's Index operand, or the scanned instance in `eligible`
+  Aggregate,     // queue `index`, aggregate `builtinAggregate` or `aggIndex`; instance
+                 // from the Member's Index operand, or the scanned instance in `eligible`
   Counter,       // index into Policy::counters (only as += target)
   ThisCpu,
   NrCpus,
@@ -71,16 +74,16 @@ enum class RefKind {
 // only as `current.runtime`: how long the target CPU's task has been running.
 enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread, Runtime };
 
-// The built-in aggregates every queue has, as Ref::aggIndex values: `count`
-// (members, the running task included) and `queued` (tasks waiting in the
-// instance's DSQ). The runtime reads them for these negative indices.
-constexpr int kCountAggregate = -1;
-constexpr int kQueuedAggregate = -3;
+// The aggregates every queue has without declaring them: `count` (members,
+// the running task included) and `queued` (tasks waiting in the instance's
+// DSQ). None: one the queue declares.
+enum class BuiltinAggregate { None, Count, Queued };
 
 struct Ref {
   RefKind kind = RefKind::Unresolved;
   int index = -1;
-  int aggIndex = -1;  // Aggregate: which aggregate; kCountAggregate, kQueuedAggregate: built in
+  BuiltinAggregate builtinAggregate = BuiltinAggregate::None;  // Aggregate
+  int aggIndex = -1;  // Aggregate, not built in: index into the queue's aggregates
   TaskAttr attr = TaskAttr::Pid;
   int localSlot = -1;  // Local: slot in the enclosing body's locals
 };
@@ -95,9 +98,10 @@ struct Expr {
   BinaryOp binaryOp = BinaryOp::Add;
   std::vector<std::unique_ptr<Expr>> operands;
 
-  Ref ref;                    // Name, Member
-  Type type = Type::Invalid;  // every node, after type checking (never Untyped:
-                              // literals take their context's type, u64 by default)
+  Ref ref;                             // Name, Member
+  Function function = Function::None;  // Call, filled by resolution
+  Type type = Type::Invalid;           // every node, after type checking (never Untyped:
+                                       // literals take their context's type, u64 by default)
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

@@ -55,6 +55,9 @@ struct Queue {
   uint32_t scanLimit = 16;
   std::vector<Aggregate> aggregates;
   ExprPtr eligible;  // null = every task is eligible
+  // Where each `eligible when` rule was written: `eligible` is the first
+  // one's condition; the declaration pass reports the others.
+  std::vector<SourceRange> eligibleRules;
   EligibleFallback fallback = EligibleFallback::Head;
 };
 
@@ -116,6 +119,9 @@ struct Policy {
   std::vector<DispatchSource> dispatch;
   std::vector<PreemptRule> preempts;
   std::vector<Handler> handlers;
+  // Where each declaration the language allows once was written, in order.
+  // The fields above hold the first; the declaration pass reports the others.
+  std::vector<SourceRange> policyDecls, selectCpuDecls, dispatchDecls;
 };
 
 }  // namespace schedc

@@ -97,11 +97,26 @@ llvm::Value *lowerParam(Lowering &l, int index) {
   });
 }
 
+// How the runtime names an aggregate: its index among the queue's
+// declared ones, or a negative number for a built-in one
+// (SCHEDC_AGG_INDEX_COUNT, SCHEDC_AGG_INDEX_QUEUED in schedc_policy.h).
+int runtimeAggregateIndex(const Ref &ref) {
+  switch (ref.builtinAggregate) {
+    case BuiltinAggregate::Count:
+      return -1;
+    case BuiltinAggregate::Queued:
+      return -3;
+    case BuiltinAggregate::None:
+      break;
+  }
+  return ref.aggIndex;
+}
+
 // Whether reading the aggregate needs the instance's state: `queued` and
 // first() look at the DSQ instead.
 bool readsQueueState(const Lowering &l, const Ref &ref) {
-  if (ref.aggIndex == kQueuedAggregate) return false;
-  if (ref.aggIndex < 0) return true;  // count
+  if (ref.builtinAggregate == BuiltinAggregate::Queued) return false;
+  if (ref.builtinAggregate == BuiltinAggregate::Count) return true;
   const Queue &queue = l.policy.queues[static_cast<size_t>(ref.index)];
   return queue.aggregates[static_cast<size_t>(ref.aggIndex)].kind != AggregateKind::First;
 }
@@ -110,20 +125,21 @@ bool readsQueueState(const Lowering &l, const Ref &ref) {
 // runtime does between hooks, never inside one: a hook may reuse a read.
 llvm::Value *lowerAggregate(Lowering &l, const Expr &expr) {
   const Ref &ref = expr.ref;
-  llvm::Value *agg = u32Const(l, static_cast<uint64_t>(static_cast<int64_t>(ref.aggIndex)));
+  int aggIndex = runtimeAggregateIndex(ref);
+  llvm::Value *agg = u32Const(l, static_cast<uint64_t>(static_cast<int64_t>(aggIndex)));
   const Expr *base = expr.operands.empty() ? nullptr : expr.operands[0].get();
   llvm::Value *instance = l.builder.getInt32(0);
   if (base && base->kind == ExprKind::Index) {
     instance = lowerInstance(l, ref.index, lowerExpr(l, *base->operands[1]));
   } else if (l.scanQueue == ref.index) {  // bare name inside `eligible when`
-    return cachedCall(l, {CacheKey::ScanAggregate, ref.aggIndex}, "schedc_scan_agg", {l.ctx, agg});
+    return cachedCall(l, {CacheKey::ScanAggregate, aggIndex}, "schedc_scan_agg", {l.ctx, agg});
   }
   llvm::Value *queue = u32Const(l, static_cast<uint64_t>(ref.index));
   llvm::Value *state = llvm::ConstantPointerNull::get(llvm::PointerType::get(l.context, 0));
   if (readsQueueState(l, ref))
     state = cachedCall(l, {CacheKey::QueueState, ref.index, 0, instance}, "schedc_queue_of",
                        {queue, instance});
-  return cachedCall(l, {CacheKey::Aggregate, ref.index, ref.aggIndex, instance}, "schedc_agg_read",
+  return cachedCall(l, {CacheKey::Aggregate, ref.index, aggIndex, instance}, "schedc_agg_read",
                     {state, queue, instance, agg});
 }
 
@@ -266,23 +282,32 @@ llvm::Value *lowerComm(Lowering &l, const std::string &prefix) {
 }
 
 llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
-  const std::string &name = expr.text;
-  if (name == "comm") return lowerComm(l, expr.operands[0]->text);
+  if (expr.function == Function::Comm) return lowerComm(l, expr.operands[0]->text);
   std::vector<llvm::Value *> args;
   for (const ExprPtr &operand : expr.operands) args.push_back(lowerExpr(l, *operand));
   bool isSignedOp = !expr.operands.empty() && isSigned(expr.operands[0]->type);
-  if (name == "min") return minMax(l, args[0], args[1], isSignedOp, true);
-  if (name == "max") return minMax(l, args[0], args[1], isSignedOp, false);
-  if (name == "clamp")
-    return minMax(l, minMax(l, args[0], args[1], isSignedOp, false), args[2], isSignedOp, true);
-  if (name == "abs") {
-    llvm::Value *negative = l.builder.CreateICmpSLT(args[0], u64Const(l, 0));
-    return l.builder.CreateSelect(negative, l.builder.CreateNeg(args[0]), args[0]);
+  switch (expr.function) {
+    case Function::Min:
+      return minMax(l, args[0], args[1], isSignedOp, true);
+    case Function::Max:
+      return minMax(l, args[0], args[1], isSignedOp, false);
+    case Function::Clamp:
+      return minMax(l, minMax(l, args[0], args[1], isSignedOp, false), args[2], isSignedOp, true);
+    case Function::Abs: {
+      llvm::Value *negative = l.builder.CreateICmpSLT(args[0], u64Const(l, 0));
+      return l.builder.CreateSelect(negative, l.builder.CreateNeg(args[0]), args[0]);
+    }
+    // Conversions between the numeric types keep the bits.
+    case Function::ToU64:
+    case Function::ToS64:
+    case Function::ToDuration:
+    case Function::ToSDuration:
+      return widen(l, args[0]);
+    case Function::Comm:
+    case Function::None:
+      break;
   }
-  // Conversions between the numeric types keep the bits.
-  if (name == "u64" || name == "s64" || name == "duration" || name == "sduration")
-    return widen(l, args[0]);
-  if (l.error.empty()) l.error = "unknown function '" + name + "' reached lowering";
+  if (l.error.empty()) l.error = "unknown function '" + expr.text + "' reached lowering";
   return u64Const(l, 0);
 }
 

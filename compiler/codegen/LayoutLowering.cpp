@@ -52,7 +52,7 @@ bool tracksMembers(const Policy &policy, size_t q) {
   bool countRead = false;
   walkPolicy(policy, [&](const Expr &expr) {
     if (expr.ref.kind == RefKind::Aggregate && expr.ref.index == static_cast<int>(q) &&
-        expr.ref.aggIndex == kCountAggregate)
+        expr.ref.builtinAggregate == BuiltinAggregate::Count)
       countRead = true;
   });
   return countRead;

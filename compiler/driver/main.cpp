@@ -17,6 +17,7 @@
 
 #include "codegen/Codegen.h"
 #include "diag/Diagnostics.h"
+#include "frontend/AstDump.h"
 #include "frontend/Frontend.h"
 #include "llvm/Config/llvm-config.h"
 
@@ -35,6 +36,7 @@ struct Options {
   std::string named;  // the input as the user named it (input may be the stdlib's)
   std::string output;
   bool check = false;
+  bool dumpAst = false;  // print the checked AST instead of compiling
   bool emitLLVM = false;
   unsigned optLevel = 2;
 };
@@ -89,6 +91,7 @@ void printUsage(std::ostream &out) {
          "options:\n"
          "  -o FILE        output file (default: FILE.bpf.o; '-' input needs -o)\n"
          "  --check        parse and check only; write nothing\n"
+         "  --dump-ast     print the checked AST (to standard output unless -o)\n"
          "  --emit-llvm    write optimised LLVM IR text instead of an object\n"
          "  -O0, -O2       optimisation level (default -O2; -O0 still inlines and\n"
          "                 promotes to registers, which BPF's 512-byte stack needs)\n"
@@ -121,6 +124,8 @@ int parseArguments(int argc, char **argv, Options &options) {
       options.output = argv[++i];
     } else if (arg == "--check") {
       options.check = true;
+    } else if (arg == "--dump-ast") {
+      options.dumpAst = true;
     } else if (arg == "--emit-llvm") {
       options.emitLLVM = true;
     } else if (arg == "-O0") {
@@ -137,6 +142,7 @@ int parseArguments(int argc, char **argv, Options &options) {
   }
   if (options.input.empty()) return usageError("no input file");
   resolveStdlibName(argv[0], options);
+  if (options.dumpAst && options.output.empty()) options.output = "-";
   if (options.input == "-" && options.output.empty() && !options.check)
     return usageError("reading the policy from standard input needs -o FILE");
   if (options.output.empty()) {
@@ -231,6 +237,8 @@ int run(const Options &options) {
   if (!policy || diagnostics.hasErrors()) return kUserError;
   if (!schedc::analyzePolicy(*policy, diagnostics) || diagnostics.hasErrors()) return kUserError;
   if (options.check) return 0;
+  if (options.dumpAst)
+    return writeOutput(options.output, schedc::dumpPolicy(*policy)) ? 0 : kUserError;
 
   schedc::CodegenResult result = schedc::compilePolicy(*policy, codegenOptions);
   if (!result.ok) {

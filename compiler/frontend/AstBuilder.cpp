@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "ast/Builtins.h"
 #include "frontend/Frontend.h"
 #include "frontend/NameHints.h"
 
@@ -15,10 +16,6 @@ struct DepthScope {
   explicit DepthScope(unsigned &d) : depth(d) { ++depth; }
   ~DepthScope() { --depth; }
 };
-
-static antlr4::Token *terminal(antlr4::tree::ParseTree *child) {
-  return static_cast<antlr4::tree::TerminalNode *>(child)->getSymbol();
-}
 
 bool AstBuilder::build(P::PolicyFileContext *file) {
   unsigned before = diags_.errorCount();
@@ -151,11 +148,8 @@ uint64_t AstBuilder::literal(P::LiteralContext *ctx, Type type) {
 // ---------------------------------------------------------------- declarations
 
 void AstBuilder::policyDecl(P::PolicyDeclContext *ctx) {
-  if (seenPolicy_) {
-    diags_.error(map_.rule(ctx), "a policy file has exactly one `policy` declaration");
-    return;
-  }
-  seenPolicy_ = true;
+  policy_.policyDecls.push_back(map_.rule(ctx));
+  if (policy_.policyDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   // The name's tokens must touch: `policy my.sched-1` is not a name.
   std::vector<P::NameWordContext *> words = ctx->policyName()->nameWord();
   std::string name;
@@ -177,12 +171,11 @@ void AstBuilder::paramDecl(P::ParamDeclContext *ctx) {
   p.name = ctx->ident()->getText();
   p.range = map_.rule(ctx->ident());
   p.type = type(ctx->typeName());
-  std::vector<P::LiteralContext *> values = ctx->literal();
-  p.defaultValue = literal(values[0], p.type);
-  if (values.size() == 3) {
+  p.defaultValue = literal(ctx->defaultValue, p.type);
+  if (ctx->low) {
     p.hasRange = true;
-    p.min = literal(values[1], p.type);
-    p.max = literal(values[2], p.type);
+    p.min = literal(ctx->low, p.type);
+    p.max = literal(ctx->high, p.type);
   }
   p.allowInfinite = ctx->orInfinite != nullptr;
   policy_.params.push_back(std::move(p));
@@ -221,7 +214,7 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
     q.kind = QueueKind::PerCpu;
   } else if (kindText == "shards") {
     q.kind = QueueKind::Shards;
-    uint64_t n = integer(kind->INT()->getSymbol());
+    uint64_t n = integer(kind->count);
     q.shards = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
   } else {
     diags_.error(map_.token(kind->getStart()), "unknown queue kind '" + kindText + "'",
@@ -229,8 +222,8 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
   }
 
   if (P::ExprContext *key = ctx->queueOrder()->expr()) q.orderKey = expr(key);
-  if (ctx->INT()) {
-    uint64_t n = integer(ctx->INT()->getSymbol());
+  if (ctx->scanLimit) {
+    uint64_t n = integer(ctx->scanLimit);
     q.scanLimit = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
   }
   if (P::QueueBodyContext *body = ctx->queueBody())
@@ -240,11 +233,8 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
 
 void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   if (auto *elig = dynamic_cast<P::EligibleDeclContext *>(ctx)) {
-    if (queue.eligible) {
-      diags_.error(map_.rule(elig),
-                   "queue '" + queue.name + "' already has an `eligible when` rule");
-      return;
-    }
+    queue.eligibleRules.push_back(map_.rule(elig));
+    if (queue.eligible) return;  // a repeat: the declaration pass reports it
     queue.eligible = expr(elig->expr());
     if (elig->fallback && elig->fallback->getText() == "none")
       queue.fallback = EligibleFallback::None;
@@ -256,31 +246,21 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
   a.range = map_.rule(agg->ident());
   std::string fn = agg->IDENT()->getText();
   std::vector<P::ExprContext *> args = agg->expr();
-  size_t want = 0;
-  if (fn == "count") {
-    a.kind = AggregateKind::Count;
-    want = 0;
-  } else if (fn == "sum") {
-    a.kind = AggregateKind::Sum;
-    want = 1;
-  } else if (fn == "wavg") {
-    a.kind = AggregateKind::WeightedAvg;
-    want = 2;
-  } else if (fn == "first") {
-    a.kind = AggregateKind::First;
-    want = 0;
-  } else {
+  const AggregateInfo *info = findAggregateFunction(fn);
+  if (!info) {
+    std::vector<std::string> forms;
+    for (const AggregateInfo &known : aggregateFunctions()) forms.push_back(known.form);
     diags_.error(map_.token(agg->IDENT()->getSymbol()), "unknown aggregate '" + fn + "'",
-                 "an aggregate is count(), sum(EXPR), wavg(KEY, WEIGHT) or first()");
+                 "an aggregate is " + listNames(forms, " or "));
     return;
   }
+  a.kind = info->kind;
+  size_t want = info->arity;
   if (args.size() != want) {
-    static const char *const forms[] = {fn == "first" ? "first()" : "count()", "sum(EXPR)",
-                                        "wavg(KEY, WEIGHT)"};
     diags_.error(map_.rule(agg),
                  fn + " takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") +
                      ", found " + std::to_string(args.size()),
-                 std::string("write ") + forms[want]);
+                 std::string("write ") + info->form);
     return;
   }
   if (want >= 1) a.value = expr(args[0]);
@@ -289,15 +269,12 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
 }
 
 void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
-  if (seenSelectCpu_) {
-    diags_.error(map_.rule(ctx), "duplicate select_cpu declaration");
-    return;
-  }
-  seenSelectCpu_ = true;
+  policy_.selectCpuDecls.push_back(map_.rule(ctx));
+  if (policy_.selectCpuDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   policy_.selectCpu.range = map_.rule(ctx);
   policy_.selectCpu.mode =
       ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
-  policy_.selectCpu.direct = ctx->children.size() == 4;  // select_cpu MODE direct ;
+  policy_.selectCpu.direct = ctx->direct != nullptr;
 }
 
 void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
@@ -323,16 +300,12 @@ void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
 }
 
 void AstBuilder::dispatchDecl(P::DispatchDeclContext *ctx) {
-  if (seenDispatch_) {
-    diags_.error(map_.rule(ctx), "duplicate dispatch declaration",
-                 "list every source in one `dispatch A, B, ...;`");
-    return;
-  }
-  seenDispatch_ = true;
+  policy_.dispatchDecls.push_back(map_.rule(ctx));
+  if (policy_.dispatchDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   for (P::DispatchSourceContext *s : ctx->dispatchSource()) {
     DispatchSource d;
     d.range = map_.rule(s);
-    d.steal = s->children.size() == 2;  // steal NAME
+    d.steal = s->steal != nullptr;
     d.queueName = s->ident()->getText();
     policy_.dispatch.push_back(std::move(d));
   }
@@ -347,31 +320,20 @@ void AstBuilder::preemptRule(P::PreemptRuleContext *ctx) {
 }
 
 void AstBuilder::handler(P::HandlerContext *ctx) {
-  static const std::vector<std::pair<std::string, Event>> events = {
-      {"enable", Event::Enable},   {"runnable", Event::Runnable}, {"enqueue", Event::Enqueue},
-      {"running", Event::Running}, {"stopping", Event::Stopping}, {"quiescent", Event::Quiescent},
-      {"exit", Event::Exit},       {"tick", Event::Tick},
-  };
   Handler h;
   h.range = map_.span(ctx->getStart(), ctx->eventName()->getStop());
   std::string text = ctx->eventName()->getText();
-  bool known = false;
-  std::vector<std::string> names;
-  for (const auto &e : events) {
-    names.push_back(e.first);
-    if (e.first == text) {
-      h.event = e.second;
-      known = true;
-    }
-  }
-  if (!known) {
+  const EventInfo *event = findEvent(text);
+  if (!event) {
+    std::vector<std::string> names;
+    for (const EventInfo &known : events()) names.push_back(known.name);
     std::string near = closestName(text, names);
     diags_.error(map_.rule(ctx->eventName()), "unknown event '" + text + "'",
-                 near.empty() ? "the events are enable, runnable, enqueue, running, stopping, "
-                                "quiescent, exit and tick"
+                 near.empty() ? "the events are " + listNames(names, " and ")
                               : "did you mean '" + near + "'?");
     return;
   }
+  h.event = event->id;
   h.body = block(ctx->block());
   policy_.handlers.push_back(std::move(h));
 }
@@ -415,8 +377,8 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->kind = StmtKind::For;
     s->name = forLoop->ident()->getText();
     s->range = map_.rule(forLoop->ident());
-    s->from = integer(forLoop->INT(0)->getSymbol());
-    s->to = integer(forLoop->INT(1)->getSymbol());
+    s->from = integer(forLoop->from);
+    s->to = integer(forLoop->to);
     s->thenBody = block(forLoop->block());
   } else {
     P::IfChainContext *chain = static_cast<P::IfStmtContext *>(ctx)->ifChain();
@@ -539,7 +501,7 @@ ExprPtr AstBuilder::primary(P::PrimaryContext *ctx) {
     e->text = im->ident()->getText();
     auto index = std::make_unique<Expr>();
     index->kind = ExprKind::Index;
-    index->range = map_.span(im->getStart(), terminal(im->children[3]));  // up to ']'
+    index->range = map_.span(im->getStart(), im->closeBracket);
     index->operands.push_back(name(im->nameRef()));
     index->operands.push_back(expr(im->expr()));
     e->operands.push_back(std::move(index));

@@ -55,7 +55,6 @@ class AstBuilder {
   unsigned depth_ = 0;      // expressions
   unsigned stmtDepth_ = 0;  // blocks and `else if` links
   bool reportedDepth_ = false;
-  bool seenPolicy_ = false, seenSelectCpu_ = false, seenDispatch_ = false;
 };
 
 }  // namespace schedc

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "ast/Builtins.h"
+
 namespace schedc {
 
 static const char *binarySpelling(BinaryOp op) {
@@ -11,8 +13,6 @@ static const char *binarySpelling(BinaryOp op) {
 }
 
 static std::string refText(const Ref &r) {
-  static const char *const attrs[] = {
-      "pid", "tgid", "weight", "nice", "cpu", "nr_cpus_allowed", "is_kthread"};
   switch (r.kind) {
     case RefKind::Unresolved:
       return "";
@@ -27,25 +27,23 @@ static std::string refText(const Ref &r) {
     case RefKind::Local:
       return " local#" + std::to_string(r.localSlot);
     case RefKind::TaskAttr:
-      return std::string(" attr.") + attrs[int(r.attr)];
+      return std::string(" attr.") + taskAttrInfo(r.attr).name;
     case RefKind::CurrentField:
       return " current.task#" + std::to_string(r.index);
     case RefKind::CurrentAttr:
-      return std::string(" current.") + attrs[int(r.attr)];
+      return std::string(" current.") + taskAttrInfo(r.attr).name;
     case RefKind::Aggregate:
+      if (r.builtinAggregate != BuiltinAggregate::None)
+        return " queue#" + std::to_string(r.index) + "." + builtinAggregateName(r.builtinAggregate);
       return " queue#" + std::to_string(r.index) + ".agg#" + std::to_string(r.aggIndex);
     case RefKind::Counter:
       return " counter#" + std::to_string(r.index);
     case RefKind::ThisCpu:
-      return " this_cpu";
     case RefKind::NrCpus:
-      return " nr_cpus";
     case RefKind::Now:
-      return " now";
     case RefKind::Runtime:
-      return " runtime";
     case RefKind::Wakeup:
-      return " wakeup";
+      return std::string(" ") + builtinValueInfo(r.kind).name;
   }
   return "";
 }
@@ -128,20 +126,27 @@ static void dumpBlock(std::ostream &out, const Block &body, int indent) {
   for (const StmtPtr &s : body) dumpStmt(out, *s, indent);
 }
 
+// A declaration's value, which the AST keeps as a 64-bit pattern, as written.
+static std::string valueText(Type type, uint64_t value) {
+  if (type == Type::Bool) return value ? "true" : "false";
+  if (isSigned(type)) return std::to_string(int64_t(value));
+  return std::to_string(value);
+}
+
 std::string dumpPolicy(const Policy &p) {
-  static const char *const events[] = {"enable",   "runnable",  "enqueue", "running",
-                                       "stopping", "quiescent", "exit",    "tick"};
   std::ostringstream out;
   out << "policy " << p.name << '\n';
   for (const Param &x : p.params) {
-    out << "param " << x.name << " :" << typeName(x.type) << " = " << x.defaultValue;
-    if (x.hasRange) out << " in " << x.min << ".." << x.max;
+    out << "param " << x.name << " :" << typeName(x.type) << " = "
+        << valueText(x.type, x.defaultValue);
+    if (x.hasRange) out << " in " << valueText(x.type, x.min) << ".." << valueText(x.type, x.max);
     if (x.allowInfinite) out << " or infinite";
     out << '\n';
   }
   auto fields = [&](const char *kind, const std::vector<StateField> &fs) {
     for (const StateField &f : fs)
-      out << kind << ' ' << f.name << " :" << typeName(f.type) << " = " << f.initialValue << '\n';
+      out << kind << ' ' << f.name << " :" << typeName(f.type) << " = "
+          << valueText(f.type, f.initialValue) << '\n';
   };
   fields("task", p.taskFields);
   fields("percpu", p.cpuFields);
@@ -154,8 +159,7 @@ std::string dumpPolicy(const Policy &p) {
     out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan "
         << q.scanLimit << '\n';
     for (const Aggregate &a : q.aggregates) {
-      static const char *const aggs[] = {"count", "sum", "wavg", "first"};
-      out << "  " << a.name << " :" << typeName(a.type) << " = " << aggs[int(a.kind)];
+      out << "  " << a.name << " :" << typeName(a.type) << " = " << aggregateInfo(a.kind).name;
       if (a.value) out << ' ' << dumpExpr(*a.value);
       if (a.weight) out << ' ' << dumpExpr(*a.weight);
       out << '\n';
@@ -184,7 +188,7 @@ std::string dumpPolicy(const Policy &p) {
     out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' '
         << dumpExpr(*r.condition) << '\n';
   for (const Handler &h : p.handlers) {
-    out << "on " << events[int(h.event)] << " locals " << h.numLocals << '\n';
+    out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);
   }
   return out.str();

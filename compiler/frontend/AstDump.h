@@ -1,5 +1,5 @@
-// A readable S-expression dump of the AST with refs and types, for tests and
-// `--dump-ast`-style debugging: (binary + :duration (name vruntime task#0 :duration) ...).
+// A readable S-expression dump of the checked AST with refs and types, printed
+// by `schedc --dump-ast`: (+ :duration (name vruntime task#0 :duration) ...).
 #pragma once
 #include <string>
 

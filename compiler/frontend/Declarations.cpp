@@ -1,7 +1,9 @@
 // Pass 1: what is declared, once, within the language's limits.
 #include <cctype>
 #include <map>
+#include <set>
 
+#include "ast/Builtins.h"
 #include "frontend/Frontend.h"
 #include "frontend/Passes.h"
 #include "schedc_abi.h"
@@ -10,20 +12,12 @@ namespace schedc {
 
 namespace {
 
-// Names the language gives a meaning in expressions; they cannot be declared.
-const char *const kBuiltinNames[] = {
-    "pid",    "tgid",    "weight",   "nice",    "cpu", "nr_cpus_allowed", "is_kthread", "runtime",
-    "wakeup", "current", "this_cpu", "nr_cpus", "now",
-};
-
-const char *const kEventNames[] = {"enable",   "runnable",  "enqueue", "running",
-                                   "stopping", "quiescent", "exit",    "tick"};
-
 class DeclarationChecker {
  public:
   DeclarationChecker(Policy &policy, Diagnostics &diags) : policy_(policy), diags_(diags) {}
 
   void run() {
+    checkOnceOnly();
     checkPolicyName();
     declareAll();
     checkLimits();
@@ -36,6 +30,21 @@ class DeclarationChecker {
   }
 
  private:
+  // The builder keeps the first of each declaration allowed once.
+  void checkOnceOnly() {
+    for (size_t i = 1; i < policy_.policyDecls.size(); ++i)
+      diags_.error(policy_.policyDecls[i], "a policy file has exactly one `policy` declaration");
+    for (const Queue &q : policy_.queues)
+      for (size_t i = 1; i < q.eligibleRules.size(); ++i)
+        diags_.error(q.eligibleRules[i],
+                     "queue '" + q.name + "' already has an `eligible when` rule");
+    for (size_t i = 1; i < policy_.selectCpuDecls.size(); ++i)
+      diags_.error(policy_.selectCpuDecls[i], "duplicate select_cpu declaration");
+    for (size_t i = 1; i < policy_.dispatchDecls.size(); ++i)
+      diags_.error(policy_.dispatchDecls[i], "duplicate dispatch declaration",
+                   "list every source in one `dispatch A, B, ...;`");
+  }
+
   void checkPolicyName() {
     const std::string &name = policy_.name;
     bool charsOk = !name.empty();
@@ -49,8 +58,8 @@ class DeclarationChecker {
 
   // Params, fields, counters and queues share one namespace.
   void declare(const std::string &name, SourceRange range, const char *what) {
-    for (const char *b : kBuiltinNames) {
-      if (name == b) {
+    for (const std::string &reserved : reservedNames()) {
+      if (name == reserved) {
         diags_.error(range, "'" + name + "' is a built-in name and cannot be declared",
                      "choose another name");
         return;
@@ -123,7 +132,7 @@ class DeclarationChecker {
     limit(q.aggregates, SCHEDC_MAX_AGGREGATES, "aggregates in one queue");
     std::map<std::string, SourceRange> seen;
     for (const Aggregate &a : q.aggregates) {
-      if (a.name == "count" || a.name == "queued") {
+      if (findBuiltinAggregate(a.name)) {
         diags_.error(a.range, "'" + a.name + "' is built in: every queue has it",
                      "use `" + q.name + "." + a.name + "` without declaring it");
         continue;
@@ -184,14 +193,11 @@ class DeclarationChecker {
   }
 
   void checkHandlers() {
-    bool seen[8] = {};
-    for (const Handler &h : policy_.handlers) {
-      int e = int(h.event);
-      if (seen[e])
-        diags_.error(h.range, std::string("duplicate handler `on ") + kEventNames[e] + "`",
+    std::set<Event> seen;
+    for (const Handler &h : policy_.handlers)
+      if (!seen.insert(h.event).second)
+        diags_.error(h.range, std::string("duplicate handler `on ") + eventInfo(h.event).name + "`",
                      "put all the statements for one event in one handler");
-      seen[e] = true;
-    }
   }
 
   Policy &policy_;

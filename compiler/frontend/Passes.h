@@ -7,8 +7,8 @@
 namespace schedc {
 
 // Declarations.cpp: the policy name, unique names, limits, param ranges,
-// queue shapes, enqueue rule order, dispatch/select_cpu/preempt/handler
-// uniqueness.
+// queue shapes, enqueue rule order, and that policy, select_cpu, dispatch,
+// `eligible when`, preempt rules and handlers each appear once.
 bool checkDeclarations(Policy &policy, Diagnostics &diags);
 
 // Resolve.cpp: fills Expr::ref, Stmt::localSlot, Handler::numLocals,

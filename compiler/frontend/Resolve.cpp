@@ -2,6 +2,7 @@
 // See the table "Names available in expressions" in docs/language.md.
 #include <map>
 
+#include "ast/Builtins.h"
 #include "frontend/NameHints.h"
 #include "frontend/Passes.h"
 
@@ -12,29 +13,23 @@ namespace {
 // Where an expression is evaluated decides which names exist there.
 struct Context {
   const char *where = "";  // for messages: "in `on tick`"
-  bool task = true;        // task fields and attributes name a task
   bool wakeup = false;     // `wakeup`
   bool runtime = false;    // `runtime`
   bool current = false;    // `current.F`
   int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
+
+  bool has(ValueScope scope) const {
+    switch (scope) {
+      case ValueScope::Everywhere:
+        return true;
+      case ValueScope::Stopping:
+        return runtime;
+      case ValueScope::Wakeup:
+        return wakeup;
+    }
+    return false;
+  }
 };
-
-const std::pair<const char *, TaskAttr> kTaskAttrs[] = {
-    {"pid", TaskAttr::Pid},
-    {"tgid", TaskAttr::Tgid},
-    {"weight", TaskAttr::Weight},
-    {"nice", TaskAttr::Nice},
-    {"cpu", TaskAttr::Cpu},
-    {"nr_cpus_allowed", TaskAttr::NrCpusAllowed},
-    {"is_kthread", TaskAttr::IsKthread},
-};
-
-const char *const kFunctions[] = {"min", "max", "clamp",    "abs",      "comm",
-                                  "u64", "s64", "duration", "sduration"};
-
-const char *const kEventWhere[] = {"in `on enable`",  "in `on runnable`", "in `on enqueue`",
-                                   "in `on running`", "in `on stopping`", "in `on quiescent`",
-                                   "in `on exit`",    "in `on tick`"};
 
 template <typename T>
 int indexOf(const std::vector<T> &items, const std::string &name) {
@@ -114,10 +109,11 @@ class Resolver {
   }
 
   void resolveHandler(Handler &h) {
+    const EventInfo &event = eventInfo(h.event);
     Context ctx;
-    ctx.where = kEventWhere[int(h.event)];
-    ctx.wakeup = h.event == Event::Runnable || h.event == Event::Enqueue;
-    ctx.runtime = h.event == Event::Stopping;
+    ctx.where = event.where;
+    ctx.wakeup = event.wakeup;
+    ctx.runtime = event.runtime;
     nextSlot_ = 0;
     scopes_.clear();
     block(h.body, ctx);
@@ -226,35 +222,34 @@ class Resolver {
     return false;
   }
 
+  // Task attributes (the task in context) and the other built-in values.
   bool lookupBuiltin(const std::string &name, Ref &ref) {
-    for (const auto &a : kTaskAttrs) {
-      if (name == a.first) {
-        ref.kind = RefKind::TaskAttr;
-        ref.attr = a.second;
-        return true;
-      }
+    const TaskAttrInfo *attr = findTaskAttr(name);
+    if (attr && !attr->currentOnly) {
+      ref.kind = RefKind::TaskAttr;
+      ref.attr = attr->id;
+      return true;
     }
-    const std::pair<const char *, RefKind> others[] = {
-        {"this_cpu", RefKind::ThisCpu}, {"nr_cpus", RefKind::NrCpus}, {"now", RefKind::Now},
-        {"runtime", RefKind::Runtime},  {"wakeup", RefKind::Wakeup},
-    };
-    for (const auto &o : others) {
-      if (name == o.first) {
-        ref.kind = o.second;
-        return true;
-      }
+    if (const BuiltinValueInfo *value = findBuiltinValue(name)) {
+      ref.kind = value->kind;
+      return true;
     }
     return false;
   }
 
-  int aggregateIndex(int q, const std::string &name) {
-    if (name == "count") return kCountAggregate;
-    if (name == "queued") return kQueuedAggregate;
-    int a = indexOf(policy_.queues[q].aggregates, name);
-    return a >= 0 ? a : kNoAggregate;
+  // A queue's aggregate by name, built in or declared; false if it has none.
+  bool lookupAggregate(int q, const std::string &name, Ref &ref) {
+    ref.kind = RefKind::Aggregate;
+    ref.index = q;
+    if (const BuiltinAggregateInfo *builtin = findBuiltinAggregate(name)) {
+      ref.builtinAggregate = builtin->id;
+      return true;
+    }
+    ref.aggIndex = indexOf(policy_.queues[q].aggregates, name);
+    if (ref.aggIndex >= 0) return true;
+    ref = Ref();
+    return false;
   }
-
-  static constexpr int kNoAggregate = -2;
 
   // Every name that would resolve here, for "did you mean".
   std::vector<std::string> visibleNames(const Context &ctx) {
@@ -262,53 +257,38 @@ class Resolver {
     for (const auto &scope : scopes_)
       for (const auto &entry : scope) names.push_back(entry.first);
     for (const Param &p : policy_.params) names.push_back(p.name);
-    if (ctx.task)
-      for (const StateField &f : policy_.taskFields) names.push_back(f.name);
+    for (const StateField &f : policy_.taskFields) names.push_back(f.name);
     for (const StateField &f : policy_.cpuFields) names.push_back(f.name);
     for (const StateField &f : policy_.globalFields) names.push_back(f.name);
-    if (ctx.task)
-      for (const auto &a : kTaskAttrs) names.push_back(a.first);
+    for (const TaskAttrInfo &a : taskAttributes())
+      if (!a.currentOnly) names.push_back(a.name);
     if (ctx.eligibleQueue >= 0) {
-      names.push_back("count");
-      names.push_back("queued");
+      for (const BuiltinAggregateInfo &a : builtinAggregates()) names.push_back(a.name);
       for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates)
         names.push_back(a.name);
     }
-    for (const char *n : {"this_cpu", "nr_cpus", "now"}) names.push_back(n);
-    if (ctx.runtime) names.push_back("runtime");
-    if (ctx.wakeup) names.push_back("wakeup");
+    for (const BuiltinValueInfo &v : builtinValues())
+      if (ctx.has(v.scope)) names.push_back(v.name);
     return names;
   }
 
   void name(Expr &e, const Context &ctx) {
     const std::string &n = e.text;
     if (lookupLocal(n, e.ref)) return;
-    if (ctx.eligibleQueue >= 0) {
-      int a = aggregateIndex(ctx.eligibleQueue, n);
-      if (a != kNoAggregate) {
-        e.ref.kind = RefKind::Aggregate;
-        e.ref.index = ctx.eligibleQueue;
-        e.ref.aggIndex = a;
-        return;
-      }
-    }
+    if (ctx.eligibleQueue >= 0 && lookupAggregate(ctx.eligibleQueue, n, e.ref)) return;
     if (lookupGlobal(n, e.ref)) {
-      if (e.ref.kind == RefKind::TaskField && !ctx.task)
-        fail(e, "task field '" + n + "' is not available " + ctx.where + ": there is no task here");
       if (e.ref.kind == RefKind::Counter)
         fail(e, "counter '" + n + "' cannot be read",
              "counters are only incremented: `" + n + " += 1;`");
       return;
     }
     if (lookupBuiltin(n, e.ref)) {
-      RefKind k = e.ref.kind;
-      if (k == RefKind::TaskAttr && !ctx.task)
-        fail(e, "'" + n + "' is not available " + ctx.where + ": there is no task here");
-      if (k == RefKind::Runtime && !ctx.runtime)
-        fail(e, std::string("'runtime' is not available ") + ctx.where,
-             "it is only defined in `on stopping`");
-      if (k == RefKind::Wakeup && !ctx.wakeup)
-        fail(e, std::string("'wakeup' is not available ") + ctx.where,
+      if (e.ref.kind == RefKind::TaskAttr) return;  // every expression has a task
+      ValueScope scope = builtinValueInfo(e.ref.kind).scope;
+      if (scope == ValueScope::Stopping && !ctx.runtime)
+        fail(e, "'" + n + "' is not available " + ctx.where, "it is only defined in `on stopping`");
+      if (scope == ValueScope::Wakeup && !ctx.wakeup)
+        fail(e, "'" + n + "' is not available " + ctx.where,
              "it is defined in `on runnable`, `on enqueue`, enqueue rules and `preempt wakeup`");
       return;
     }
@@ -349,22 +329,14 @@ class Resolver {
         e.ref.index = f;
         return;
       }
-      for (const auto &a : kTaskAttrs) {
-        if (e.text == a.first) {
-          e.ref.kind = RefKind::CurrentAttr;
-          e.ref.attr = a.second;
-          return;
-        }
-      }
-      if (e.text == "runtime") {  // how long it has run since it was picked
+      if (const TaskAttrInfo *attr = findTaskAttr(e.text)) {
         e.ref.kind = RefKind::CurrentAttr;
-        e.ref.attr = TaskAttr::Runtime;
+        e.ref.attr = attr->id;
         return;
       }
       std::vector<std::string> names;
       for (const StateField &sf : policy_.taskFields) names.push_back(sf.name);
-      for (const auto &a : kTaskAttrs) names.push_back(a.first);
-      names.push_back("runtime");
+      for (const TaskAttrInfo &a : taskAttributes()) names.push_back(a.name);
       fail(e, "the running task has no field '" + e.text + "'", didYouMean(e.text, names));
       return;
     }
@@ -393,36 +365,30 @@ class Resolver {
            "write `" + b + "[cpu]." + e.text + "`");
       return;
     }
-    int a = aggregateIndex(q, e.text);
-    if (a == kNoAggregate) {
-      std::vector<std::string> names{"count", "queued"};
+    if (!lookupAggregate(q, e.text, e.ref)) {
+      std::vector<std::string> names;
+      for (const BuiltinAggregateInfo &builtin : builtinAggregates()) names.push_back(builtin.name);
       for (const Aggregate &agg : queue.aggregates) names.push_back(agg.name);
       std::string hint = didYouMean(e.text, names);
       fail(e, "queue '" + b + "' has no aggregate '" + e.text + "'",
            hint.empty() ? "declare it in the queue's body, e.g. `" + e.text + " = sum(weight);`"
                         : hint);
-      return;
     }
-    e.ref.kind = RefKind::Aggregate;
-    e.ref.index = q;
-    e.ref.aggIndex = a;
   }
 
   void call(Expr &e, const Context &ctx) {
     for (ExprPtr &arg : e.operands) expr(*arg, ctx);
-    for (const char *f : kFunctions)
-      if (e.text == f) {
-        if (e.text == "comm" && !ctx.task)
-          diags_.error(e.range, std::string("comm() is not available ") + ctx.where +
-                                    ": there is no task here");
-        return;
-      }
-    if (e.text == "count" || e.text == "sum" || e.text == "wavg" || e.text == "first") {
+    if (const FunctionInfo *f = findFunction(e.text)) {
+      e.function = f->id;
+      return;
+    }
+    if (findAggregateFunction(e.text)) {
       diags_.error(e.range, "'" + e.text + "' is an aggregate, not a function",
                    "declare it in a queue's body and read it as `QUEUE.NAME`");
       return;
     }
-    std::vector<std::string> names(std::begin(kFunctions), std::end(kFunctions));
+    std::vector<std::string> names;
+    for (const FunctionInfo &f : builtinFunctions()) names.push_back(f.name);
     diags_.error(e.range, "unknown function '" + e.text + "'", didYouMean(e.text, names));
   }
 

@@ -1,5 +1,6 @@
 // Pass 4: properties the BPF verifier or a running system needs: divisors
 // that cannot be zero, bounded loops, and no task that waits forever.
+#include "ast/Builtins.h"
 #include "frontend/Passes.h"
 
 namespace schedc {
@@ -18,8 +19,8 @@ bool isPositiveLiteral(const Expr &e) {
   return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue != 0;
 }
 
-bool isConversion(const std::string &f) {
-  return f == "u64" || f == "s64" || f == "duration" || f == "sduration";
+bool isConversion(const Expr &e) {
+  return e.kind == ExprKind::Call && functionInfo(e.function).result == ResultRule::Conversion;
 }
 
 // Names known to be non-zero where the walk is: tested `NAME > 0`,
@@ -109,33 +110,46 @@ class SafetyChecker {
       case ExprKind::Member: {
         for (const Ref &g : guards)
           if (e.kind == ExprKind::Name && sameRef(g, e.ref)) return true;
-        if ((e.ref.kind == RefKind::TaskAttr || e.ref.kind == RefKind::CurrentAttr) &&
-            e.ref.attr == TaskAttr::Weight)
-          return true;  // 1..10000
-        if (e.ref.kind == RefKind::NrCpus) return true;
-        if (e.ref.kind == RefKind::Param) {
-          const Param &p = policy_.params[e.ref.index];
-          if (!p.hasRange) return false;
-          if (isSigned(p.type)) return int64_t(p.min) > 0 || int64_t(p.max) < 0;
-          return p.min > 0;
+        switch (e.ref.kind) {
+          case RefKind::TaskAttr:
+          case RefKind::CurrentAttr:
+            return taskAttrInfo(e.ref.attr).nonZero;
+          case RefKind::ThisCpu:
+          case RefKind::NrCpus:
+          case RefKind::Now:
+          case RefKind::Runtime:
+          case RefKind::Wakeup:
+            return builtinValueInfo(e.ref.kind).nonZero;
+          case RefKind::Param: {
+            const Param &p = policy_.params[e.ref.index];
+            if (!p.hasRange) return false;
+            if (isSigned(p.type)) return int64_t(p.min) > 0 || int64_t(p.max) < 0;
+            return p.min > 0;
+          }
+          default:
+            return false;
         }
-        return false;
       }
       case ExprKind::Unary:  // -x is non-zero when x is (even INT64_MIN)
         return e.unaryOp == UnaryOp::Negate && nonZero(*e.operands[0], guards);
       case ExprKind::Call: {
         const std::vector<ExprPtr> &args = e.operands;
-        if (isConversion(e.text)) return nonZero(*args[0], guards);
+        if (isConversion(e)) return nonZero(*args[0], guards);
         bool unsignedResult = !isSigned(e.type);
         // max(x, c) >= c; clamp(x, lo, hi) >= lo.
         auto atLeastPositive = [&](const Expr &bound) {
           return isPositiveLiteral(bound) || (unsignedResult && nonZero(bound, guards));
         };
-        if (e.text == "max") return atLeastPositive(*args[0]) || atLeastPositive(*args[1]);
-        if (e.text == "clamp") return atLeastPositive(*args[1]);
-        if (e.text == "min" && unsignedResult)
-          return nonZero(*args[0], guards) && nonZero(*args[1], guards);
-        return false;
+        switch (e.function) {
+          case Function::Max:
+            return atLeastPositive(*args[0]) || atLeastPositive(*args[1]);
+          case Function::Clamp:
+            return atLeastPositive(*args[1]);
+          case Function::Min:
+            return unsignedResult && nonZero(*args[0], guards) && nonZero(*args[1], guards);
+          default:
+            return false;
+        }
       }
       default:
         return false;
@@ -147,8 +161,7 @@ class SafetyChecker {
     if (nonZero(divisor, guards)) return;
     std::string hint;
     const Expr *inner = &divisor;
-    while (inner->kind == ExprKind::Call && isConversion(inner->text))
-      inner = inner->operands[0].get();
+    while (isConversion(*inner)) inner = inner->operands[0].get();
     if (inner->kind == ExprKind::Name && inner->ref.kind == RefKind::Param)
       hint = "give param '" + inner->text + "' a range that excludes 0, e.g. `in 1..1000`";
     else if (inner->kind == ExprKind::Name)

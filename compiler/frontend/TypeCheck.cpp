@@ -7,6 +7,7 @@
 // fit an `sduration` context. Whatever is still untyped at the root of an
 // expression becomes u64. Negative literals are checked when their type is
 // known.
+#include "ast/Builtins.h"
 #include "ast/Walk.h"
 #include "frontend/Passes.h"
 
@@ -198,22 +199,19 @@ class TypeChecker {
         return localTypes_[ref.localSlot];
       case RefKind::TaskAttr:
       case RefKind::CurrentAttr:
-        if (ref.attr == TaskAttr::Nice) return Type::S64;
-        if (ref.attr == TaskAttr::IsKthread) return Type::Bool;
-        if (ref.attr == TaskAttr::Runtime) return Type::Duration;
-        return Type::U64;
-      case RefKind::Aggregate:
-        return ref.aggIndex < 0 ? Type::U64
-                                : policy_.queues[ref.index].aggregates[ref.aggIndex].type;
+        return taskAttrInfo(ref.attr).type;
+      case RefKind::Aggregate:  // the built-in ones count tasks
+        return ref.builtinAggregate != BuiltinAggregate::None
+                   ? Type::U64
+                   : policy_.queues[ref.index].aggregates[ref.aggIndex].type;
       case RefKind::Counter:
+        return Type::U64;
       case RefKind::ThisCpu:
       case RefKind::NrCpus:
-        return Type::U64;
       case RefKind::Now:
       case RefKind::Runtime:
-        return Type::Duration;
       case RefKind::Wakeup:
-        return Type::Bool;
+        return builtinValueInfo(ref.kind).type;
       case RefKind::Unresolved:
         return Type::Invalid;
     }
@@ -422,9 +420,9 @@ class TypeChecker {
   }
 
   Type call(Expr &e) {
-    const std::string &f = e.text;
+    const FunctionInfo &f = functionInfo(e.function);
     size_t n = e.operands.size();
-    if (f == "comm") {
+    if (f.result == ResultRule::Prefix) {
       if (n != 1 || e.operands[0]->kind != ExprKind::StringLiteral) {
         diags_.error(e.range, "comm() takes one string literal", "write e.g. `comm(\"kworker\")`");
         return Type::Invalid;
@@ -441,28 +439,37 @@ class TypeChecker {
     for (ExprPtr &arg : e.operands) check(*arg);
     for (ExprPtr &arg : e.operands)
       if (arg->type == Type::Invalid) return Type::Invalid;
+    if (n != f.arity) return arity(e, f.arity, f.form);
 
-    if (f == "min" || f == "max") return n == 2 ? common(e) : arity(e, 2, (f + "(a, b)").c_str());
-    if (f == "clamp") return n == 3 ? common(e) : arity(e, 3, "clamp(x, lo, hi)");
-    if (f == "abs") {
-      if (n != 1) return arity(e, 1, "abs(x)");
-      Expr &x = *e.operands[0];
-      if (x.type == Type::Untyped) settle(x, Type::S64);
-      if (isTimeLiteral(x)) settle(x, Type::SDuration);
-      if (x.type == Type::Invalid) return Type::Invalid;
-      if (!isSigned(x.type)) {
-        diags_.error(e.range, "abs() needs a signed value, found " + quoted(x.type),
-                     "an unsigned value is its own absolute value");
-        return Type::Invalid;
-      }
-      return x.type;
+    switch (f.result) {
+      case ResultRule::CommonType:
+        return common(e);
+      case ResultRule::SignedArg:
+        return signedArg(e);
+      case ResultRule::Conversion:
+        return conversion(e, f.convertsTo);
+      case ResultRule::Prefix:
+        break;
     }
-    // Conversions: u64(x), s64(x), duration(x), sduration(x).
-    Type target = f == "u64"        ? Type::U64
-                  : f == "s64"      ? Type::S64
-                  : f == "duration" ? Type::Duration
-                                    : Type::SDuration;
-    if (n != 1) return arity(e, 1, (f + "(x)").c_str());
+    return Type::Invalid;
+  }
+
+  // abs(x)
+  Type signedArg(Expr &e) {
+    Expr &x = *e.operands[0];
+    if (x.type == Type::Untyped) settle(x, Type::S64);
+    if (isTimeLiteral(x)) settle(x, Type::SDuration);
+    if (x.type == Type::Invalid) return Type::Invalid;
+    if (!isSigned(x.type)) {
+      diags_.error(e.range, e.text + "() needs a signed value, found " + quoted(x.type),
+                   "an unsigned value is its own absolute value");
+      return Type::Invalid;
+    }
+    return x.type;
+  }
+
+  // u64(x), s64(x), duration(x), sduration(x)
+  Type conversion(Expr &e, Type target) {
     Expr &x = *e.operands[0];
     if (x.type == Type::Untyped) settle(x, target);
     if (isTimeLiteral(x)) settle(x, isSigned(target) ? Type::SDuration : Type::Duration);
@@ -486,7 +493,7 @@ class TypeChecker {
       case StmtKind::Let: {
         Type t;
         if (s.hasDeclaredType) {
-          t = expect(*s.value, s.declaredType, "the value of '" + s.name + "'");
+          expect(*s.value, s.declaredType, "the value of '" + s.name + "'");
           t = s.declaredType;
         } else {
           check(*s.value);

@@ -140,8 +140,9 @@ TEST(Resolve, BareAggregatesOnlyInsideTheirQueuesEligible) {
   ASSERT_TRUE(r.ok) << r.output;
   const Expr &e = *r.policy->queues[0].eligible;
   EXPECT_EQ(e.operands[0]->ref.kind, RefKind::Aggregate);
+  EXPECT_EQ(e.operands[0]->ref.builtinAggregate, BuiltinAggregate::None);
   EXPECT_EQ(e.operands[0]->ref.aggIndex, 0);
-  EXPECT_EQ(e.operands[1]->ref.aggIndex, -1);
+  EXPECT_EQ(e.operands[1]->ref.builtinAggregate, BuiltinAggregate::Count);
   EXPECT_TRUE(hasError(std::string(src) + "on tick { g = n; }\n", "unknown name 'n'"));
 }
 
