@@ -98,14 +98,13 @@ llvm::Value *lowerParam(Lowering &l, int index) {
 }
 
 // How the runtime names an aggregate: its index among the queue's
-// declared ones, or a negative number for a built-in one
-// (SCHEDC_AGG_INDEX_COUNT, SCHEDC_AGG_INDEX_QUEUED in schedc_policy.h).
+// declared ones, or a negative number for a built-in one.
 int runtimeAggregateIndex(const Ref &ref) {
   switch (ref.builtinAggregate) {
     case BuiltinAggregate::Count:
-      return -1;
+      return SCHEDC_AGG_INDEX_COUNT;
     case BuiltinAggregate::Queued:
-      return -3;
+      return SCHEDC_AGG_INDEX_QUEUED;
     case BuiltinAggregate::None:
       break;
   }

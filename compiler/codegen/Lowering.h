@@ -24,8 +24,6 @@ static_assert(static_cast<int>(AggregateKind::Count) == SCHEDC_AGG_COUNT &&
               static_cast<int>(AggregateKind::Sum) == SCHEDC_AGG_SUM &&
               static_cast<int>(AggregateKind::WeightedAvg) == SCHEDC_AGG_WAVG &&
               static_cast<int>(AggregateKind::First) == SCHEDC_AGG_FIRST);
-static_assert(kCountAggregate == SCHEDC_AGG_INDEX_COUNT &&
-              kQueuedAggregate == SCHEDC_AGG_INDEX_QUEUED);
 
 // Reads that cannot change while a callback runs, lowered once per hook and
 // reused: parameters, task attributes, state pointers, queue instances and
