@@ -45,13 +45,20 @@ void Diagnostics::internalError(SourceRange range, const std::string &msg) {
 static const uint32_t kMaxShownLine = 1024;
 static const uint32_t kWindowBefore = 120, kWindowAfter = 240;
 
-// Columns count characters (UTF-8 sequences), not bytes: the byte offset of
-// each character of `line`.
+// The byte offset of each character (UTF-8 sequence) of `line`.
 static std::vector<size_t> characterStarts(const std::string &line) {
   std::vector<size_t> starts;
   for (size_t i = 0; i < line.size(); ++i)
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
   return starts;
+}
+
+// How many characters of the line start before byte offset `byte`. Past the
+// end of the line (a missing ';') each byte counts as one character.
+static uint32_t charactersBefore(const std::vector<size_t> &starts, size_t lineSize,
+                                 uint32_t byte) {
+  auto count = uint32_t(std::lower_bound(starts.begin(), starts.end(), byte) - starts.begin());
+  return byte > lineSize ? count + uint32_t(byte - lineSize) : count;
 }
 
 // The caret line copies the source line's tabs so the caret stays under the
@@ -73,8 +80,14 @@ static std::string caretLine(const std::string &line, uint32_t column, uint32_t 
 }
 
 // Prints the source line and the caret line, windowed when the line is long.
-static void showLine(std::ostream &out, const std::string &line, uint32_t column, uint32_t length) {
+// `byteColumn` and `byteLength` count bytes, as SourceRange does; the caret is
+// drawn per character, so it stays under its token after non-ASCII text.
+static void showLine(std::ostream &out, const std::string &line, uint32_t byteColumn,
+                     uint32_t byteLength) {
   std::vector<size_t> chars = characterStarts(line);
+  uint32_t column = charactersBefore(chars, line.size(), byteColumn - 1) + 1;
+  uint32_t length =
+      charactersBefore(chars, line.size(), byteColumn - 1 + byteLength) - (column - 1);
   if (chars.size() <= kMaxShownLine) {
     out << line << '\n' << caretLine(line, column, length) << '\n';
     return;

@@ -5,6 +5,11 @@
 //           ^~~~~~~~~~~~
 //     hint: convert one side explicitly with `duration(...)` or `u64(...)`
 //
+// The column in `file:line:col` counts bytes from the start of the line, as
+// clang's does. The caret line is drawn per character (UTF-8 code point, with
+// the line's own tabs), so the caret sits under the reported byte even after
+// non-ASCII text in a comment or string.
+//
 // Each pass reports at most one error per root cause: an expression whose type
 // is Type::Invalid already has an error, so nothing is said about its users.
 #pragma once

@@ -56,11 +56,12 @@ TEST(Lowering, FifoKeepsOnlyTheCallbacksItNeeds) {
   EXPECT_NE(ir.find("@schedc_enqueue("), std::string::npos);
   EXPECT_NE(ir.find("@schedc_dispatch("), std::string::npos);
   EXPECT_NE(ir.find("@scx_bpf_dsq_insert("), std::string::npos);
-  EXPECT_EQ(ir.find("define internal void @schedc_stopping("), std::string::npos);
-  EXPECT_EQ(ir.find("define internal void @schedc_tick("), std::string::npos);
+  // Callbacks are dso_local definitions named in the struct_ops initializer:
+  // one FIFO does not need is not mentioned at all.
+  EXPECT_EQ(ir.find("@schedc_stopping("), std::string::npos) << "unneeded callback kept";
+  EXPECT_EQ(ir.find("@schedc_tick("), std::string::npos) << "unneeded callback kept";
   EXPECT_EQ(ir.find("@schedc_tasks ="), std::string::npos) << "unused task storage map kept";
-  EXPECT_EQ(ir.find("define internal void @schedc_policy_"), std::string::npos)
-      << "a hook survived inlining";
+  EXPECT_EQ(ir.find("@schedc_policy_"), std::string::npos) << "a hook survived inlining";
 }
 
 TEST(Lowering, OrderedQueueUsesVtimeInsert) {

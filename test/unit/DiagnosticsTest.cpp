@@ -51,6 +51,49 @@ TEST(Diagnostics, CaretJustPastTheEndOfTheLine) {
             "p.sched:1:18: error: expected ';'\nenqueue into main\n                 ^\n");
 }
 
+// Columns count bytes; the caret counts characters. "é" is two bytes and "→"
+// three, each one character wide.
+TEST(Diagnostics, CaretAfterNonAsciiTextIsUnderTheReportedByte) {
+  std::ostringstream out;
+  Diagnostics d("p.sched", "/* \xc3\xa9 \xe2\x86\x92 */ x = 1;\n", out);
+  d.error(SourceRange{1, 14, 1}, "m");
+  EXPECT_EQ(out.str(),
+            "p.sched:1:14: error: m\n"
+            "/* \xc3\xa9 \xe2\x86\x92 */ x = 1;\n"
+            "          ^\n");
+}
+
+TEST(Diagnostics, UnderlineOfNonAsciiTextHasOneMarkPerCharacter) {
+  std::ostringstream out;
+  Diagnostics d("p.sched", "\tg = comm(\"\xc3\xa9\xe2\x86\x92\");\n", out);
+  d.error(SourceRange{1, 11, 7}, "m");  // the string literal: 2 quotes, 5 bytes between
+  EXPECT_EQ(out.str(),
+            "p.sched:1:11: error: m\n\tg = comm(\"\xc3\xa9\xe2\x86\x92\");\n\t         ^~~~\n");
+}
+
+TEST(Diagnostics, CaretPastTheEndOfANonAsciiLine) {
+  std::ostringstream out;
+  Diagnostics d("p.sched", "enqueue into \xc3\xa9\n", out);
+  d.error(SourceRange{1, 16, 1}, "expected ';'");
+  EXPECT_EQ(out.str(),
+            "p.sched:1:16: error: expected ';'\nenqueue into \xc3\xa9\n              ^\n");
+}
+
+TEST(Diagnostics, WindowOfALongLineAfterNonAsciiText) {
+  // 200 two-byte characters, then the error at byte 401: the window starts
+  // 120 characters before it and the caret stays under it.
+  std::string line;
+  for (int i = 0; i < 200; ++i) line += "\xc3\xa9";
+  line += "x" + std::string(2000, ' ');
+  std::ostringstream out;
+  Diagnostics d("p.sched", line + "\n", out);
+  d.error(SourceRange{1, 401, 1}, "m");
+  std::string shown;
+  for (int i = 0; i < 120; ++i) shown += "\xc3\xa9";
+  EXPECT_EQ(out.str(), "p.sched:1:401: error: m\n..." + shown + "x" + std::string(239, ' ') +
+                           "...\n" + std::string(123, ' ') + "^\n");
+}
+
 TEST(Diagnostics, SameErrorTwiceIsReportedOnce) {
   std::ostringstream out;
   Diagnostics d("p.sched", "x\n", out);

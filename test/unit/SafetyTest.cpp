@@ -12,22 +12,26 @@ static std::string out(const std::string &decls) {
 static bool divisorError(const std::string &decls) {
   return out(decls).find("divisor may be zero") != std::string::npos;
 }
+// Accepted without any diagnostic: a policy that failed for another reason
+// (a misspelt name, a type error) would prove nothing about its divisors.
+static bool accepted(const std::string &decls) {
+  Result r = compile(withQueue(decls));
+  return r.ok && r.output.empty();
+}
 
 TEST(Safety, ProvablyNonZeroDivisors) {
-  EXPECT_FALSE(
-      divisorError("global g: u64;\non tick { g = pid / 3 + pid % weight + pid / nr_cpus; }\n"));
-  EXPECT_FALSE(
-      divisorError("param p: u64 = 4 in 1..8;\nglobal g: u64;\non tick { g = pid / p; }\n"));
-  EXPECT_FALSE(
-      divisorError("param p: s64 = -4 in -8..-1;\nglobal g: s64;\non tick { g = nice / p; }\n"));
-  EXPECT_FALSE(divisorError("global g: u64;\non tick { g = pid / max(tgid, 1); }\n"));
-  EXPECT_FALSE(divisorError("global g: u64;\non tick { g = pid / max(1, tgid); }\n"));
-  EXPECT_FALSE(divisorError("global g: s64;\non tick { g = nice / s64(weight); }\n"));
-  EXPECT_FALSE(divisorError("global g: u64;\non tick { if tgid > 0 { g = pid / tgid; } }\n"));
-  EXPECT_FALSE(divisorError(
-      "global g: u64;\non tick { if pid > 1 && tgid != 0 { g = pid / u64(tgid); } }\n"));
-  EXPECT_FALSE(
-      divisorError("global g: u64;\non tick { let n = tgid; if n > 0 { g = pid / n; } }\n"));
+  EXPECT_TRUE(
+      accepted("global g: u64;\non tick { g = pid / 3 + pid % weight + pid / nr_cpus; }\n"));
+  EXPECT_TRUE(accepted("param p: u64 = 4 in 1..8;\nglobal g: u64;\non tick { g = pid / p; }\n"));
+  EXPECT_TRUE(
+      accepted("param p: s64 = -4 in -8..-1;\nglobal g: s64;\non tick { g = nice / p; }\n"));
+  EXPECT_TRUE(accepted("global g: u64;\non tick { g = pid / max(tgid, 1); }\n"));
+  EXPECT_TRUE(accepted("global g: u64;\non tick { g = pid / max(1, tgid); }\n"));
+  EXPECT_TRUE(accepted("global g: s64;\non tick { g = nice / s64(weight); }\n"));
+  EXPECT_TRUE(accepted("global g: u64;\non tick { if tgid > 0 { g = pid / tgid; } }\n"));
+  EXPECT_TRUE(
+      accepted("global g: u64;\non tick { if pid > 1 && tgid != 0 { g = pid / u64(tgid); } }\n"));
+  EXPECT_TRUE(accepted("global g: u64;\non tick { let n = tgid; if n > 0 { g = pid / n; } }\n"));
 }
 
 TEST(Safety, DivisorsThatMayBeZero) {
