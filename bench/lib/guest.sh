@@ -123,7 +123,7 @@ hogs() { h=; i=0; while [ $i -lt $smp ]; do spin hog 0 > /dev/null & h="$h $!"; 
 
 # 1. reqbench: open-loop Poisson load at ~50% and ~80% of the measured capacity.
 if [ -n "$REQ_RATE50" ] && command -v reqbench > /dev/null; then
-  sh -c 'renice -n -10 -p $$ > /dev/null; exec reqbench server 7000 '"$REQ_WORKERS" > $w/req.out 2>&1 &
+  sh -c 'renice -n -10 -p $$ > /dev/null; exec reqbench server 7000 '"$REQ_WORKERS $REQ_LOOPS" > $w/req.out 2>&1 &
   srv=$!
   if wait_for $w/req.out calibrated 100; then
     cal=$(sed -n 's/^calibrated loops_per_us=\([0-9.]*\).*/\1/p' $w/req.out)
@@ -232,7 +232,7 @@ ip link set lo up 2> /dev/null || ifconfig lo 127.0.0.1 up
 
 # reqbench's capacity, once, under kernel EEVDF and without hogs: the open-loop
 # rates of every round are fractions of it, the same for every scheduler.
-REQ_RATE50= REQ_RATE80=
+REQ_RATE50= REQ_RATE80= REQ_LOOPS=
 if command -v reqbench > /dev/null; then
   progress "reqbench capacity"
   sh -c 'renice -n -10 -p $$ > /dev/null; exec reqbench server 7000 '"$REQ_WORKERS" > $work/cap-server.out 2>&1 &
@@ -241,12 +241,15 @@ if command -v reqbench > /dev/null; then
   r=$(timeout 30 reqbench capacity 7000 $REQ_CAP_SECS $((REQ_WORKERS * 2)))
   kill $srv; wait $srv 2> /dev/null
   cap=$(echo "$r" | sed -n 's/^rate=\([0-9]*\).*/\1/p')
+  # The work loop's speed, calibrated here once: every scheduler's server
+  # then does the same number of iterations per request.
+  REQ_LOOPS=$(sed -n 's/^calibrated loops_per_us=\([0-9.]*\).*/\1/p' $work/cap-server.out)
   echo "BENCH smp=$smp metric=req_capacity workers=$REQ_WORKERS ${r:-failed=1}"
   if [ -n "$cap" ] && [ "$cap" -gt 0 ]; then
     REQ_RATE50=$((cap / 2)) REQ_RATE80=$((cap * 8 / 10))
   fi
 fi
-export REQ_RATE50 REQ_RATE80
+export REQ_RATE50 REQ_RATE80 REQ_LOOPS
 
 round=1
 while [ $round -le $ROUNDS ]; do

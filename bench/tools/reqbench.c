@@ -1,10 +1,12 @@
 // reqbench: request-level scheduling benchmark in the style of Shinjuku and
 // Perséphone. One program, three modes, talking UDP over 127.0.0.1:
 //
-//   reqbench server PORT WORKERS
+//   reqbench server PORT WORKERS [LOOPS_PER_US]
 //       A thread pool: WORKERS threads block in recvfrom() on one socket, do
 //       the request's work (a calibrated CPU loop of the requested number of
-//       µs), and send the request back. Calibrates at start and prints
+//       µs), and send the request back. Calibrates at start (or takes
+//       LOOPS_PER_US from an earlier calibration, so that runs under
+//       different schedulers do the same work) and prints
 //       "calibrated loops_per_us=X" once; nothing is printed per request.
 //       Runs until SIGTERM/SIGINT.
 //   reqbench capacity PORT SECS WINDOW
@@ -127,8 +129,11 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-static int run_server(int port, int workers) {
-  calibrate();
+static int run_server(int port, int workers, double given_loops_per_us) {
+  if (given_loops_per_us > 0)
+    loops_per_us = given_loops_per_us;
+  else
+    calibrate();
   server_fd = udp_socket(8 << 20);
   struct sockaddr_in a = loopback(port);
   if (bind(server_fd, (struct sockaddr *)&a, sizeof a) < 0) {
@@ -344,7 +349,8 @@ static int run_capacity(int port, double secs, int window) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 4 && strcmp(argv[1], "server") == 0) return run_server(atoi(argv[2]), atoi(argv[3]));
+  if (argc >= 4 && strcmp(argv[1], "server") == 0)
+    return run_server(atoi(argv[2]), atoi(argv[3]), argc >= 5 ? atof(argv[4]) : 0);
   if (argc >= 5 && strcmp(argv[1], "capacity") == 0)
     return run_capacity(atoi(argv[2]), atof(argv[3]), atoi(argv[4]));
   if (argc >= 5 && strcmp(argv[1], "load") == 0) {
@@ -356,7 +362,7 @@ int main(int argc, char **argv) {
     return run_load(atoi(argv[2]), rate, secs, argc >= 6 ? strtoull(argv[5], NULL, 0) : 1);
   }
   fprintf(stderr,
-          "usage: reqbench server PORT WORKERS\n"
+          "usage: reqbench server PORT WORKERS [LOOPS_PER_US]\n"
           "       reqbench capacity PORT SECS WINDOW\n"
           "       reqbench load PORT RATE SECS [SEED]\n");
   return 2;
