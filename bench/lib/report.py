@@ -628,7 +628,9 @@ def main():
       "measured once per boot under kernel EEVDF (closed loop, no hogs); no CPU hogs. "
       "Slowdown = a request's latency (send to reply, generator's clock) / its service time (5 or 500 µs). "
       f"{meta.get('req_secs', '?')} s of load per level. Under emulation a loopback round trip costs far more than "
-      "5 µs, so short requests' slowdowns are large even without queueing; compare schedulers, not absolutes.")
+      "5 µs, so short requests' slowdowns are large even without queueing; compare schedulers, not absolutes. "
+      "With a few hundred requests per second, the long requests number a handful per run: their p99 is "
+      "close to their maximum, and a short p99.9 rests on few samples.")
     w("")
     for s in smps:
         b = boots[s]
@@ -637,14 +639,15 @@ def main():
           + ", ".join(f"{l}%: {fmt(med(vals(b.req['kernel'][l], 'target_rate')))}" for l in REQ_LOADS) + " req/s)")
         w("")
         w("| scheduler | load | achieved req/s | lost | short p50 slowdown | short p99 slowdown | "
-          "short p99.9 slowdown | long p99 slowdown | generator send lag p99 µs |")
-        w("| --- | ---: |" + " ---: |" * 7)
+          "short p99.9 slowdown | long requests | long p99 slowdown | generator send lag p99 µs |")
+        w("| --- | ---: |" + " ---: |" * 8)
         for l in REQ_LOADS:
             for sc in SERVER_SCHEDS:
                 rq = b.req[sc][l]
                 w(f"| {LABEL[sc]} | {l}% | {span(vals(rq, 'rate'))} | {span(vals(rq, 'lost'))} | "
                   f"{span(vals(rq, 'short_p50_slow'), 1)} | {span(vals(rq, 'short_p99_slow'), 1)} | "
-                  f"{span(vals(rq, 'short_p999_slow'), 1)} | {span(vals(rq, 'long_p99_slow'), 1)} | "
+                  f"{span(vals(rq, 'short_p999_slow'), 1)} | {span(vals(rq, 'long_n'))} | "
+                  f"{span(vals(rq, 'long_p99_slow'), 1)} | "
                   f"{span(vals(rq, 'send_lag_p99_us'))} |")
         w("")
         with open(os.path.join(data_dir, f"req-{s}cpu.dat"), "w") as f:
@@ -671,19 +674,46 @@ def main():
     if not orderings:
         w("No comparison could be made (no round measured both schedulers).")
     else:
-        w("| vCPU | measurement | scheduler | better than kernel EEVDF in | verdict |")
-        w("| ---: | --- | --- | ---: | --- |")
+        # One row per measurement, one column per scheduler: "better k/n" when
+        # it beat kernel EEVDF in all n rounds, "worse 0/n" when it lost all,
+        # "mixed k/n" when the order changed between rounds.
+        scheds = [sc for sc in SERVER_SCHEDS[1:] if any(o[2] == sc for o in orderings)]
+        rows = []
+        for o in orderings:
+            if (o[0], o[1]) not in rows:
+                rows.append((o[0], o[1]))
+        cell = {(o[0], o[1], o[2]): o for o in orderings}
+        w("| vCPU | measurement | " + " | ".join(LABEL[sc] for sc in scheds) + " |")
+        w("| ---: | --- |" + " --- |" * len(scheds))
         held = notheld = 0
-        for smp, what, sc, wins, n, lower in orderings:
-            if wins == n:
-                v, held = "better in every round", held + 1
-            elif wins == 0:
-                v, held = "worse in every round", held + 1
-            else:
-                v, notheld = "**did not hold** (mixed)", notheld + 1
-            w(f"| {smp} | {what} ({'lower' if lower else 'higher'} is better) | {LABEL[sc]} | {wins}/{n} rounds | {v} |")
+        for smp, what in rows:
+            cells = []
+            lower = True
+            for sc in scheds:
+                o = cell.get((smp, what, sc))
+                if o is None:
+                    cells.append("n/a")
+                    continue
+                _, _, _, wins, n, lower = o
+                if wins == n:
+                    cells.append(f"better {wins}/{n}")
+                    held += 1
+                elif wins == 0:
+                    cells.append(f"worse {wins}/{n}")
+                    held += 1
+                else:
+                    cells.append(f"**mixed** {wins}/{n}")
+                    notheld += 1
+            w(f"| {smp} | {what} ({'lower' if lower else 'higher'} is better) | " + " | ".join(cells) + " |")
         w("")
-        w(f"{held} of {held + notheld} orderings held in every round, {notheld} did not.")
+        most = max(o[4] for o in orderings)
+        if most < 2:
+            w("Only one round with data: every comparison above is a single observation, "
+              "so nothing can be said about which differences hold.")
+        else:
+            w(f"{held} of {held + notheld} comparisons kept the same order against kernel EEVDF in every round "
+              f"(better or worse throughout); {notheld} changed order between rounds (**mixed**). "
+              "A comparison over fewer rounds than the run had is one where a round's number was missing.")
     w("")
 
     # ---- targets -----------------------------------------------------------
