@@ -251,7 +251,8 @@ def main():
     w(f"- peers: kernel EEVDF (no sched_ext scheduler), `scx_simple` and `scx_simple -f` "
       f"built from Debian `{meta.get('linux_source', '?')}` (tools/sched_ext)")
     w(f"- rounds per boot: {meta.get('rounds', '?')}, schedulers interleaved in every round "
-      f"({', '.join(LABEL[s] for s in SCHEDS)}); hackbench `{meta.get('hb_args', '?')}` "
+      f"({', '.join(LABEL[s] for s in SCHEDS)}; the real-server sections also "
+      f"{', '.join(LABEL[s] for s in SERVER_SCHEDS if s not in SCHEDS)}); hackbench `{meta.get('hb_args', '?')}` "
       f"x{meta.get('hb_runs', '?')} per round; fairness {meta.get('fair_warm', '?')} s warm-up + "
       f"{meta.get('fair_secs', '?')} s; latency `wakeup_latency {meta.get('lat_period', '?')} "
       f"{meta.get('lat_count', '?')}`")
