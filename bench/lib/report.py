@@ -23,7 +23,14 @@ LABEL = {
     "schedc-fifo": "schedc fifo",
     "scx_simple": "scx_simple",
     "scx_simple-f": "scx_simple -f",
+    "schedc-latency_boost": "schedc latency_boost",
+    "schedc-reserved_cores": "schedc reserved_cores",
 }
+# The real-server sections run under these too (examples/ policies made for
+# request-level scheduling); the synthetic sections only under SCHEDS.
+SERVER_SCHEDS = SCHEDS + ["schedc-latency_boost", "schedc-reserved_cores"]
+REQ_LOADS = ["50", "80"]
+REDIS_TESTS = ["GET", "SET"]
 FAIR_SETS = ["0/5", "-5/0/0/10"]
 CALLBACKS = ["select_cpu", "enqueue", "dequeue", "dispatch", "running", "stopping",
              "quiescent", "init_task", "exit_task", "enable", "init", "exit"]
@@ -91,6 +98,20 @@ class Boot:
         self.errors = collections.defaultdict(list)   # (sched, round) -> loader output
         self.done = False
         self.rounds = set()
+        self.req_capacity = None                         # the capacity line's key=values
+        # sched -> load -> {round: {key: float or None}}; None = not measured / unparsed
+        self.req = collections.defaultdict(lambda: collections.defaultdict(dict))
+        self.redis = collections.defaultdict(lambda: collections.defaultdict(dict))  # sched -> test -> round -> kv
+        self.nginx = collections.defaultdict(dict)      # sched -> round -> kv
+
+
+def num(v):
+    """A measured number, or None when the guest wrote 'na' or anything unparsable."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if x == x else None
 
 
 def parse_logs(paths):
@@ -155,6 +176,14 @@ def parse_logs(paths):
                         b.progs[sched].append(kv)
                     elif "map" in bare:
                         b.maps[sched].append(kv)
+                elif metric == "req_capacity":
+                    b.req_capacity = kv
+                elif metric == "req":
+                    b.req[sched][kv.get("load", "?")][int(kv.get("round", 0))] = {k: num(v) for k, v in kv.items()}
+                elif metric == "redis":
+                    b.redis[sched][kv.get("test", "?")][int(kv.get("round", 0))] = {k: num(v) for k, v in kv.items()}
+                elif metric == "nginx":
+                    b.nginx[sched][int(kv.get("round", 0))] = {k: num(v) for k, v in kv.items()}
                 elif metric and metric.startswith("loader_"):
                     b.loader[sched][metric[len("loader_"):]] = int(kv["kib"])
     return boots
@@ -222,7 +251,8 @@ def main():
     w(f"- peers: kernel EEVDF (no sched_ext scheduler), `scx_simple` and `scx_simple -f` "
       f"built from Debian `{meta.get('linux_source', '?')}` (tools/sched_ext)")
     w(f"- rounds per boot: {meta.get('rounds', '?')}, schedulers interleaved in every round "
-      f"({', '.join(LABEL[s] for s in SCHEDS)}); hackbench `{meta.get('hb_args', '?')}` "
+      f"({', '.join(LABEL[s] for s in SCHEDS)}; the real-server sections also "
+      f"{', '.join(LABEL[s] for s in SERVER_SCHEDS if s not in SCHEDS)}); hackbench `{meta.get('hb_args', '?')}` "
       f"x{meta.get('hb_runs', '?')} per round; fairness {meta.get('fair_warm', '?')} s warm-up + "
       f"{meta.get('fair_secs', '?')} s; latency `wakeup_latency {meta.get('lat_period', '?')} "
       f"{meta.get('lat_count', '?')}`")
@@ -529,6 +559,164 @@ def main():
           f"(clang-19 on scx_simple.bpf.c: {max(rss.get('clang-scx_simple', [0])) / 1024:.1f} MiB).")
         w("")
 
+    # ---- 5. real servers ----------------------------------------------------
+    orderings = []   # (comparison text, wins, rounds) for the "held in every round" paragraph
+
+    def vals(by_round, key):
+        return [v[key] for v in by_round.values() if v.get(key) is not None]
+
+    def ordering(what, b, get, sc, lower_better=True):
+        """Compares SC with kernel EEVDF round by round on one number."""
+        rounds = sorted(r for r in b.rounds if get(sc, r) is not None and get("kernel", r) is not None)
+        if not rounds:
+            return
+        if lower_better:
+            wins = sum(1 for r in rounds if get(sc, r) < get("kernel", r))
+        else:
+            wins = sum(1 for r in rounds if get(sc, r) > get("kernel", r))
+        orderings.append((b.smp, what, sc, wins, len(rounds), lower_better))
+
+    w("## 5. Real servers beside CPU hogs (VM)")
+    w("")
+    w("A latency-critical server shares the CPUs with batch work: one always-running CPU hog per vCPU. "
+      "The server runs at nice -10 under every scheduler (how an operator marks such a service; "
+      "`latency_boost` boosts tasks at nice <= -10, FIFO policies ignore nice). "
+      "`redis-server` under `redis-benchmark -c 32 -t set,get` (latencies from its own percentile output), "
+      "`nginx` (2 worker processes, a 600-byte static file) under `wrk --latency -c 32 -t 2` "
+      f"({meta.get('wrk_secs', '?')} s; redis: -n {meta.get('redis_n', '?')}). "
+      "All traffic on 127.0.0.1 inside the VM. Latencies in ms, medians over the rounds (min–max); "
+      "'n/a' = not measured or not parsed.")
+    w("")
+    for s in smps:
+        b = boots[s]
+        w(f"### {s} vCPU: redis and nginx")
+        w("")
+        w("| scheduler | redis GET req/s | GET p50 | GET p99 | GET p99.9 | redis SET req/s | SET p50 | SET p99 | "
+          "SET p99.9 | nginx req/s | nginx p50 | nginx p99 |")
+        w("| --- |" + " ---: |" * 11)
+        for sc in SERVER_SCHEDS:
+            cells = []
+            for t in REDIS_TESTS:
+                rr = b.redis[sc][t]
+                cells += [span(vals(rr, "rps")), span(vals(rr, "p50_ms"), 3), span(vals(rr, "p99_ms"), 2),
+                          span(vals(rr, "p999_ms"), 2)]
+            ng = b.nginx[sc]
+            cells += [span(vals(ng, "rps")), span(vals(ng, "p50_ms"), 3), span(vals(ng, "p99_ms"), 2)]
+            w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+        w("")
+        with open(os.path.join(data_dir, f"servers-{s}cpu.dat"), "w") as f:
+            f.write("# scheduler get_p99_med/min/max set_p99_med/min/max nginx_p99_med/min/max (ms)\n")
+            for sc in SERVER_SCHEDS:
+                row = []
+                for xs in (vals(b.redis[sc]["GET"], "p99_ms"), vals(b.redis[sc]["SET"], "p99_ms"),
+                           vals(b.nginx[sc], "p99_ms")):
+                    xs = xs or [float("nan")]
+                    row += [med(xs), min(xs), max(xs)]
+                f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.4f}" for v in row) + "\n")
+        for sc in SERVER_SCHEDS[1:]:
+            for t in REDIS_TESTS:
+                ordering(f"redis {t} p99", b, lambda x, r, t=t: b.redis[x][t].get(r, {}).get("p99_ms"), sc)
+                ordering(f"redis {t} req/s", b, lambda x, r, t=t: b.redis[x][t].get(r, {}).get("rps"), sc, False)
+            ordering("nginx p99", b, lambda x, r: b.nginx[x].get(r, {}).get("p99_ms"), sc)
+            ordering("nginx req/s", b, lambda x, r: b.nginx[x].get(r, {}).get("rps"), sc, False)
+
+    # ---- 6. request-level scheduling ----------------------------------------
+    w("## 6. Request-level scheduling: reqbench (VM)")
+    w("")
+    w(f"A thread-pool UDP server (`bench/tools/reqbench`, {boots[smps[0]].req_capacity.get('workers', '?') if smps and boots[smps[0]].req_capacity else '?'} "
+      "worker threads, nice -10) whose requests are 99.5% short (5 µs of calibrated CPU work) and 0.5% long "
+      "(500 µs), fed by an open-loop Poisson generator on the same VM at ~50% and ~80% of the capacity "
+      "measured once per boot under kernel EEVDF (closed loop, no hogs); no CPU hogs. "
+      "Slowdown = a request's latency (send to reply, generator's clock) / its service time (5 or 500 µs). "
+      f"{meta.get('req_secs', '?')} s of load per level. Under emulation a loopback round trip costs far more than "
+      "5 µs, so short requests' slowdowns are large even without queueing; compare schedulers, not absolutes. "
+      "With a few hundred requests per second, the long requests number a handful per run: their p99 is "
+      "close to their maximum, and a short p99.9 rests on few samples.")
+    w("")
+    for s in smps:
+        b = boots[s]
+        cap = b.req_capacity or {}
+        w(f"### {s} vCPU (capacity {cap.get('rate', 'n/a')} req/s; rates "
+          + ", ".join(f"{l}%: {fmt(med(vals(b.req['kernel'][l], 'target_rate')))}" for l in REQ_LOADS) + " req/s)")
+        w("")
+        w("| scheduler | load | achieved req/s | lost | short p50 slowdown | short p99 slowdown | "
+          "short p99.9 slowdown | long requests | long p99 slowdown | generator send lag p99 µs |")
+        w("| --- | ---: |" + " ---: |" * 8)
+        for l in REQ_LOADS:
+            for sc in SERVER_SCHEDS:
+                rq = b.req[sc][l]
+                w(f"| {LABEL[sc]} | {l}% | {span(vals(rq, 'rate'))} | {span(vals(rq, 'lost'))} | "
+                  f"{span(vals(rq, 'short_p50_slow'), 1)} | {span(vals(rq, 'short_p99_slow'), 1)} | "
+                  f"{span(vals(rq, 'short_p999_slow'), 1)} | {span(vals(rq, 'long_n'))} | "
+                  f"{span(vals(rq, 'long_p99_slow'), 1)} | "
+                  f"{span(vals(rq, 'send_lag_p99_us'))} |")
+        w("")
+        with open(os.path.join(data_dir, f"req-{s}cpu.dat"), "w") as f:
+            f.write("# scheduler " + " ".join(f"{l}_p99_med/min/max {l}_p999_med/min/max" for l in REQ_LOADS) + "\n")
+            for sc in SERVER_SCHEDS:
+                row = []
+                for l in REQ_LOADS:
+                    for k in ("short_p99_slow", "short_p999_slow"):
+                        xs = vals(b.req[sc][l], k) or [float("nan")]
+                        row += [med(xs), min(xs), max(xs)]
+                f.write(f"\"{LABEL[sc]}\" " + " ".join(f"{v:.3f}" for v in row) + "\n")
+        for sc in SERVER_SCHEDS[1:]:
+            for l in REQ_LOADS:
+                for k, name in (("short_p99_slow", "p99"), ("short_p999_slow", "p99.9")):
+                    ordering(f"reqbench {l}% short {name} slowdown", b,
+                             lambda x, r, l=l, k=k: b.req[x][l].get(r, {}).get(k), sc)
+
+    w("### Which differences held in every round")
+    w("")
+    w("Each scheduler against kernel EEVDF in the same round (same boot, interleaved). "
+      "\"held in every round\" means the scheduler was on the same side of kernel EEVDF in all rounds; "
+      "with one round (a --quick run) that says nothing.")
+    w("")
+    if not orderings:
+        w("No comparison could be made (no round measured both schedulers).")
+    else:
+        # One row per measurement, one column per scheduler: "better k/n" when
+        # it beat kernel EEVDF in all n rounds, "worse 0/n" when it lost all,
+        # "mixed k/n" when the order changed between rounds.
+        scheds = [sc for sc in SERVER_SCHEDS[1:] if any(o[2] == sc for o in orderings)]
+        rows = []
+        for o in orderings:
+            if (o[0], o[1]) not in rows:
+                rows.append((o[0], o[1]))
+        cell = {(o[0], o[1], o[2]): o for o in orderings}
+        w("| vCPU | measurement | " + " | ".join(LABEL[sc] for sc in scheds) + " |")
+        w("| ---: | --- |" + " --- |" * len(scheds))
+        held = notheld = 0
+        for smp, what in rows:
+            cells = []
+            lower = True
+            for sc in scheds:
+                o = cell.get((smp, what, sc))
+                if o is None:
+                    cells.append("n/a")
+                    continue
+                _, _, _, wins, n, lower = o
+                if wins == n:
+                    cells.append(f"better {wins}/{n}")
+                    held += 1
+                elif wins == 0:
+                    cells.append(f"worse {wins}/{n}")
+                    held += 1
+                else:
+                    cells.append(f"**mixed** {wins}/{n}")
+                    notheld += 1
+            w(f"| {smp} | {what} ({'lower' if lower else 'higher'} is better) | " + " | ".join(cells) + " |")
+        w("")
+        most = max(o[4] for o in orderings)
+        if most < 2:
+            w("Only one round with data: every comparison above is a single observation, "
+              "so nothing can be said about which differences hold.")
+        else:
+            w(f"{held} of {held + notheld} comparisons kept the same order against kernel EEVDF in every round "
+              f"(better or worse throughout); {notheld} changed order between rounds (**mixed**). "
+              "A comparison over fewer rounds than the run had is one where a round's number was missing.")
+    w("")
+
     # ---- targets -----------------------------------------------------------
     w("## Targets")
     w("")
@@ -552,6 +740,8 @@ def main():
     w("")
     charts = [("fairness.png", "Weighted fairness error"), ("hackbench.png", "hackbench time")]
     charts += [(f"latency-{s}cpu.png", f"Wakeup latency, {s} vCPU") for s in smps]
+    charts += [(f"servers-{s}cpu.png", f"redis and nginx p99 beside CPU hogs, {s} vCPU") for s in smps]
+    charts += [(f"req-{s}cpu.png", f"reqbench short-request slowdown, {s} vCPU") for s in smps]
     for png, title in charts:
         w(f"![{title}]({png})")
         w("")
@@ -578,6 +768,7 @@ set linetype 2 lc rgb "{colors[1]}"
 set linetype 3 lc rgb "{colors[2]}"
 set linetype 4 lc rgb "{colors[3]}"
 set linetype 5 lc rgb "{colors[4]}"
+set linetype 6 lc rgb "{colors[5]}"
 """
     scripts = []
     # fairness: columns per (smp, set): med min max
@@ -616,6 +807,23 @@ set logscale y
 set yrange [10:*]
 set ylabel 'microseconds late'
 plot '{f}' using 2:3:4:xtic(1) title 'p50', '' using 5:6:7 title 'p99', '' using 8:9:10 title 'max'
+""")
+    for s in smps:
+        f = f"{data_dir}/servers-{s}cpu.dat"
+        scripts.append(common + f"""set output '{out}/servers-{s}cpu.png'
+set title 'p99 latency beside one CPU hog per vCPU, {s} vCPU (median over rounds, min-max; log scale, lower is better)'
+set logscale y
+set ylabel 'milliseconds'
+set xtics rotate by -20
+plot '{f}' using 2:3:4:xtic(1) title 'redis GET p99', '' using 5:6:7 title 'redis SET p99', '' using 8:9:10 title 'nginx p99'
+""")
+        f = f"{data_dir}/req-{s}cpu.dat"
+        scripts.append(common + f"""set output '{out}/req-{s}cpu.png'
+set title 'reqbench: slowdown of short (5 us) requests, {s} vCPU (median over rounds, min-max; log scale, lower is better)'
+set logscale y
+set ylabel 'latency / service time'
+set xtics rotate by -20
+plot '{f}' using 2:3:4:xtic(1) title '50% load p99', '' using 5:6:7 title '50% load p99.9', '' using 8:9:10 title '80% load p99', '' using 11:12:13 title '80% load p99.9'
 """)
     for sc in scripts:
         try:
