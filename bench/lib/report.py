@@ -224,7 +224,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--compile", required=True)
     ap.add_argument("--meta", required=True)
-    ap.add_argument("logs", nargs="+")
+    ap.add_argument("logs", nargs="*")
     a = ap.parse_args()
 
     meta = {}

@@ -253,10 +253,10 @@ int run(const Options &options) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  // A compile allocates some 40 MB in small steps, then
-  // exits. By default glibc grows each heap 128 KB at a time and hands freed
-  // tops back to the kernel, only to fault them in again: growing 16 MB at a
-  // time and keeping what is freed saves about 3% of a compile.
+  // A compile allocates some 40 MB in small steps, then exits. By default
+  // glibc grows the heap 128 KB at a time and hands freed tops back to the
+  // kernel, only to fault them in again: growing 16 MB at a time and keeping
+  // what is freed is cheaper.
   mallopt(M_TOP_PAD, 16 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   // A closed output pipe or a file size limit is a write error to report
