@@ -12,7 +12,7 @@ llvm::Value *u32Const(Lowering &l, uint64_t value) {
   return l.builder.getInt32(static_cast<uint32_t>(value));
 }
 
-llvm::Value *call(Lowering &l, const std::string &name, std::vector<llvm::Value *> args) {
+llvm::Value *call(Lowering &l, const std::string &name, const std::vector<llvm::Value *> &args) {
   llvm::Function *function = l.runtimeFunction(name);
   if (!function) return llvm::UndefValue::get(l.i64());
   return l.builder.CreateCall(function, args);
@@ -40,8 +40,8 @@ llvm::Value *cached(Lowering &l, const CacheKey &key, Make make) {
 
 // A runtime service whose answer cannot change during the callback.
 llvm::Value *cachedCall(Lowering &l, const CacheKey &key, const std::string &name,
-                        std::vector<llvm::Value *> args) {
-  return cached(l, key, [&] { return call(l, name, std::move(args)); });
+                        const std::vector<llvm::Value *> &args) {
+  return cached(l, key, [&] { return call(l, name, args); });
 }
 
 // i1 -> i64 for storage; i64 stays.
@@ -264,7 +264,7 @@ llvm::Value *minMax(Lowering &l, llvm::Value *a, llvm::Value *b, bool isSignedOp
 // comm("prefix"): compare the first bytes of task->comm, 8 at a time.
 llvm::Value *lowerComm(Lowering &l, const std::string &prefix) {
   llvm::Value *result = l.builder.getTrue();
-  for (unsigned word = 0; word * 8 < prefix.size() && word < 2; ++word) {
+  for (size_t word = 0; word * 8 < prefix.size() && word < 2; ++word) {
     uint64_t expected = 0, mask = 0;
     for (unsigned byte = 0; byte < 8 && word * 8 + byte < prefix.size(); ++byte) {
       expected |= static_cast<uint64_t>(static_cast<unsigned char>(prefix[word * 8 + byte]))

@@ -1,6 +1,7 @@
 #include "frontend/AstBuilder.h"
 
 #include <limits>
+#include <stdexcept>
 
 #include "ast/Builtins.h"
 #include "frontend/Frontend.h"
@@ -9,6 +10,21 @@
 namespace schedc {
 
 using P = schedc_grammar::SchedcParser;
+
+namespace {
+
+// The last alternative of a labelled rule, once the others were tested: the
+// grammar allows no other, so anything else is a schedc bug (an internal
+// error), never undefined behaviour.
+template <class Alternative, class Context>
+Alternative *lastAlternative(Context *ctx) {
+  auto *alternative = dynamic_cast<Alternative *>(ctx);
+  if (!alternative)
+    throw std::logic_error("the parse tree has an alternative AstBuilder does not know");
+  return alternative;
+}
+
+}  // namespace
 
 // Counts one level of nesting for the lifetime of a scope.
 struct DepthScope {
@@ -240,7 +256,7 @@ void AstBuilder::queueItem(Queue &queue, P::QueueItemContext *ctx) {
       queue.fallback = EligibleFallback::None;
     return;
   }
-  auto *agg = static_cast<P::AggregateDeclContext *>(ctx);
+  auto *agg = lastAlternative<P::AggregateDeclContext>(ctx);
   Aggregate a;
   a.name = agg->ident()->getText();
   a.range = map_.rule(agg->ident());
@@ -381,7 +397,7 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->to = integer(forLoop->to);
     s->thenBody = block(forLoop->block());
   } else {
-    P::IfChainContext *chain = static_cast<P::IfStmtContext *>(ctx)->ifChain();
+    P::IfChainContext *chain = lastAlternative<P::IfStmtContext>(ctx)->ifChain();
     return ifChain(chain->expr(), chain->block(), 0);
   }
   return s;
@@ -451,7 +467,7 @@ ExprPtr AstBuilder::expr(P::ExprContext *ctx) {
     e->operands.push_back(expr(u->expr()));
     return e;
   }
-  auto *b = static_cast<P::BinaryExprContext *>(ctx);
+  auto *b = lastAlternative<P::BinaryExprContext>(ctx);
   e->kind = ExprKind::Binary;
   e->binaryOp = binaryOp(b->op->getText());
   e->operands.push_back(expr(b->expr(0)));
@@ -496,7 +512,7 @@ ExprPtr AstBuilder::primary(P::PrimaryContext *ctx) {
     e->operands.push_back(name(m->nameRef()));
   } else {
     // NAME [ INDEX ] . FIELD: a Member whose base is an Index.
-    auto *im = static_cast<P::IndexMemberExprContext *>(ctx);
+    auto *im = lastAlternative<P::IndexMemberExprContext>(ctx);
     e->kind = ExprKind::Member;
     e->text = im->ident()->getText();
     auto index = std::make_unique<Expr>();

@@ -44,6 +44,8 @@ std::string exit_kind_name(int64_t kind) {
     case 1028:
       name = "ERROR_RESCUE";
       break;
+    default:
+      break;
   }
   return std::string("SCX_EXIT_") + name + " (" + std::to_string(kind) + ")";
 }

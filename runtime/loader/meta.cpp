@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -44,13 +45,12 @@ std::string find_section(Elf *elf, const char *wanted, bool *found) {
 }
 
 uint64_t parse_number(const std::string &word, bool is_signed, const std::string &line) {
-  try {
-    size_t used = 0;
-    uint64_t v =
-        is_signed ? static_cast<uint64_t>(std::stoll(word, &used)) : std::stoull(word, &used);
-    if (used == word.size() && (is_signed || word[0] != '-')) return v;
-  } catch (const std::exception &) {
-  }
+  // strto* rather than sto*: a bad number is an answer here, not an exception.
+  char *end = nullptr;
+  errno = 0;
+  uint64_t v = is_signed ? static_cast<uint64_t>(std::strtoll(word.c_str(), &end, 10))
+                         : std::strtoull(word.c_str(), &end, 10);
+  if (!word.empty() && errno == 0 && *end == '\0' && (is_signed || word[0] != '-')) return v;
   user_error("bad number '" + word + "' in metadata line: " + line);
 }
 

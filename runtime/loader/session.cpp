@@ -194,7 +194,7 @@ SessionResult Session::run() {
       result.exit_code = kExitUser;
       break;
     case Stop::WorkloadDone:
-      result.exit_code = *workload_->poll();
+      result.exit_code = workload_->poll().value_or(kExitUser);  // set when WorkloadDone
       fprintf(info_out, "schedrun: workload exited with status %d; detached '%s'\n",
               result.exit_code, meta_.policy.c_str());
       break;

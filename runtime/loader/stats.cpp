@@ -53,7 +53,8 @@ Snapshot StatsReader::read() const {
     s.depth.push_back(depth);
   }
   for (size_t c = 0; c < meta_.counters.size(); c++)
-    s.counters.push_back(percpu_sum(static_cast<uint32_t>(SCHEDC_COUNTER_BASE + c)));
+    s.counters.push_back(
+        percpu_sum(static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c)));
   return s;
 }
 

@@ -160,7 +160,10 @@ std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::
     while (i < meta.params.size() && meta.params[i].name != name) i++;
     if (i == meta.params.size()) {
       std::string valid;
-      for (const Param &p : meta.params) valid += (valid.empty() ? "" : ", ") + p.name;
+      for (const Param &p : meta.params) {
+        if (!valid.empty()) valid += ", ";
+        valid += p.name;
+      }
       user_error("--set " + set + ": policy '" + meta.policy + "' has no tunable '" + name + "'",
                  valid.empty() ? "this policy has no tunables" : "valid tunables: " + valid);
     }
