@@ -1,7 +1,9 @@
 // Pass 1: what is declared, once, within the language's limits.
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "ast/Builtins.h"
 #include "frontend/Frontend.h"
@@ -72,13 +74,26 @@ class DeclarationChecker {
     }
   }
 
+  // In source order, whatever their kinds, so that the redefinition is the
+  // later declaration and the note points at the earlier one.
   void declareAll() {
-    for (const Param &p : policy_.params) declare(p.name, p.range, "param");
-    for (const StateField &f : policy_.taskFields) declare(f.name, f.range, "task field");
-    for (const StateField &f : policy_.cpuFields) declare(f.name, f.range, "percpu field");
-    for (const StateField &f : policy_.globalFields) declare(f.name, f.range, "global");
-    for (const Counter &c : policy_.counters) declare(c.name, c.range, "counter");
-    for (const Queue &q : policy_.queues) declare(q.name, q.range, "queue");
+    struct Declared {
+      const std::string *name;
+      SourceRange range;
+      const char *what;
+    };
+    std::vector<Declared> all;
+    for (const Param &p : policy_.params) all.push_back({&p.name, p.range, "param"});
+    for (const StateField &f : policy_.taskFields) all.push_back({&f.name, f.range, "task field"});
+    for (const StateField &f : policy_.cpuFields) all.push_back({&f.name, f.range, "percpu field"});
+    for (const StateField &f : policy_.globalFields) all.push_back({&f.name, f.range, "global"});
+    for (const Counter &c : policy_.counters) all.push_back({&c.name, c.range, "counter"});
+    for (const Queue &q : policy_.queues) all.push_back({&q.name, q.range, "queue"});
+    std::stable_sort(all.begin(), all.end(), [](const Declared &a, const Declared &b) {
+      return a.range.line != b.range.line ? a.range.line < b.range.line
+                                          : a.range.column < b.range.column;
+    });
+    for (const Declared &d : all) declare(*d.name, d.range, d.what);
   }
 
   template <typename T>
