@@ -89,7 +89,8 @@ class DeclarationChecker {
     for (const StateField &f : policy_.globalFields) all.push_back({&f.name, f.range, "global"});
     for (const Counter &c : policy_.counters) all.push_back({&c.name, c.range, "counter"});
     for (const Queue &q : policy_.queues) all.push_back({&q.name, q.range, "queue"});
-    std::stable_sort(all.begin(), all.end(), [](const Declared &a, const Declared &b) {
+    // No two declarations start at the same place: the order is total.
+    std::sort(all.begin(), all.end(), [](const Declared &a, const Declared &b) {
       return a.range.line != b.range.line ? a.range.line < b.range.line
                                           : a.range.column < b.range.column;
     });
