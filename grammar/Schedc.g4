@@ -16,6 +16,7 @@ decl
   | enqueueRule
   | dispatchDecl
   | preemptRule
+  | balanceRule
   | handler
   | policyDecl      // a second one: rejected with a clear message by the builder
   ;
@@ -31,7 +32,7 @@ nameWord
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
-  | 'direct' | 'or'
+  | 'direct' | 'or' | 'balance' | 'every'
   ;
 
 // ---------------------------------------------------------------- declarations
@@ -93,6 +94,10 @@ dispatchSource : steal='steal'? ident ;
 
 preemptRule : 'preempt' kind=('wakeup' | 'tick') 'when' expr ';' ;
 
+// Load balancing between a queue's instances: `balance rq by load every 32ms
+// when COND;` (docs/language.md).
+balanceRule : 'balance' ident 'by' by=ident 'every' interval=expr 'when' condition=expr ';' ;
+
 handler : 'on' eventName block ;
 
 eventName : IDENT | 'enqueue' | 'tick' ;
@@ -153,7 +158,7 @@ nameRef : ident ;
 ident
   : IDENT
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
-  | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct'
+  | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every'
   ;
 
 // ---------------------------------------------------------------- tokens

@@ -117,6 +117,11 @@ __attribute__((always_inline)) u64 schedc_wakeup(struct schedc_ctx *ctx)
 	return ctx->wakeup;
 }
 
+__attribute__((always_inline)) u64 schedc_busiest(struct schedc_ctx *ctx)
+{
+	return ctx->busiest;
+}
+
 __attribute__((always_inline)) u64 schedc_nr_cpus(void)
 {
 	return scx_bpf_nr_cpu_ids();
@@ -529,6 +534,7 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 	ctx->scan_count = 0;
 	_Pragma("unroll") for (u32 a = 0; a < SCHEDC_MAX_AGGREGATES; a++)
 		ctx->scan_aggs[a] = 0;
+	ctx->busiest = 0;
 }
 
 /* ---- callbacks ---------------------------------------------------------- */
@@ -901,6 +907,70 @@ static __always_inline bool steal(u32 queue, u32 own)
 	return false;
 }
 
+/*
+ * The balance rule (`balance QUEUE by AGG every INTERVAL when COND`): at most
+ * once per interval, a CPU that dispatches finds the instance of QUEUE with
+ * the largest AGG and moves to itself the first task there (in queue order,
+ * within the queue's scan limit) that may run here and for which COND holds.
+ * It runs before the CPU's own sources: a busy CPU dispatches only when its
+ * task's slice ends, and an idle one already steals. The task reaches this
+ * CPU as a stolen one does (see prev_prepare).
+ */
+static __always_inline bool balance(u32 cpu)
+{
+	u32 queue = L.balance_queue, own, busiest, n, scanned = 0;
+	struct schedc_cpu *c = cpu_state(cpu);
+	struct task_struct *p;
+	struct schedc_ctx sc;
+	u64 now, most, interval;
+	int i;
+
+	if (!L.has_balance || queue >= SCHEDC_MAX_QUEUES || !c)
+		return false;
+	ctx_init(&sc, NULL, NULL);
+	now = bpf_ktime_get_ns();
+	interval = schedc_policy_balance_interval(&sc);
+	if (now - c->balanced_at < interval)
+		return false;
+	/* Up to a quarter of an interval of jitter: checked at a fixed period,
+	 * in step with the other CPUs' slices, the rule can keep sampling them
+	 * at the same point of their switch (a task just taken, the last not
+	 * yet re-enqueued) and never see the imbalance. */
+	c->balanced_at = now - bpf_get_prandom_u32() % (interval / 4 + 1);
+
+	own = schedc_instance_of(queue, cpu);
+	busiest = own;
+	most = schedc_agg_read(queue_state(queue, own), queue, own, L.balance_agg);
+	n = queue_instances(queue);
+	bpf_for(i, 0, (int)n) {
+		u64 v = schedc_agg_read(queue_state(queue, i), queue, i, L.balance_agg);
+
+		if (v > most) {
+			most = v;
+			busiest = i;
+		}
+	}
+	if (busiest == own)
+		return false;
+
+	sc.busiest = busiest;
+	bpf_for_each(scx_dsq, p, dsq_id(queue, busiest), 0) {
+		if (scanned++ >= L.queues[queue].scan)
+			break;
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		sc.p = p;
+		sc.task = task_state(p);
+		if (!schedc_policy_balance_pull(&sc))
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0)) {
+			queue_stat(queue, SCHEDC_QSTAT_BALANCED);
+			return true;
+		}
+	}
+	return false;
+}
+
 static __always_inline void record_depth(u32 queue, u32 inst)
 {
 	u32 idx = instance_index(queue, inst);
@@ -917,6 +987,8 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 	u32 i;
 
 	prev_prepare(prev, &pc);
+	if (balance((u32)cpu))
+		return;
 	_Pragma("unroll") for (i = 0; i < SCHEDC_MAX_QUEUES * 2; i++) {
 		u32 queue, own;
 		int result;

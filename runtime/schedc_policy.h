@@ -80,6 +80,9 @@ struct schedc_layout {
 	struct schedc_queue_layout queues[SCHEDC_MAX_QUEUES];
 	struct schedc_dispatch_source dispatch[SCHEDC_MAX_QUEUES * 2];
 	u32 tracks_members; /* some queue keeps aggregates over its members */
+	u32 has_balance;    /* `balance QUEUE by AGG every ... when ...` */
+	u32 balance_queue;
+	s32 balance_agg;    /* as schedc_agg_read() takes it */
 };
 
 /* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */
@@ -88,6 +91,7 @@ struct schedc_cpu {
 	u64 cur_valid;
 	u64 cur_fields[SCHEDC_MAX_TASK_FIELDS];
 	u64 cur_attrs[SCHEDC_ATTR_NR];
+	u64 balanced_at;    /* when this CPU last ran the balance rule */
 };
 
 /* Per-task state (task storage). */
@@ -117,6 +121,7 @@ struct schedc_ctx {
 	u32 scan_inst;
 	u64 scan_count;            /* eligible: its member count and aggregates */
 	u64 scan_aggs[SCHEDC_MAX_AGGREGATES];
+	u32 busiest;               /* balance: the instance tasks are pulled from */
 };
 
 /* Where an enqueue rule puts a task. */
@@ -136,6 +141,8 @@ void schedc_policy_agg_values(u32 queue, struct schedc_ctx *ctx, u64 *values, u6
 bool schedc_policy_eligible(u32 queue, struct schedc_ctx *ctx);
 bool schedc_policy_preempt_wakeup(struct schedc_ctx *ctx);
 bool schedc_policy_preempt_tick(struct schedc_ctx *ctx);
+u64 schedc_policy_balance_interval(struct schedc_ctx *ctx);
+bool schedc_policy_balance_pull(struct schedc_ctx *ctx);
 
 /* Services the generated code calls (defined in runtime.bpf.c). */
 u64 schedc_attr(struct schedc_ctx *ctx, u32 attr);
@@ -152,6 +159,7 @@ u64 schedc_now(void);
 u64 schedc_this_cpu(void);
 u64 schedc_runtime(struct schedc_ctx *ctx);
 u64 schedc_wakeup(struct schedc_ctx *ctx);
+u64 schedc_busiest(struct schedc_ctx *ctx);
 u64 schedc_nr_cpus(void);
 u32 schedc_instance_of(u32 queue, u64 index);
 void schedc_counter_add(u32 counter, u64 value);

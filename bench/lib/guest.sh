@@ -4,6 +4,9 @@
 # scheduler in $SCHEDS on the same boot:
 #   - weighted fairness: pinned CPU-bound tasks at nice 0/5 and -5/0/0/10,
 #     largest |measured CPU share - weight share| from /proc/PID/schedstat;
+#   - load balancing: unpinned CPU-bound tasks at the nice values of each mix
+#     in $SPREAD_MIXES, their CPU shares and migrations per second
+#     (/proc/PID/sched), compared with the kernel's in the report;
 #   - wakeup latency: wakeup_latency pinned among two CPU hogs on one CPU;
 #   - throughput: hackbench wall time ("Time:" it prints);
 #   - in round 1: the BPF programs and maps the scheduler loaded (bpfinfo)
@@ -65,6 +68,32 @@ echo "$*|$before|$after" | awk -F'|' '
     printf "err=%.4f shares=%s\n", worst, shares }'
 SCRIPT
 
+# spread WARM SECS NICE...: one unpinned hog per nice value; prints their
+# shares of the CPU time they got, in the order given, and migrations/s.
+cat > $work/spread <<'SCRIPT'
+warm=$1 secs=$2; shift 2
+pids=
+for n in "$@"; do
+  spin hog 0 > /dev/null &
+  renice -n "$n" -p $! > /dev/null
+  pids="$pids $!"
+done
+sleep "$warm"
+sample() { for p in $pids; do
+  echo "$(cut -d' ' -f1 /proc/$p/schedstat) $(awk '/nr_migrations/ { print $3; exit }' /proc/$p/sched)"
+done; }
+before=$(sample)
+sleep "$secs"
+after=$(sample)
+kill $pids; wait
+printf '%s\n--\n%s\n' "$before" "$after" | awk -v secs="$secs" '
+  $1 == "--" { second = 1; next }
+  !second { b[++n] = $1; mb[n] = $2; next }
+  { d[++m] = $1 - b[m]; total += d[m]; mig += $2 - mb[m] }
+  END { out = ""; for (i = 1; i <= n; i++) out = out sprintf("%s%.4f", i > 1 ? "," : "", total > 0 ? d[i] / total : 0)
+        printf "shares=%s migrations_per_s=%.1f\n", out, mig / secs }'
+SCRIPT
+
 # The workload run under one scheduler: SCHED ROUND EXPECTED_OPS BASE_PROG BASE_MAP LOADER_PID
 cat > $work/workload <<'SCRIPT'
 sched=$1 round=$2 want=$3 base_prog=$4 base_map=$5 loader=$6
@@ -86,6 +115,10 @@ case " $SYNTH_SCHEDS " in *" $sched "*) synth=1 ;; *) synth=0 ;; esac
 [ $synth -eq 0 ] || for n in $FAIR_SETS; do
   r=$(sh /tmp/bench/shares $cpu $FAIR_WARM $FAIR_SECS $(echo $n | tr '/' ' '))
   echo "BENCH $tag metric=fair nice=$n $r"
+done
+[ $synth -eq 0 ] || for n in $SPREAD_MIXES; do
+  r=$(sh /tmp/bench/spread $FAIR_WARM $SPREAD_SECS $(echo $n | tr '/' ' '))
+  echo "BENCH $tag metric=spread nice=$n $r"
 done
 if [ $synth -eq 1 ]; then
 taskset -c $cpu spin hog 0 > /dev/null & a=$!

@@ -43,6 +43,8 @@ TARGETS = {
     "compile_ms": 60.0,
     "compile_vs_clang": 0.2,
     "fairness": 0.01,
+    "spread_vs_kernel": 0.03,
+    "migrations_vs_kernel": 2.0,
     "hackbench_vs_simple": 1.1,
 }
 
@@ -87,6 +89,8 @@ class Boot:
         self.kernel = "?"
         self.fair = collections.defaultdict(lambda: collections.defaultdict(list))
         self.shares = collections.defaultdict(lambda: collections.defaultdict(list))
+        # unpinned hogs: sched -> mix -> [(shares in nice order, migrations/s)]
+        self.spread = collections.defaultdict(lambda: collections.defaultdict(list))
         self.lat = collections.defaultdict(list)        # sched -> [(p50, p99, max)]
         self.lat_by_round = collections.defaultdict(dict)  # sched -> round -> p99
         self.hb = collections.defaultdict(list)
@@ -161,6 +165,10 @@ def parse_logs(paths):
                 elif metric == "fair":
                     b.fair[sched][kv["nice"]].append(float(kv["err"]))
                     b.shares[sched][kv["nice"]].append(kv.get("shares", ""))
+                elif metric == "spread":
+                    shares = [num(x) for x in kv.get("shares", "").split(",")]
+                    if shares and None not in shares:
+                        b.spread[sched][kv["nice"]].append((shares, num(kv.get("migrations_per_s"))))
                 elif metric == "latency":
                     t = (float(kv["p50"]), float(kv["p99"]), float(kv["max"]))
                     b.lat[sched].append(t)
@@ -217,6 +225,72 @@ def compile_section(path):
             elif parts[0] in samples:
                 samples[parts[0]][parts[1]].append(float(parts[2]))
     return samples["time"], samples["rss"], settle
+
+
+def spread_shares(mix, runs):
+    """Median share per task over the runs, tasks of equal nice sorted by share
+    (which of them got more is chance, not policy)."""
+    nices = mix.split("/")
+    if not runs or any(len(s) != len(nices) for s, _ in runs):
+        return None
+    per_run = []
+    for shares, _ in runs:
+        groups = collections.defaultdict(list)
+        for n, x in zip(nices, shares):
+            groups[n].append(x)
+        for g in groups.values():
+            g.sort()
+        per_run.append([groups[n].pop(0) for n in nices])
+    return [med([r[i] for r in per_run]) for i in range(len(nices))]
+
+
+def spread_section(w, boots, smps, mixes, targets):
+    w("### Load balancing: unpinned CPU hogs (share error against the kernel, same boot)")
+    w("")
+    w("One unpinned CPU-bound task per nice value of the mix, more tasks than CPUs. Each cell: the largest "
+      "|share − the kernel's share| over the tasks (shares of the CPU time they got together; medians over "
+      "the rounds, tasks of equal nice compared in share order), then migrations per second "
+      "(`se.nr_migrations`). The kernel row gives its shares.")
+    w("")
+    hdr = [f"{s} vCPU nice {m}" for s in smps for m in mixes]
+    w("| scheduler | " + " | ".join(hdr) + " |")
+    w("| --- |" + " ---: |" * len(hdr))
+    for sc in SCHEDS:
+        cells = []
+        for s in smps:
+            for m in mixes:
+                runs, kruns = boots[s].spread[sc][m], boots[s].spread["kernel"][m]
+                mine, kern = spread_shares(m, runs), spread_shares(m, kruns)
+                mig = med([x for _, x in runs if x is not None])
+                if mine is None:
+                    cells.append("n/a")
+                elif sc == "kernel":
+                    cells.append(" / ".join(f"{x:.3f}" for x in mine) + f" ({fmt(mig, 1)}/s)")
+                elif kern is None:
+                    cells.append("no kernel data")
+                else:
+                    err = max(abs(a - b) for a, b in zip(mine, kern))
+                    cells.append(f"{err:.3f} ({fmt(mig, 1)}/s)")
+        w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
+    w("")
+    for s in smps:
+        for m in mixes:
+            runs, kruns = boots[s].spread["schedc-eevdf"][m], boots[s].spread["kernel"][m]
+            mine, kern = spread_shares(m, runs), spread_shares(m, kruns)
+            if mine is None or kern is None:
+                targets.append((f"schedc eevdf unpinned shares vs kernel, {s} vCPU, nice {m}",
+                                f"<= {TARGETS['spread_vs_kernel']}", "no data", None))
+                continue
+            err = max(abs(a - b) for a, b in zip(mine, kern))
+            targets.append((f"schedc eevdf unpinned shares vs kernel, {s} vCPU, nice {m} (max |diff| of medians)",
+                            f"<= {TARGETS['spread_vs_kernel']}", f"{err:.3f}", err <= TARGETS["spread_vs_kernel"]))
+            mig = med([x for _, x in runs if x is not None])
+            kmig = med([x for _, x in kruns if x is not None])
+            if mig is not None and kmig is not None:
+                # +1/s: the kernel may not migrate at all where nothing needs moving.
+                targets.append((f"schedc eevdf migrations vs kernel, {s} vCPU, nice {m}",
+                                f"<= {TARGETS['migrations_vs_kernel']}x kernel + 1/s",
+                                f"{mig:.1f}/s vs {kmig:.1f}/s", mig <= TARGETS["migrations_vs_kernel"] * kmig + 1))
 
 
 def main():
@@ -435,6 +509,8 @@ def main():
                 targets.append((f"schedc eevdf fairness, {s} vCPU, nice {n} (median of {len(xs)})",
                                 f"<= {TARGETS['fairness']}", f"{med(xs):.4f} (worst run {worst:.4f})",
                                 med(xs) <= TARGETS["fairness"]))
+
+    spread_section(w, boots, smps, meta.get("spread_mixes", "").split(), targets)
 
     w("### Throughput: hackbench seconds (lower is better)")
     w("")

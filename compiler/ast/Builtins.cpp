@@ -77,6 +77,7 @@ const std::vector<BuiltinValueInfo> &builtinValues() {
       {"now", RefKind::Now, Type::Duration, ValueScope::Everywhere, false},
       {"runtime", RefKind::Runtime, Type::Duration, ValueScope::Stopping, false},
       {"wakeup", RefKind::Wakeup, Type::Bool, ValueScope::Wakeup, false},
+      {"busiest", RefKind::Busiest, Type::U64, ValueScope::Balance, false},
   };
   return table;
 }

@@ -59,6 +59,7 @@ enum class ValueScope {
   Everywhere,
   Stopping,  // `on stopping`
   Wakeup,    // `on runnable`, `on enqueue`, enqueue rules, `preempt wakeup`
+  Balance,   // a `balance` rule's condition
 };
 
 struct BuiltinValueInfo {

@@ -68,6 +68,7 @@ enum class RefKind {
   Now,
   Runtime,
   Wakeup,
+  Busiest,  // `balance` condition: the instance being balanced from
 };
 
 // Task attributes, in the runtime's order (enum schedc_attr). Runtime exists

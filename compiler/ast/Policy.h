@@ -96,6 +96,22 @@ struct PreemptRule {
   ExprPtr condition;
 };
 
+// `balance QUEUE by AGG every INTERVAL when CONDITION;`: from dispatch, at
+// most once per interval, a CPU pulls a task from the instance of QUEUE with
+// the largest AGG when CONDITION holds for that task.
+struct BalanceRule {
+  SourceRange range;
+  std::string queueName;
+  SourceRange queueRange;
+  int queueIndex = -1;  // filled by resolution
+  std::string byName;   // a declared count/sum aggregate, `count` or `queued`
+  SourceRange byRange;
+  int byAggregate = -1;  // filled by resolution: the declared aggregate's index
+  BuiltinAggregate byBuiltin = BuiltinAggregate::None;
+  ExprPtr interval;
+  ExprPtr condition;
+};
+
 enum class Event { Enable, Runnable, Enqueue, Running, Stopping, Quiescent, Exit, Tick };
 
 struct Handler {
@@ -118,6 +134,7 @@ struct Policy {
   std::vector<EnqueueRule> enqueueRules;
   std::vector<DispatchSource> dispatch;
   std::vector<PreemptRule> preempts;
+  std::vector<BalanceRule> balances;  // at most one (the declaration pass)
   std::vector<Handler> handlers;
   // Where each declaration the language allows once was written, in order.
   // The fields above hold the first; the declaration pass reports the others.

@@ -39,6 +39,10 @@ inline void walkPolicy(const Policy &policy, const ExprVisitor &visit) {
     walkExpr(rule.slice.get(), visit);
   }
   for (const PreemptRule &rule : policy.preempts) walkExpr(rule.condition.get(), visit);
+  for (const BalanceRule &rule : policy.balances) {
+    walkExpr(rule.interval.get(), visit);
+    walkExpr(rule.condition.get(), visit);
+  }
   for (const Handler &handler : policy.handlers) walkBlock(handler.body, visit);
 }
 

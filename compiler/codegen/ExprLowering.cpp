@@ -182,6 +182,8 @@ llvm::Value *lowerName(Lowering &l, const Expr &expr) {
       return call(l, "schedc_runtime", {l.ctx});
     case RefKind::Wakeup:
       return fromSlot(l, cachedCall(l, {CacheKey::Wakeup}, "schedc_wakeup", {l.ctx}), Type::Bool);
+    case RefKind::Busiest:
+      return cachedCall(l, {CacheKey::Busiest}, "schedc_busiest", {l.ctx});
     case RefKind::Counter:
     case RefKind::Unresolved:
       break;

@@ -203,6 +203,35 @@ void lowerPreemptHook(Lowering &l, const char *name, PreemptKind kind) {
   l.finishHook();
 }
 
+// The balance rule's interval (0: the policy does not balance) and, per
+// candidate task in the busiest instance, whether to pull it.
+void lowerBalanceHooks(Lowering &l) {
+  const BalanceRule *rule = l.policy.balances.empty() ? nullptr : &l.policy.balances.front();
+  if (llvm::Function *function =
+          l.beginHook("schedc_policy_balance_interval", l.policy.nameRange)) {
+    l.ctx = argument(function, 0);
+    l.beginBody();
+    llvm::Value *interval = l.builder.getInt64(0);
+    if (rule) {
+      l.setLocation(rule->interval->range);
+      interval = lowerStorable(l, *rule->interval);
+    }
+    l.builder.CreateRet(interval);
+    l.finishHook();
+  }
+  if (llvm::Function *function = l.beginHook("schedc_policy_balance_pull", l.policy.nameRange)) {
+    l.ctx = argument(function, 0);
+    l.beginBody();
+    llvm::Value *pull = l.builder.getFalse();
+    if (rule) {
+      l.setLocation(rule->range);
+      pull = lowerCondition(l, *rule->condition);
+    }
+    l.builder.CreateRet(returnBool(l, pull));
+    l.finishHook();
+  }
+}
+
 }  // namespace
 
 void lowerHooks(Lowering &l) {
@@ -213,6 +242,7 @@ void lowerHooks(Lowering &l) {
   lowerEligibleHook(l);
   lowerPreemptHook(l, "schedc_policy_preempt_wakeup", PreemptKind::Wakeup);
   lowerPreemptHook(l, "schedc_policy_preempt_tick", PreemptKind::Tick);
+  lowerBalanceHooks(l);
 }
 
 }  // namespace schedc

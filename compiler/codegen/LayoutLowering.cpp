@@ -49,6 +49,8 @@ bool hasPreempt(const Policy &policy, PreemptKind kind) {
 // the policy reads its implicit `count`.
 bool tracksMembers(const Policy &policy, size_t q) {
   if (!policy.queues[q].aggregates.empty()) return true;
+  for (const BalanceRule &r : policy.balances)
+    if (r.queueIndex == static_cast<int>(q) && r.byBuiltin == BuiltinAggregate::Count) return true;
   bool countRead = false;
   walkPolicy(policy, [&](const Expr &expr) {
     if (expr.ref.kind == RefKind::Aggregate && expr.ref.index == static_cast<int>(q) &&
@@ -56,6 +58,20 @@ bool tracksMembers(const Policy &policy, size_t q) {
       countRead = true;
   });
   return countRead;
+}
+
+// The aggregate a balance rule ranks instances by, as the runtime indexes
+// aggregates (schedc_agg_read).
+int32_t balanceAggregate(const BalanceRule &rule) {
+  switch (rule.byBuiltin) {
+    case BuiltinAggregate::Count:
+      return SCHEDC_AGG_INDEX_COUNT;
+    case BuiltinAggregate::Queued:
+      return SCHEDC_AGG_INDEX_QUEUED;
+    case BuiltinAggregate::None:
+      break;
+  }
+  return rule.byAggregate;
 }
 
 bool hasAggregates(const Policy &policy) {
@@ -161,6 +177,10 @@ void lowerLayout(Lowering &l) {
   init.set("queues", aggregate(queuesType, queues));
   init.set("dispatch", aggregate(dispatchType, sources));
   init.set("tracks_members", u32(l, hasAggregates(p)));
+  const BalanceRule *balance = p.balances.empty() ? nullptr : &p.balances.front();
+  init.set("has_balance", u32(l, balance != nullptr));
+  init.set("balance_queue", u32(l, balance ? balance->queueIndex : 0));
+  init.set("balance_agg", u32(l, balance ? balanceAggregate(*balance) : 0));
   llvm::Constant *value = init.finish();
   if (!value) return failed();
   layout->setInitializer(value);

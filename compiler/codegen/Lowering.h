@@ -52,7 +52,8 @@ struct CacheKey {
     CommWord,
     ThisCpu,
     NrCpus,
-    Wakeup
+    Wakeup,
+    Busiest
   };
   Kind kind;
   int first = 0;

@@ -53,6 +53,8 @@ bool AstBuilder::build(P::PolicyFileContext *file) {
       dispatchDecl(c);
     else if (auto *c = d->preemptRule())
       preemptRule(c);
+    else if (auto *c = d->balanceRule())
+      balanceRule(c);
     else if (auto *c = d->handler())
       handler(c);
     else if (auto *c = d->policyDecl())
@@ -333,6 +335,18 @@ void AstBuilder::preemptRule(P::PreemptRuleContext *ctx) {
   r.kind = ctx->kind->getText() == "tick" ? PreemptKind::Tick : PreemptKind::Wakeup;
   r.condition = expr(ctx->expr());
   policy_.preempts.push_back(std::move(r));
+}
+
+void AstBuilder::balanceRule(P::BalanceRuleContext *ctx) {
+  BalanceRule r;
+  r.range = map_.rule(ctx);
+  r.queueName = ctx->ident(0)->getText();
+  r.queueRange = map_.rule(ctx->ident(0));
+  r.byName = ctx->by->getText();
+  r.byRange = map_.rule(ctx->by);
+  r.interval = expr(ctx->interval);
+  r.condition = expr(ctx->condition);
+  policy_.balances.push_back(std::move(r));
 }
 
 void AstBuilder::handler(P::HandlerContext *ctx) {

@@ -31,6 +31,7 @@ class AstBuilder {
   void enqueueRule(P::EnqueueRuleContext *ctx);
   void dispatchDecl(P::DispatchDeclContext *ctx);
   void preemptRule(P::PreemptRuleContext *ctx);
+  void balanceRule(P::BalanceRuleContext *ctx);
   void handler(P::HandlerContext *ctx);
 
   Block block(P::BlockContext *ctx);

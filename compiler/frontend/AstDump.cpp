@@ -43,6 +43,7 @@ static std::string refText(const Ref &r) {
     case RefKind::Now:
     case RefKind::Runtime:
     case RefKind::Wakeup:
+    case RefKind::Busiest:
       return std::string(" ") + builtinValueInfo(r.kind).name;
   }
   return "";
@@ -187,6 +188,14 @@ std::string dumpPolicy(const Policy &p) {
   for (const PreemptRule &r : p.preempts)
     out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' '
         << dumpExpr(*r.condition) << '\n';
+  for (const BalanceRule &r : p.balances) {
+    out << "balance " << r.queueName << " queue#" << r.queueIndex << " by ";
+    if (r.byBuiltin != BuiltinAggregate::None)
+      out << builtinAggregateName(r.byBuiltin);
+    else
+      out << "agg#" << r.byAggregate;
+    out << " every " << dumpExpr(*r.interval) << " when " << dumpExpr(*r.condition) << '\n';
+  }
   for (const Handler &h : p.handlers) {
     out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);

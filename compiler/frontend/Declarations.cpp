@@ -42,6 +42,9 @@ class DeclarationChecker {
                      "queue '" + q.name + "' already has an `eligible when` rule");
     for (size_t i = 1; i < policy_.selectCpuDecls.size(); ++i)
       diags_.error(policy_.selectCpuDecls[i], "duplicate select_cpu declaration");
+    for (size_t i = 1; i < policy_.balances.size(); ++i)
+      diags_.error(policy_.balances[i].range, "duplicate `balance` rule",
+                   "a policy balances one queue; combine the conditions with `||`");
     for (size_t i = 1; i < policy_.dispatchDecls.size(); ++i)
       diags_.error(policy_.dispatchDecls[i], "duplicate dispatch declaration",
                    "list every source in one `dispatch A, B, ...;`");

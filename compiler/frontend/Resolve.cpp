@@ -16,6 +16,7 @@ struct Context {
   bool wakeup = false;     // `wakeup`
   bool runtime = false;    // `runtime`
   bool current = false;    // `current.F`
+  bool balance = false;    // `busiest`
   int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
 
   bool has(ValueScope scope) const {
@@ -26,6 +27,8 @@ struct Context {
         return runtime;
       case ValueScope::Wakeup:
         return wakeup;
+      case ValueScope::Balance:
+        return balance;
     }
     return false;
   }
@@ -52,6 +55,7 @@ class Resolver {
       ctx.wakeup = ctx.current = r.kind == PreemptKind::Wakeup;
       expr(*r.condition, ctx);
     }
+    for (BalanceRule &r : policy_.balances) resolveBalanceRule(r);
     for (Handler &h : policy_.handlers) resolveHandler(h);
   }
 
@@ -106,6 +110,43 @@ class Resolver {
       diags_.error(d.range,
                    "cannot steal from global queue '" + d.queueName + "': it has one instance",
                    "dispatch it directly: `dispatch " + d.queueName + "`");
+  }
+
+  // The queue must have instances to balance between, and `by` must name an
+  // aggregate that measures how much work an instance holds.
+  void resolveBalanceRule(BalanceRule &r) {
+    r.queueIndex = queueIndex(r.queueName, r.queueRange);
+    if (r.queueIndex >= 0) {
+      const Queue &queue = policy_.queues[r.queueIndex];
+      if (queue.kind == QueueKind::Global)
+        diags_.error(r.queueRange,
+                     "cannot balance global queue '" + r.queueName + "': it has one instance",
+                     "balance a `percpu` or `shards(N)` queue");
+      Ref by;
+      if (!lookupAggregate(r.queueIndex, r.byName, by)) {
+        std::vector<std::string> names;
+        for (const BuiltinAggregateInfo &a : builtinAggregates()) names.push_back(a.name);
+        for (const Aggregate &a : queue.aggregates) names.push_back(a.name);
+        diags_.error(r.byRange, "queue '" + r.queueName + "' has no aggregate '" + r.byName + "'",
+                     didYouMean(r.byName, names));
+      } else if (by.aggIndex >= 0 && queue.aggregates[by.aggIndex].kind != AggregateKind::Count &&
+                 queue.aggregates[by.aggIndex].kind != AggregateKind::Sum) {
+        diags_.error(r.byRange,
+                     "'" + r.byName +
+                         "' is not a measure of load: balance by a `count()` or "
+                         "`sum(...)` aggregate, `count` or `queued`",
+                     "e.g. declare `load = sum(weight);` in queue '" + r.queueName + "'");
+      } else {
+        r.byAggregate = by.aggIndex;
+        r.byBuiltin = by.builtinAggregate;
+      }
+    }
+    Context ctx;
+    ctx.where = "in a `balance` interval";
+    expr(*r.interval, ctx);
+    ctx.where = "in a `balance` condition";
+    ctx.balance = true;
+    expr(*r.condition, ctx);
   }
 
   void resolveHandler(Handler &h) {
@@ -290,6 +331,9 @@ class Resolver {
       if (scope == ValueScope::Wakeup && !ctx.wakeup)
         fail(e, "'" + n + "' is not available " + ctx.where,
              "it is defined in `on runnable`, `on enqueue`, enqueue rules and `preempt wakeup`");
+      if (scope == ValueScope::Balance && !ctx.balance)
+        fail(e, "'" + n + "' is not available " + ctx.where,
+             "it is only defined in a `balance` rule's condition");
       return;
     }
     if (n == "current") {

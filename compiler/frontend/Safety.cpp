@@ -94,6 +94,10 @@ class SafetyChecker {
       if (r.slice) checkSliceParam(*r.slice);
     }
     for (const PreemptRule &r : policy_.preempts) visit(r.condition.get(), none);
+    for (const BalanceRule &r : policy_.balances) {
+      visit(r.interval.get(), none);
+      visit(r.condition.get(), none);
+    }
     for (const Handler &h : policy_.handlers) block(h.body, none);
     checkWorkConservation();
   }
@@ -119,6 +123,7 @@ class SafetyChecker {
           case RefKind::Now:
           case RefKind::Runtime:
           case RefKind::Wakeup:
+          case RefKind::Busiest:
             return builtinValueInfo(e.ref.kind).nonZero;
           case RefKind::Param: {
             const Param &p = policy_.params[e.ref.index];

@@ -49,6 +49,10 @@ class TypeChecker {
       if (q.eligible) expect(*q.eligible, Type::Bool, "an `eligible when` condition");
     for (EnqueueRule &r : policy_.enqueueRules) checkEnqueueRule(r);
     for (PreemptRule &r : policy_.preempts) expect(*r.condition, Type::Bool, "a preempt condition");
+    for (BalanceRule &r : policy_.balances) {
+      expect(*r.interval, Type::Duration, "a balance interval");
+      expect(*r.condition, Type::Bool, "a balance condition");
+    }
     for (Handler &h : policy_.handlers) {
       localTypes_.assign(h.numLocals, Type::Invalid);
       loopSlot_.assign(h.numLocals, false);
@@ -211,6 +215,7 @@ class TypeChecker {
       case RefKind::Now:
       case RefKind::Runtime:
       case RefKind::Wakeup:
+      case RefKind::Busiest:
         return builtinValueInfo(ref.kind).type;
       case RefKind::Unresolved:
         return Type::Invalid;

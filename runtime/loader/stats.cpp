@@ -9,8 +9,8 @@
 namespace schedrun {
 namespace {
 
-const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions",
-                                                  "steals"};
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions", "steals",
+                                                  "balanced"};
 
 uint64_t at(const std::vector<uint64_t> &v, size_t i) {
   return i < v.size() ? v[i] : 0;

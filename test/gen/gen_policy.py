@@ -32,7 +32,7 @@ class Scope:
     """Names an expression may use where it is generated."""
 
     def __init__(self, policy, task=True, wakeup=False, runtime=False, current=False,
-                 own_aggs=None, qualified_aggs=True):
+                 own_aggs=None, qualified_aggs=True, balance=False):
         self.policy = policy
         self.task = task
         self.wakeup = wakeup
@@ -40,6 +40,7 @@ class Scope:
         self.current = current
         self.own_aggs = own_aggs or []          # [(name, type)] of the queue being scanned
         self.qualified_aggs = qualified_aggs
+        self.balance = balance                  # `busiest`
         self.locals = []                        # [(name, type, assignable)]
 
     def names(self, t):
@@ -54,6 +55,8 @@ class Scope:
             out += ["current." + a for a, at in ATTRS.items() if at == t and a != "is_kthread"]
         if t == U64:
             out += ["this_cpu", "nr_cpus"]
+            if self.balance:
+                out.append("busiest")
         if t == DUR:
             out.append("now")
             if self.runtime:
@@ -307,7 +310,7 @@ class Gen:
         r = self.r
         for i in range(r.randint(1, 4)):
             kind = r.choice(["global", "global", "percpu", "shards(%d)" % r.randint(1, 8)])
-            q = {"name": "q%d" % i, "kind": kind.split("(")[0], "aggs": []}
+            q = {"name": "q%d" % i, "kind": kind.split("(")[0], "aggs": [], "loads": []}
             task_sc = Scope(self, qualified_aggs=False)
             order = "fifo" if r.random() < 0.5 else "by %s" % self.expr(r.choice([U64, DUR]), task_sc, 2)
             scan = " scan %d" % r.choice([1, 4, 16, 32, 64]) if r.random() < 0.3 else ""
@@ -318,11 +321,13 @@ class Gen:
                 if c == 0:
                     items.append("%s = count();" % an)
                     q["aggs"].append((an, U64))
+                    q["loads"].append(an)
                 else:
                     kt = r.choice([U64, DUR])
                     key = self.expr(kt, task_sc, 2)
                     if c == 1:
                         items.append("%s = sum(%s);" % (an, key))
+                        q["loads"].append(an)
                     else:
                         items.append("%s = wavg(%s, %s);" % (an, key, self.expr(U64, task_sc, 1)))
                     q["aggs"].append((an, kt))
@@ -382,6 +387,27 @@ class Gen:
         if r.random() < 0.4:
             out.append("preempt tick when %s;" % self.expr(BOOL, Scope(self), 3))
 
+    def gen_balance(self, out):
+        """A balance rule, drawn from a generator of its own (seeded by the
+        policy's name) so that adding it left the rest of every policy as it
+        was for a given seed."""
+        main, self.r = self.r, random.Random("balance:" + self.name)
+        try:
+            spread = [q for q in self.queues if q["kind"] != "global"]
+            if not spread or self.r.random() < 0.6:
+                return
+            q = self.r.choice(spread)
+            by = self.r.choice(["count", "queued"] + q["loads"])
+            interval = self.r.choice([self.positive_lit(DUR), "%s * nr_cpus" % self.positive_lit(DUR),
+                                      "max(%s, %s)" % (self.expr(DUR, Scope(self, task=False), 2),
+                                                       self.positive_lit(DUR))])
+            cond = self.expr(BOOL, Scope(self, balance=True), 3)
+            if self.r.random() < 0.5:
+                cond = "%s[busiest].%s > %s[this_cpu].%s && %s" % (q["name"], by, q["name"], by, cond)
+            out.append("balance %s by %s every %s when %s;" % (q["name"], by, interval, cond))
+        finally:
+            self.r = main
+
     def gen_handlers(self, out):
         for ev in self.r.sample(EVENTS, self.r.randint(0, len(EVENTS))):
             sc = Scope(self, wakeup=ev in ("runnable", "enqueue"), runtime=ev == "stopping")
@@ -412,6 +438,7 @@ class Gen:
             out.append("counter %s;" % ", ".join(self.counters))
         self.gen_queues(out)
         self.gen_rules(out)
+        self.gen_balance(out)
         self.gen_handlers(out)
         lo, hi = self.set_options()
         return "// set-min: %s\n// set-max: %s\n%s\n" % (lo, hi, "\n".join(out))

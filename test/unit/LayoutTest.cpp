@@ -80,7 +80,8 @@ const char kPolicy[] =
     "enqueue when a > 3 into sh;\n"
     "enqueue when a > 4 into main;\n"
     "enqueue into rq;\n"
-    "dispatch rq, sh, main, steal sh, steal rq, spare;\n";
+    "dispatch rq, sh, main, steal sh, steal rq, spare;\n"
+    "balance sh by queued every 5ms when sh[busiest].queued > 1;\n";
 
 #define FIELD(f) offsetof(struct schedc_layout, f)
 #define QUEUE(q, f)                                           \
@@ -118,6 +119,9 @@ TEST(Layout, EveryFieldHoldsWhatThePolicyDeclares) {
   EXPECT_EQ(l.at(FIELD(task_init) + 2 * sizeof(u64)), 13u);
   EXPECT_EQ(l.at(FIELD(cpu_init) + 1 * sizeof(u64)), 22u);
   EXPECT_EQ(l.at(FIELD(tracks_members)), 1u);
+  EXPECT_EQ(l.at(FIELD(has_balance)), 1u);
+  EXPECT_EQ(l.at(FIELD(balance_queue)), 2u);
+  EXPECT_EQ(uint32_t(l.at(FIELD(balance_agg))), uint32_t(SCHEDC_AGG_INDEX_QUEUED));
 
   EXPECT_EQ(l.at(QUEUE(0, kind)), unsigned(SCHEDC_QUEUE_GLOBAL));
   EXPECT_EQ(l.at(QUEUE(1, kind)), unsigned(SCHEDC_QUEUE_PERCPU));
@@ -140,6 +144,35 @@ TEST(Layout, EveryFieldHoldsWhatThePolicyDeclares) {
     EXPECT_EQ(l.at(SOURCE(i, queue)), queues[i]) << "source " << i;
     EXPECT_EQ(l.at(SOURCE(i, steal)), steals[i]) << "source " << i;
   }
+}
+
+// Balancing by a declared aggregate gives its index; by the built-in `count`,
+// the runtime's index for it, and the queue's members are then tracked.
+TEST(Layout, BalanceNamesItsQueueAndAggregate) {
+  LoweredLayout declared;
+  lowerLayoutOf(
+      "policy t; queue g: global fifo; queue rq: percpu fifo { n = count(); l = sum(weight); }\n"
+      "enqueue into rq; dispatch rq, steal rq, g;\n"
+      "balance rq by l every 5ms when rq[busiest].l > rq[this_cpu].l;\n",
+      declared);
+  ASSERT_TRUE(declared.value);
+  EXPECT_EQ(declared.at(FIELD(balance_queue)), 1u);
+  EXPECT_EQ(declared.at(FIELD(balance_agg)), 1u);
+
+  LoweredLayout builtin;
+  lowerLayoutOf(
+      "policy t; queue rq: percpu fifo; enqueue into rq; dispatch rq;\n"
+      "balance rq by count every 5ms when true;\n",
+      builtin);
+  ASSERT_TRUE(builtin.value);
+  EXPECT_EQ(uint32_t(builtin.at(FIELD(balance_agg))), uint32_t(SCHEDC_AGG_INDEX_COUNT));
+  EXPECT_EQ(builtin.at(FIELD(tracks_members)), 1u);
+
+  LoweredLayout none;
+  lowerLayoutOf("policy t; queue rq: percpu fifo; enqueue into rq; dispatch rq;\n", none);
+  ASSERT_TRUE(none.value);
+  EXPECT_EQ(none.at(FIELD(has_balance)), 0u);
+  EXPECT_EQ(none.at(FIELD(tracks_members)), 0u);
 }
 
 // A StructInitializer over the runtime's struct schedc_dispatch_source.

@@ -3,7 +3,9 @@
 # with tolerances a correct policy meets every time:
 #  - fifo with an infinite slice runs CPU-bound tasks to completion in order;
 #  - eevdf gives pinned CPU-bound tasks CPU shares within 0.02 of their weights;
-#  - eevdf wakes a periodic sleeper among hogs sooner (p99) than fifo does.
+#  - eevdf wakes a periodic sleeper among hogs sooner (p99) than fifo does;
+#  - eevdf balances unpinned hogs between CPUs as the kernel does (same boot):
+#    shares within 0.03 of the kernel's, at most twice its migrations.
 . "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
 policies=$SCHEDC_DATA/policies
 tool() { command -v "$1" 2>/dev/null || echo "$SCHEDC_DATA/$1"; }
@@ -77,6 +79,52 @@ check_shares() {
 }
 check_shares eevdf-fairness-nice-0-5 0 5
 check_shares eevdf-fairness-nice-m5-0-0-10 -5 0 0 10
+
+# --- eevdf: load balancing against the kernel, same boot ---------------------
+# unpinned N SECS: N unpinned hogs (one more than the CPUs can run at once, so
+# only moving them in turn is fair); prints their shares of the CPU time they
+# got, sorted, and their migrations per second (/proc/PID/sched).
+cat > "$out/unpinned" <<'SCRIPT'
+n=$1 secs=$2 spin=$3
+pids=
+i=0
+while [ $i -lt $n ]; do "$spin" hog 0 > /dev/null & pids="$pids $!"; i=$((i + 1)); done
+sleep 1
+sample() { for p in $pids; do
+  echo "$(cut -d' ' -f1 /proc/$p/schedstat) $(awk '/nr_migrations/ { print $3; exit }' /proc/$p/sched)"
+done; }
+before=$(sample)
+sleep "$secs"
+after=$(sample)
+kill $pids; wait
+printf '%s\n--\n%s\n' "$before" "$after" | awk -v secs="$secs" '
+  $1 == "--" { second = 1; next }
+  !second { b[++n] = $1; mb[n] = $2; next }
+  { d[++m] = $1 - b[m]; total += d[m]; mig += $2 - mb[m] }
+  END { for (i = 1; i <= n; i++) s[i] = total > 0 ? d[i] / total : 0
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+        out = ""; for (i = 1; i <= n; i++) out = out sprintf("%s%.4f", i > 1 ? "," : "", s[i])
+        printf "shares=%s migrations_per_s=%.1f\n", out, mig / secs }'
+SCRIPT
+hogs=$(($(nproc) + 1))
+sh "$out/unpinned" $hogs 10 "$spin" > "$out/balance-kernel" 2>&1
+schedrun -q "$policies/eevdf.bpf.o" -- sh "$out/unpinned" $hogs 10 "$spin" > "$out/balance-eevdf" 2>&1
+rc=$?
+cat "$out/balance-kernel" "$out/balance-eevdf"
+if expect_rc eevdf-load-balance 0 $rc "$out/balance-eevdf"; then
+  k=$(sed -n 's/^shares=\([^ ]*\).*/\1/p' "$out/balance-kernel")
+  e=$(sed -n 's/^shares=\([^ ]*\).*/\1/p' "$out/balance-eevdf")
+  km=$(sed -n 's/.*migrations_per_s=//p' "$out/balance-kernel")
+  em=$(sed -n 's/.*migrations_per_s=//p' "$out/balance-eevdf")
+  if echo "$k $e $km $em" | awk '{ n = split($1, k, ","); if (split($2, e, ",") != n || n < 2) exit 1
+        for (i = 1; i <= n; i++) { d = k[i] - e[i]; if (d < 0) d = -d; if (d > 0.03) exit 1 }
+        exit !($4 <= 2 * $3 + 1) }'; then
+    pass "eevdf-load-balance (shares $e, kernel $k; migrations/s $em, kernel $km)"
+  else
+    fail eevdf-load-balance "shares not within 0.03 of the kernel's, or more than twice its migrations" \
+      "$out/balance-kernel" "$out/balance-eevdf"
+  fi
+fi
 
 # --- wakeup latency: eevdf vs fifo, same boot --------------------------------
 cat > "$out/latency" <<SCRIPT
