@@ -224,6 +224,25 @@ static __always_inline struct schedc_task *task_state(struct task_struct *p)
 	return bpf_task_storage_get(&schedc_tasks, p, NULL, 0);
 }
 
+/* The kernel's load weight of a nice value (sched_prio_to_weight, kernel/sched/
+ * core.c: 1024 at nice 0, about 1.25x per step), which p->scx.weight rounds to
+ * 1..10000 with 100 at nice 0. SCHED_IDLE tasks weigh 3 (WEIGHT_IDLEPRIO). */
+static const u32 nice_weights[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+static __always_inline u64 nice_weight(struct task_struct *p)
+{
+	u32 i = (u32)(p->static_prio - MAX_RT_PRIO);
+
+	if (p->policy == SCHED_IDLE)
+		return 3;
+	return i < 40 ? nice_weights[i] : 1024;
+}
+
 /* ---- what generated code reads ------------------------------------------ */
 
 __attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
@@ -243,6 +262,7 @@ __attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
 	case SCHEDC_ATTR_CPU: return (u32)scx_bpf_task_cpu(p);
 	case SCHEDC_ATTR_NR_CPUS_ALLOWED: return p->nr_cpus_allowed;
 	case SCHEDC_ATTR_IS_KTHREAD: return (p->flags & PF_KTHREAD) ? 1 : 0;
+	case SCHEDC_ATTR_NICE_WEIGHT: return nice_weight(p);
 	}
 	return 0;
 }
@@ -1148,6 +1168,43 @@ void BPF_PROG(schedc_enable, struct task_struct *p)
 	schedc_policy_handler(SCHEDC_ON_ENABLE, &sc);
 }
 
+/*
+ * The task's weight changed (renice, sched_setattr; also called once after
+ * ops.enable). A running task is first charged what it has run so far, as the
+ * kernel's update_curr() does before reweight_entity(): `on stopping` runs
+ * with that runtime and the run goes on from now. Then `on reweight` runs, and
+ * a member of a queue instance rejoins it, so aggregates over its weight count
+ * the new one at once. A queued task keeps its place in the DSQ (the key it
+ * was inserted with) until it is next re-enqueued.
+ */
+SEC("struct_ops/schedc_set_weight")
+void BPF_PROG(schedc_set_weight, struct task_struct *p, u32 weight)
+{
+	struct schedc_task *t = task_state(p);
+	struct schedc_ctx sc;
+	s32 member;
+	u32 inst;
+
+	task_given(p);
+	ctx_init(&sc, p, t);
+	if (t && !t->charged && L.has_handler[SCHEDC_ON_STOPPING] && scx_bpf_task_running(p)) {
+		u64 now = bpf_ktime_get_ns();
+
+		sc.runtime = now - t->started_at;
+		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
+		sc.runtime = 0;
+		t->started_at = now;
+	}
+	if (L.has_handler[SCHEDC_ON_REWEIGHT])
+		schedc_policy_handler(SCHEDC_ON_REWEIGHT, &sc);
+	if (!t || t->member_queue < 0)
+		return;
+	member = t->member_queue;
+	inst = t->member_inst;
+	queue_leave(t);
+	queue_join(t, (u32)member, inst, &sc);
+}
+
 SEC("struct_ops.s/schedc_init")
 s32 BPF_PROG(schedc_init)
 {
@@ -1219,6 +1276,7 @@ struct sched_ext_ops schedc_ops = {
 	.init_task = (void *)schedc_init_task,
 	.exit_task = (void *)schedc_exit_task,
 	.enable = (void *)schedc_enable,
+	.set_weight = (void *)schedc_set_weight,
 	.init = (void *)schedc_init,
 	.exit = (void *)schedc_ops_exit,
 	.name = "schedc",

@@ -36,6 +36,7 @@ enum schedc_select_mode { SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1 };
 enum schedc_attr {
 	SCHEDC_ATTR_PID, SCHEDC_ATTR_TGID, SCHEDC_ATTR_WEIGHT, SCHEDC_ATTR_NICE,
 	SCHEDC_ATTR_CPU, SCHEDC_ATTR_NR_CPUS_ALLOWED, SCHEDC_ATTR_IS_KTHREAD,
+	SCHEDC_ATTR_NICE_WEIGHT, /* the kernel's weight for the nice value */
 	SCHEDC_ATTR_RUNTIME, /* current.runtime; the snapshot holds its start time */
 	SCHEDC_ATTR_NR,
 };
@@ -44,7 +45,7 @@ enum schedc_attr {
 enum schedc_event {
 	SCHEDC_ON_ENABLE, SCHEDC_ON_RUNNABLE, SCHEDC_ON_ENQUEUE, SCHEDC_ON_RUNNING,
 	SCHEDC_ON_STOPPING, SCHEDC_ON_QUIESCENT, SCHEDC_ON_EXIT, SCHEDC_ON_TICK,
-	SCHEDC_ON_NR,
+	SCHEDC_ON_REWEIGHT, SCHEDC_ON_NR,
 };
 
 struct schedc_queue_layout {

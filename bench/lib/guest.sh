@@ -2,11 +2,14 @@
 # Runs inside the test VM (busybox sh), started by bench/run through
 # test/vm/run. Measures, interleaved round by round (A B C A B C ...), every
 # scheduler in $SCHEDS on the same boot:
-#   - weighted fairness: pinned CPU-bound tasks at nice 0/5 and -5/0/0/10,
+#   - weighted fairness: pinned CPU-bound tasks at nice 0/5, -5/0/0/10 and 17/19,
 #     largest |measured CPU share - weight share| from /proc/PID/schedstat;
 #   - load balancing: unpinned CPU-bound tasks at the nice values of each mix
 #     in $SPREAD_MIXES, their CPU shares and migrations per second
 #     (/proc/PID/sched), compared with the kernel's in the report;
+#   - EEVDF fidelity (only the schedulers in $FID_SCHEDS): pinned mixes of
+#     hogs and tasks that run and sleep in turn (dutycycle), nice pairs, many
+#     sleepers, and a hog reniced while running; CPU shares per task;
 #   - wakeup latency: wakeup_latency pinned among two CPU hogs on one CPU;
 #   - throughput: hackbench wall time ("Time:" it prints);
 #   - in round 1: the BPF programs and maps the scheduler loaded (bpfinfo)
@@ -27,6 +30,8 @@ work=/tmp/bench
 mkdir -p $work
 
 progress() { echo "BENCH-PROGRESS smp=$smp $*"; }
+# selected SECTION: whether bench/run --only selected it (default: every section).
+selected() { [ -z "$SECTIONS" ] || case ",$SECTIONS," in *",$1,"*) ;; *) return 1 ;; esac; }
 state() { cat /sys/kernel/sched_ext/state 2>/dev/null || echo none; }
 ops() { cat /sys/kernel/sched_ext/root/ops 2>/dev/null || echo none; }
 wait_state() {
@@ -55,7 +60,7 @@ after=
 for p in $pids; do after="$after $(cut -d' ' -f1 /proc/$p/schedstat)"; done
 kill $pids; wait
 echo "$*|$before|$after" | awk -F'|' '
-  BEGIN { w[-5] = 3121; w[0] = 1024; w[5] = 335; w[10] = 110 }
+  BEGIN { w[-5] = 3121; w[0] = 1024; w[5] = 335; w[10] = 110; w[17] = 23; w[19] = 15 }
   { n = split($1, nice, " "); split($2, b, " "); split($3, a, " ")
     total = 0; wsum = 0
     for (i = 1; i <= n; i++) { d[i] = a[i] - b[i]; total += d[i]; wsum += w[nice[i]] }
@@ -94,10 +99,56 @@ printf '%s\n--\n%s\n' "$before" "$after" | awk -v secs="$secs" '
         printf "shares=%s migrations_per_s=%.1f\n", out, mig / secs }'
 SCRIPT
 
+# fidelity WARM SECS SPEC...: tasks pinned to the last CPU, one per SPEC,
+# NICE:h (a hog) or NICE:RUN/SLEEP (dutycycle, milliseconds); prints each
+# one's share of the CPU time they got together. fidelity WARM SECS
+# renice:FROM:TO: a nice-0 hog and a hog at FROM reniced to TO after WARM
+# seconds; prints the second one's share from 0.1 s to 0.5 s after.
+cat > $work/fidelity <<'SCRIPT'
+warm=$1 secs=$2; shift 2
+cpu=$(($(nproc) - 1))
+pids=
+sample() { s=; for p in $pids; do s="$s $(cut -d' ' -f1 /proc/$p/schedstat)"; done; echo $s; }
+case $1 in
+  renice:*)
+    from=$(echo $1 | cut -d: -f2) to=$(echo $1 | cut -d: -f3)
+    taskset -c $cpu spin a 0 > /dev/null & pids=$!
+    taskset -c $cpu spin b 0 > /dev/null & b=$!
+    pids="$pids $b"
+    renice -n "$from" -p $b > /dev/null
+    sleep "$warm"
+    renice -n $((to - from)) -p $b > /dev/null   # busybox renice -n is relative
+    sleep 0.1; t1=$(sample); sleep 0.4; t2=$(sample)
+    kill $pids; wait
+    echo "$t1 $t2" | awk '{ da = $3 - $1; db = $4 - $2; printf "shares=%.4f\n", da + db > 0 ? db / (da + db) : 0 }'
+    exit 0 ;;
+esac
+for s in "$@"; do
+  n=${s%%:*} kind=${s#*:}
+  if [ "$kind" = h ]; then
+    taskset -c $cpu spin hog 0 > /dev/null &
+  else
+    taskset -c $cpu dutycycle $((${kind%/*} * 1000)) $((${kind#*/} * 1000)) &
+  fi
+  renice -n "$n" -p $! > /dev/null
+  pids="$pids $!"
+done
+sleep "$warm"
+before=$(sample)
+sleep "$secs"
+after=$(sample)
+kill $pids; wait
+echo "$before|$after" | awk -F'|' '{ n = split($1, b, " "); split($2, a, " ")
+  t = 0; for (i = 1; i <= n; i++) t += a[i] - b[i]
+  out = ""; for (i = 1; i <= n; i++) out = out sprintf("%s%.4f", i > 1 ? "," : "", t > 0 ? (a[i] - b[i]) / t : 0)
+  print "shares=" out }'
+SCRIPT
+
 # The workload run under one scheduler: SCHED ROUND EXPECTED_OPS BASE_PROG BASE_MAP LOADER_PID
 cat > $work/workload <<'SCRIPT'
 sched=$1 round=$2 want=$3 base_prog=$4 base_map=$5 loader=$6
 . "$BENCH_CONF"
+selected() { [ -z "$SECTIONS" ] || case ",$SECTIONS," in *",$1,"*) ;; *) return 1 ;; esac; }
 smp=$(nproc); cpu=$((smp - 1))
 tag="smp=$smp round=$round sched=$sched"
 st=$(cat /sys/kernel/sched_ext/state 2>/dev/null); op=$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)
@@ -112,15 +163,19 @@ if [ "$round" = 1 ] && [ "$want" != none ]; then
   [ -z "$loader" ] || awk -v tag="$tag" '/^VmRSS|^VmHWM/ { printf "BENCH %s metric=loader_%s kib=%s\n", tag, substr($1, 1, length($1) - 1), $2 }' /proc/$loader/status
 fi
 case " $SYNTH_SCHEDS " in *" $sched "*) synth=1 ;; *) synth=0 ;; esac
-[ $synth -eq 0 ] || for n in $FAIR_SETS; do
+[ $synth -eq 1 ] && selected fair && for n in $FAIR_SETS; do
   r=$(sh /tmp/bench/shares $cpu $FAIR_WARM $FAIR_SECS $(echo $n | tr '/' ' '))
   echo "BENCH $tag metric=fair nice=$n $r"
 done
-[ $synth -eq 0 ] || for n in $SPREAD_MIXES; do
+[ $synth -eq 1 ] && selected spread && for n in $SPREAD_MIXES; do
   r=$(sh /tmp/bench/spread $FAIR_WARM $SPREAD_SECS $(echo $n | tr '/' ' '))
   echo "BENCH $tag metric=spread nice=$n $r"
 done
-if [ $synth -eq 1 ]; then
+case " $FID_SCHEDS " in *" $sched "*) selected fidelity && for m in $FID_MIXES; do
+  r=$(sh /tmp/bench/fidelity $FAIR_WARM $FAIR_SECS $(echo $m | tr ',' ' '))
+  echo "BENCH $tag metric=fidelity mix=$m $r"
+done ;; esac
+if [ $synth -eq 1 ] && selected latency; then
 taskset -c $cpu spin hog 0 > /dev/null & a=$!
 taskset -c $cpu spin hog 0 > /dev/null & b=$!
 sleep 0.5
@@ -129,13 +184,13 @@ kill $a $b; wait
 echo "BENCH $tag metric=latency $r"
 fi
 i=0
-[ $synth -eq 1 ] || i=$HB_RUNS
+[ $synth -eq 1 ] && selected hackbench || i=$HB_RUNS
 while [ $i -lt $HB_RUNS ]; do
   t=$(hackbench $HB_ARGS 2>&1 | sed -n 's/^Time: *//p')
   echo "BENCH $tag metric=hackbench seconds=${t:-fail}"
   i=$((i + 1))
 done
-sh /tmp/bench/servers "$tag"
+! selected servers || sh /tmp/bench/servers "$tag"
 st=$(cat /sys/kernel/sched_ext/state 2>/dev/null); op=$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)
 if [ "$want" = none ]; then ok=$([ "$st" = disabled ] && echo 1 || echo 0)
 else ok=$([ "$st" = enabled ] && [ "$op" = "$want" ] && echo 1 || echo 0); fi
@@ -266,7 +321,7 @@ ip link set lo up 2> /dev/null || ifconfig lo 127.0.0.1 up
 # reqbench's capacity, once, under kernel EEVDF and without hogs: the open-loop
 # rates of every round are fractions of it, the same for every scheduler.
 REQ_RATE50= REQ_RATE80= REQ_LOOPS=
-if command -v reqbench > /dev/null; then
+if command -v reqbench > /dev/null && selected servers; then
   progress "reqbench capacity"
   sh -c 'renice -n -10 -p $$ > /dev/null; exec reqbench server 7000 '"$REQ_WORKERS" > $work/cap-server.out 2>&1 &
   srv=$!

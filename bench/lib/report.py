@@ -31,7 +31,7 @@ LABEL = {
 SERVER_SCHEDS = SCHEDS + ["schedc-latency_boost", "schedc-reserved_cores"]
 REQ_LOADS = ["50", "80"]
 REDIS_TESTS = ["GET", "SET"]
-FAIR_SETS = ["0/5", "-5/0/0/10"]
+FAIR_SETS = ["0/5", "-5/0/0/10", "17/19"]
 CALLBACKS = ["select_cpu", "enqueue", "dequeue", "dispatch", "running", "stopping",
              "quiescent", "init_task", "exit_task", "enable", "init", "exit"]
 CODE_POLICIES = ["schedc-fifo", "scx_simple-f", "schedc-eevdf", "scx_simple"]
@@ -44,6 +44,7 @@ TARGETS = {
     "compile_vs_clang": 0.2,
     "fairness": 0.01,
     "spread_vs_kernel": 0.03,
+    "fidelity_vs_kernel": 0.02,
     "migrations_vs_kernel": 2.0,
     "hackbench_vs_simple": 1.1,
 }
@@ -91,6 +92,8 @@ class Boot:
         self.shares = collections.defaultdict(lambda: collections.defaultdict(list))
         # unpinned hogs: sched -> mix -> [(shares in nice order, migrations/s)]
         self.spread = collections.defaultdict(lambda: collections.defaultdict(list))
+        # pinned EEVDF fidelity mixes: sched -> mix -> [shares in spec order]
+        self.fidelity = collections.defaultdict(lambda: collections.defaultdict(list))
         self.lat = collections.defaultdict(list)        # sched -> [(p50, p99, max)]
         self.lat_by_round = collections.defaultdict(dict)  # sched -> round -> p99
         self.hb = collections.defaultdict(list)
@@ -169,6 +172,10 @@ def parse_logs(paths):
                     shares = [num(x) for x in kv.get("shares", "").split(",")]
                     if shares and None not in shares:
                         b.spread[sched][kv["nice"]].append((shares, num(kv.get("migrations_per_s"))))
+                elif metric == "fidelity":
+                    shares = [num(x) for x in kv.get("shares", "").split(",")]
+                    if shares and None not in shares:
+                        b.fidelity[sched][kv["mix"]].append(shares)
                 elif metric == "latency":
                     t = (float(kv["p50"]), float(kv["p99"]), float(kv["max"]))
                     b.lat[sched].append(t)
@@ -269,7 +276,7 @@ def spread_section(w, boots, smps, mixes, targets):
                 elif kern is None:
                     cells.append("no kernel data")
                 else:
-                    err = max(abs(a - b) for a, b in zip(mine, kern))
+                    err = round(max(abs(a - b) for a, b in zip(mine, kern)), 4)
                     cells.append(f"{err:.3f} ({fmt(mig, 1)}/s)")
         w(f"| {LABEL[sc]} | " + " | ".join(cells) + " |")
     w("")
@@ -281,7 +288,7 @@ def spread_section(w, boots, smps, mixes, targets):
                 targets.append((f"schedc eevdf unpinned shares vs kernel, {s} vCPU, nice {m}",
                                 f"<= {TARGETS['spread_vs_kernel']}", "no data", None))
                 continue
-            err = max(abs(a - b) for a, b in zip(mine, kern))
+            err = round(max(abs(a - b) for a, b in zip(mine, kern)), 4)
             targets.append((f"schedc eevdf unpinned shares vs kernel, {s} vCPU, nice {m} (max |diff| of medians)",
                             f"<= {TARGETS['spread_vs_kernel']}", f"{err:.3f}", err <= TARGETS["spread_vs_kernel"]))
             mig = med([x for _, x in runs if x is not None])
@@ -291,6 +298,47 @@ def spread_section(w, boots, smps, mixes, targets):
                 targets.append((f"schedc eevdf migrations vs kernel, {s} vCPU, nice {m}",
                                 f"<= {TARGETS['migrations_vs_kernel']}x kernel + 1/s",
                                 f"{mig:.1f}/s vs {kmig:.1f}/s", mig <= TARGETS["migrations_vs_kernel"] * kmig + 1))
+
+
+def describe_mix(mix):
+    """'0:h,0:2/8' -> 'hog + 2/8 ms', 'renice:19:0' -> 'hog reniced 19 → 0'."""
+    if mix.startswith("renice:"):
+        _, a, b = mix.split(":")
+        return f"hog reniced {a} → {b} beside a nice-0 hog (share 0.1–0.5 s after)"
+    parts = []
+    for spec in mix.split(","):
+        n, kind = spec.split(":", 1)
+        what = "hog" if kind == "h" else f"{kind} ms run/sleep"
+        parts.append(what + (f" (nice {n})" if n != "0" else ""))
+    counts = collections.Counter(parts)
+    return " + ".join(f"{c}× {p}" if c > 1 else p for p, c in counts.items())
+
+
+def fidelity_section(w, boots, smps, mixes, targets):
+    w("### EEVDF fidelity: schedc eevdf against the kernel's EEVDF (pinned to one CPU, same boot)")
+    w("")
+    w("Tasks pinned to the last CPU; each task's share of the CPU time they got together (medians over "
+      "the rounds), the kernel's and schedc eevdf's, and the largest difference. `run/sleep` tasks "
+      "(`dutycycle`) burn RUN ms of CPU, then sleep SLEEP ms.")
+    w("")
+    w("| vCPUs | mix | kernel shares | schedc eevdf shares | max \\|diff\\| |")
+    w("| ---: | --- | --- | --- | ---: |")
+    for s in smps:
+        for m in mixes:
+            k, e = boots[s].fidelity["kernel"][m], boots[s].fidelity["schedc-eevdf"][m]
+            if not k or not e or len({len(x) for x in k + e}) != 1:
+                w(f"| {s} | {describe_mix(m)} | n/a | n/a | n/a |")
+                targets.append((f"schedc eevdf fidelity, {s} vCPU, {describe_mix(m)}",
+                                f"<= {TARGETS['fidelity_vs_kernel']}", "no data", None))
+                continue
+            km = [med([x[i] for x in k]) for i in range(len(k[0]))]
+            em = [med([x[i] for x in e]) for i in range(len(e[0]))]
+            err = round(max(abs(a - b) for a, b in zip(km, em)), 4)
+            w(f"| {s} | {describe_mix(m)} | {' / '.join(f'{x:.3f}' for x in km)} | "
+              f"{' / '.join(f'{x:.3f}' for x in em)} | {err:.3f} |")
+            targets.append((f"schedc eevdf fidelity, {s} vCPU, {describe_mix(m)} (max |diff|)",
+                            f"<= {TARGETS['fidelity_vs_kernel']}", f"{err:.3f}", err <= TARGETS["fidelity_vs_kernel"]))
+    w("")
 
 
 def main():
@@ -511,6 +559,7 @@ def main():
                                 med(xs) <= TARGETS["fairness"]))
 
     spread_section(w, boots, smps, meta.get("spread_mixes", "").split(), targets)
+    fidelity_section(w, boots, smps, meta.get("fid_mixes", "").split(), targets)
 
     w("### Throughput: hackbench seconds (lower is better)")
     w("")

@@ -57,6 +57,7 @@ const std::vector<TaskAttrInfo> &taskAttributes() {
       {"cpu", TaskAttr::Cpu, Type::U64, false, false},
       {"nr_cpus_allowed", TaskAttr::NrCpusAllowed, Type::U64, false, false},
       {"is_kthread", TaskAttr::IsKthread, Type::Bool, false, false},
+      {"nice_weight", TaskAttr::NiceWeight, Type::U64, true, false},
       {"runtime", TaskAttr::Runtime, Type::Duration, false, true},
   };
   return table;
@@ -143,6 +144,7 @@ const std::vector<EventInfo> &events() {
       {"quiescent", Event::Quiescent, "in `on quiescent`", false, false},
       {"exit", Event::Exit, "in `on exit`", false, false},
       {"tick", Event::Tick, "in `on tick`", false, false},
+      {"reweight", Event::Reweight, "in `on reweight`", false, false},
   };
   return table;
 }

@@ -112,7 +112,7 @@ struct BalanceRule {
   ExprPtr condition;
 };
 
-enum class Event { Enable, Runnable, Enqueue, Running, Stopping, Quiescent, Exit, Tick };
+enum class Event { Enable, Runnable, Enqueue, Running, Stopping, Quiescent, Exit, Tick, Reweight };
 
 struct Handler {
   SourceRange range;

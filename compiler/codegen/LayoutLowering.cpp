@@ -208,6 +208,7 @@ enum OpsField {
   kInitTask,
   kExitTask,
   kEnable,
+  kSetWeight,
   kInit,
   kExit,
   kFlags,
@@ -240,6 +241,7 @@ void patchOps(Lowering &l) {
   needed[kInitTask] = usesTaskStorage(p);
   needed[kExitTask] = hasHandler(p, Event::Exit) || aggregates;
   needed[kEnable] = hasHandler(p, Event::Enable);
+  needed[kSetWeight] = hasHandler(p, Event::Reweight) || aggregates;
 
   std::vector<llvm::Constant *> fields;
   std::vector<llvm::Function *> dropped;

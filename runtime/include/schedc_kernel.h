@@ -60,6 +60,7 @@ struct task_struct {
 	int tgid;
 	unsigned int flags;
 	int static_prio;
+	unsigned int policy;
 	int nr_cpus_allowed;
 	const struct cpumask *cpus_ptr;
 	char comm[16];
@@ -92,6 +93,7 @@ struct sched_ext_ops {
 	s32 (*init_task)(struct task_struct *p, struct scx_init_task_args *args);
 	void (*exit_task)(struct task_struct *p, struct scx_exit_task_args *args);
 	void (*enable)(struct task_struct *p);
+	void (*set_weight)(struct task_struct *p, u32 weight);
 	s32 (*init)(void);
 	void (*exit)(struct scx_exit_info *info);
 	u64 flags;
@@ -110,6 +112,8 @@ struct bpf_iter_scx_dsq { u64 __opaque[6]; } __attribute__((aligned(8)));
 
 #define PF_KTHREAD 0x00200000
 #define MAX_PRIO_NICE_0 120   /* static_prio of nice 0 */
+#define MAX_RT_PRIO 100       /* static_prio of nice -20 */
+#define SCHED_IDLE 5
 
 /* enum scx_* values the kernel has used unchanged since 6.12. */
 #define SCX_DSQ_LOCAL 0x8000000000000002ULL
@@ -136,6 +140,7 @@ u32 scx_bpf_nr_cpu_ids(void) __ksym __attribute__((const));
 s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed, u64 flags) __ksym;
 bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym __attribute__((const));
+bool scx_bpf_task_running(const struct task_struct *p) __ksym;
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data_len) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __ksym;

@@ -31,7 +31,7 @@ TEST(Builtins, AttributesAndEventsAreInTheRuntimesOrder) {
   for (size_t i = 0; i < events().size(); ++i)
     EXPECT_EQ(int(events()[i].id), int(i)) << events()[i].name;
   EXPECT_EQ(&taskAttrInfo(TaskAttr::Runtime), &taskAttributes().back());
-  EXPECT_EQ(&eventInfo(Event::Tick), &events().back());
+  EXPECT_EQ(&eventInfo(Event::Reweight), &events().back());
 }
 
 TEST(Builtins, NamesAreFoundByNameAndId) {

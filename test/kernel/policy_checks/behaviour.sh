@@ -2,10 +2,13 @@
 # Scheduling behaviour of the stdlib policies, asserted on measured numbers
 # with tolerances a correct policy meets every time:
 #  - fifo with an infinite slice runs CPU-bound tasks to completion in order;
-#  - eevdf gives pinned CPU-bound tasks CPU shares within 0.02 of their weights;
+#  - eevdf gives pinned CPU-bound tasks CPU shares within 0.02 of their
+#    weights, the kernel's (nice_weight), down to nice 19;
 #  - eevdf wakes a periodic sleeper among hogs sooner (p99) than fifo does;
 #  - eevdf balances unpinned hogs between CPUs as the kernel does (same boot):
-#    shares within 0.03 of the kernel's, at most twice its migrations.
+#    shares within 0.03 of the kernel's, at most twice its migrations;
+#  - a reniced hog gets its new share at once: from 0.1 s to 0.5 s after the
+#    renice, within 0.05 of the kernel's share (same boot).
 . "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
 policies=$SCHEDC_DATA/policies
 tool() { command -v "$1" 2>/dev/null || echo "$SCHEDC_DATA/$1"; }
@@ -54,7 +57,7 @@ echo "nice: $*"
 echo "before:$before"
 echo "after:$after"
 echo "$*|$before|$after" | awk -F'|' '
-  BEGIN { w[-5] = 3121; w[0] = 1024; w[5] = 335; w[10] = 110 }
+  BEGIN { w[-5] = 3121; w[0] = 1024; w[5] = 335; w[10] = 110; w[17] = 23; w[19] = 15 }
   { n = split($1, nice, " "); split($2, b, " "); split($3, a, " ")
     total = 0; wsum = 0
     for (i = 1; i <= n; i++) { d[i] = a[i] - b[i]; total += d[i]; wsum += w[nice[i]] }
@@ -79,6 +82,8 @@ check_shares() {
 }
 check_shares eevdf-fairness-nice-0-5 0 5
 check_shares eevdf-fairness-nice-m5-0-0-10 -5 0 0 10
+# Low weights, which p->scx.weight rounds to 2 and 1 (nice_weight: 23 and 15).
+check_shares eevdf-fairness-nice-17-19 17 19
 
 # --- eevdf: load balancing against the kernel, same boot ---------------------
 # unpinned N SECS: N unpinned hogs (one more than the CPUs can run at once, so
@@ -125,6 +130,36 @@ if expect_rc eevdf-load-balance 0 $rc "$out/balance-eevdf"; then
       "$out/balance-kernel" "$out/balance-eevdf"
   fi
 fi
+
+# --- eevdf: renice while running, against the kernel, same boot -------------
+# renice FROM TO: hogs A (nice 0) and B (nice FROM) pinned together; after 2 s
+# B is reniced to TO; prints B's share from 0.1 s to 0.5 s after the renice.
+cat > "$out/renice" <<'SCRIPT'
+from=$1 to=$2 cpu=$3 spin=$4
+taskset -c "$cpu" "$spin" a 0 > /dev/null & a=$!
+taskset -c "$cpu" "$spin" b 0 > /dev/null & b=$!
+renice -n "$from" -p $b > /dev/null
+sleep 2
+sample() { echo "$(cut -d' ' -f1 /proc/$a/schedstat) $(cut -d' ' -f1 /proc/$b/schedstat)"; }
+renice -n $((to - from)) -p $b > /dev/null   # busybox renice -n is relative
+sleep 0.1; t1=$(sample); sleep 0.4; t2=$(sample)
+kill $a $b; wait
+echo "$t1 $t2" | awk '{ da = $3 - $1; db = $4 - $2; printf "share=%.4f\n", db / (da + db) }'
+SCRIPT
+check_renice() {
+  name=$1 from=$2 to=$3
+  sh "$out/renice" $from $to $cpu "$spin" > "$out/$name-kernel" 2>&1
+  schedrun -q "$policies/eevdf.bpf.o" -- sh "$out/renice" $from $to $cpu "$spin" > "$out/$name" 2>&1
+  expect_rc "$name" 0 $? "$out/$name" || return
+  k=$(sed -n 's/^share=//p' "$out/$name-kernel"); e=$(sed -n 's/^share=//p' "$out/$name")
+  if [ -n "$k" ] && [ -n "$e" ] && awk -v k="$k" -v e="$e" 'BEGIN { d = k - e; if (d < 0) d = -d; exit !(d <= 0.05) }'; then
+    pass "$name (share $e, kernel $k)"
+  else
+    fail "$name" "reniced task's share '$e' not within 0.05 of the kernel's '$k'" "$out/$name-kernel" "$out/$name"
+  fi
+}
+check_renice eevdf-renice-19-to-0 19 0
+check_renice eevdf-renice-0-to-19 0 19
 
 # --- wakeup latency: eevdf vs fifo, same boot --------------------------------
 cat > "$out/latency" <<SCRIPT
