@@ -120,7 +120,7 @@ case $1 in
     renice -n $((to - from)) -p $b > /dev/null   # busybox renice -n is relative
     sleep 0.1; t1=$(sample); sleep 0.4; t2=$(sample)
     kill $pids; wait
-    echo "$t1 $t2" | awk '{ da = $3 - $1; db = $4 - $2; printf "shares=%.4f\n", da + db > 0 ? db / (da + db) : 0 }'
+    echo "$t1 $t2" | awk '{ da = $3 - $1; db = $4 - $2; printf "shares=%.4f\n", (da + db > 0 ? db / (da + db) : 0) }'
     exit 0 ;;
 esac
 for s in "$@"; do
