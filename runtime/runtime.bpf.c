@@ -939,13 +939,17 @@ static __always_inline bool steal(u32 queue, u32 own)
 static __always_inline bool balance(u32 cpu)
 {
 	u32 queue = L.balance_queue, own, busiest, n, scanned = 0;
-	struct schedc_cpu *c = cpu_state(cpu);
 	struct task_struct *p;
+	struct schedc_cpu *c;
 	struct schedc_ctx sc;
 	u64 now, most, interval;
 	int i;
 
-	if (!L.has_balance || queue >= SCHEDC_MAX_QUEUES || !c)
+	/* Nothing, not even the lookup, in policies without the rule. */
+	if (!L.has_balance || queue >= SCHEDC_MAX_QUEUES)
+		return false;
+	c = cpu_state(cpu);
+	if (!c)
 		return false;
 	ctx_init(&sc, NULL, NULL);
 	now = bpf_ktime_get_ns();
@@ -1085,7 +1089,8 @@ void BPF_PROG(schedc_running, struct task_struct *p)
 	if (L.has_preempt_wakeup && sc.cpu && t) {
 		snapshot_current(sc.cpu, t);
 		for (i = 0; i < SCHEDC_ATTR_RUNTIME; i++)
-			sc.cpu->cur_attrs[i] = schedc_attr(&sc, i);
+			if (L.current_attrs & (1u << i))
+				sc.cpu->cur_attrs[i] = schedc_attr(&sc, i);
 		sc.cpu->cur_valid = 1;
 	}
 }

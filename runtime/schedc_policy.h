@@ -84,6 +84,7 @@ struct schedc_layout {
 	u32 has_balance;    /* `balance QUEUE by AGG every ... when ...` */
 	u32 balance_queue;
 	s32 balance_agg;    /* as schedc_agg_read() takes it */
+	u32 current_attrs;  /* bit per attribute read as `current.ATTR` */
 };
 
 /* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */

@@ -60,6 +60,16 @@ bool tracksMembers(const Policy &policy, size_t q) {
   return countRead;
 }
 
+// The attributes the policy reads as `current.ATTR`: ops.running snapshots
+// only these for other CPUs' wakeup preemption rules.
+uint32_t currentAttributes(const Policy &policy) {
+  uint32_t mask = 0;
+  walkPolicy(policy, [&](const Expr &expr) {
+    if (expr.ref.kind == RefKind::CurrentAttr) mask |= 1u << static_cast<unsigned>(expr.ref.attr);
+  });
+  return mask;
+}
+
 // The aggregate a balance rule ranks instances by, as the runtime indexes
 // aggregates (schedc_agg_read).
 int32_t balanceAggregate(const BalanceRule &rule) {
@@ -181,6 +191,7 @@ void lowerLayout(Lowering &l) {
   init.set("has_balance", u32(l, balance != nullptr));
   init.set("balance_queue", u32(l, balance ? balance->queueIndex : 0));
   init.set("balance_agg", u32(l, balance ? balanceAggregate(*balance) : 0));
+  init.set("current_attrs", u32(l, currentAttributes(p)));
   llvm::Constant *value = init.finish();
   if (!value) return failed();
   layout->setInitializer(value);

@@ -122,6 +122,7 @@ TEST(Layout, EveryFieldHoldsWhatThePolicyDeclares) {
   EXPECT_EQ(l.at(FIELD(has_balance)), 1u);
   EXPECT_EQ(l.at(FIELD(balance_queue)), 2u);
   EXPECT_EQ(uint32_t(l.at(FIELD(balance_agg))), uint32_t(SCHEDC_AGG_INDEX_QUEUED));
+  EXPECT_EQ(l.at(FIELD(current_attrs)), 0u);
 
   EXPECT_EQ(l.at(QUEUE(0, kind)), unsigned(SCHEDC_QUEUE_GLOBAL));
   EXPECT_EQ(l.at(QUEUE(1, kind)), unsigned(SCHEDC_QUEUE_PERCPU));
@@ -173,6 +174,18 @@ TEST(Layout, BalanceNamesItsQueueAndAggregate) {
   ASSERT_TRUE(none.value);
   EXPECT_EQ(none.at(FIELD(has_balance)), 0u);
   EXPECT_EQ(none.at(FIELD(tracks_members)), 0u);
+}
+
+// ops.running snapshots only the attributes read as `current.ATTR`.
+TEST(Layout, CurrentAttrsAreTheOnesRead) {
+  LoweredLayout l;
+  lowerLayoutOf(
+      "policy t; queue q: global fifo; enqueue into q; dispatch q;\n"
+      "preempt wakeup when current.nice > 0 && current.weight < 100 && current.runtime > 1ms;\n",
+      l);
+  ASSERT_TRUE(l.value);
+  EXPECT_EQ(l.at(FIELD(current_attrs)), (1u << SCHEDC_ATTR_NICE) | (1u << SCHEDC_ATTR_WEIGHT) |
+                                            (1u << SCHEDC_ATTR_RUNTIME));
 }
 
 // A StructInitializer over the runtime's struct schedc_dispatch_source.
