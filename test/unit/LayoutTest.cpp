@@ -184,8 +184,8 @@ TEST(Layout, CurrentAttrsAreTheOnesRead) {
       "preempt wakeup when current.nice > 0 && current.weight < 100 && current.runtime > 1ms;\n",
       l);
   ASSERT_TRUE(l.value);
-  EXPECT_EQ(l.at(FIELD(current_attrs)), (1u << SCHEDC_ATTR_NICE) | (1u << SCHEDC_ATTR_WEIGHT) |
-                                            (1u << SCHEDC_ATTR_RUNTIME));
+  EXPECT_EQ(l.at(FIELD(current_attrs)),
+            (1u << SCHEDC_ATTR_NICE) | (1u << SCHEDC_ATTR_WEIGHT) | (1u << SCHEDC_ATTR_RUNTIME));
 }
 
 // A StructInitializer over the runtime's struct schedc_dispatch_source.
