@@ -124,11 +124,8 @@ class Resolver {
                      "balance a `percpu` or `shards(N)` queue");
       Ref by;
       if (!lookupAggregate(r.queueIndex, r.byName, by)) {
-        std::vector<std::string> names;
-        for (const BuiltinAggregateInfo &a : builtinAggregates()) names.push_back(a.name);
-        for (const Aggregate &a : queue.aggregates) names.push_back(a.name);
         diags_.error(r.byRange, "queue '" + r.queueName + "' has no aggregate '" + r.byName + "'",
-                     didYouMean(r.byName, names));
+                     didYouMean(r.byName, aggregateNames(queue)));
       } else if (by.aggIndex >= 0 && queue.aggregates[by.aggIndex].kind != AggregateKind::Count &&
                  queue.aggregates[by.aggIndex].kind != AggregateKind::Sum) {
         diags_.error(r.byRange,
@@ -292,6 +289,14 @@ class Resolver {
     return false;
   }
 
+  // A queue's aggregates, built in and declared, for "did you mean".
+  static std::vector<std::string> aggregateNames(const Queue &queue) {
+    std::vector<std::string> names;
+    for (const BuiltinAggregateInfo &a : builtinAggregates()) names.push_back(a.name);
+    for (const Aggregate &a : queue.aggregates) names.push_back(a.name);
+    return names;
+  }
+
   // Every name that would resolve here, for "did you mean".
   std::vector<std::string> visibleNames(const Context &ctx) {
     std::vector<std::string> names;
@@ -304,9 +309,8 @@ class Resolver {
     for (const TaskAttrInfo &a : taskAttributes())
       if (!a.currentOnly) names.push_back(a.name);
     if (ctx.eligibleQueue >= 0) {
-      for (const BuiltinAggregateInfo &a : builtinAggregates()) names.push_back(a.name);
-      for (const Aggregate &a : policy_.queues[ctx.eligibleQueue].aggregates)
-        names.push_back(a.name);
+      std::vector<std::string> aggs = aggregateNames(policy_.queues[ctx.eligibleQueue]);
+      names.insert(names.end(), aggs.begin(), aggs.end());
     }
     for (const BuiltinValueInfo &v : builtinValues())
       if (ctx.has(v.scope)) names.push_back(v.name);
@@ -410,10 +414,7 @@ class Resolver {
       return;
     }
     if (!lookupAggregate(q, e.text, e.ref)) {
-      std::vector<std::string> names;
-      for (const BuiltinAggregateInfo &builtin : builtinAggregates()) names.push_back(builtin.name);
-      for (const Aggregate &agg : queue.aggregates) names.push_back(agg.name);
-      std::string hint = didYouMean(e.text, names);
+      std::string hint = didYouMean(e.text, aggregateNames(queue));
       fail(e, "queue '" + b + "' has no aggregate '" + e.text + "'",
            hint.empty() ? "declare it in the queue's body, e.g. `" + e.text + " = sum(weight);`"
                         : hint);
