@@ -106,8 +106,8 @@ struct BalanceRule {
   int queueIndex = -1;  // filled by resolution
   std::string byName;   // a declared count/sum aggregate, `count` or `queued`
   SourceRange byRange;
-  int byAggregate = -1;  // filled by resolution: the declared aggregate's index
-  BuiltinAggregate byBuiltin = BuiltinAggregate::None;
+  Ref by;  // filled by resolution: the aggregate byName names
+
   ExprPtr interval;
   ExprPtr condition;
 };

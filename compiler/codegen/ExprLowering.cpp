@@ -97,20 +97,6 @@ llvm::Value *lowerParam(Lowering &l, int index) {
   });
 }
 
-// How the runtime names an aggregate: its index among the queue's
-// declared ones, or a negative number for a built-in one.
-int runtimeAggregateIndex(const Ref &ref) {
-  switch (ref.builtinAggregate) {
-    case BuiltinAggregate::Count:
-      return SCHEDC_AGG_INDEX_COUNT;
-    case BuiltinAggregate::Queued:
-      return SCHEDC_AGG_INDEX_QUEUED;
-    case BuiltinAggregate::None:
-      break;
-  }
-  return ref.aggIndex;
-}
-
 // Whether reading the aggregate needs the instance's state: `queued` and
 // first() look at the DSQ instead.
 bool readsQueueState(const Lowering &l, const Ref &ref) {
@@ -313,6 +299,18 @@ llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
 }
 
 }  // namespace
+
+int runtimeAggregateIndex(const Ref &ref) {
+  switch (ref.builtinAggregate) {
+    case BuiltinAggregate::Count:
+      return SCHEDC_AGG_INDEX_COUNT;
+    case BuiltinAggregate::Queued:
+      return SCHEDC_AGG_INDEX_QUEUED;
+    case BuiltinAggregate::None:
+      break;
+  }
+  return ref.aggIndex;
+}
 
 llvm::Value *lowerTaskAttr(Lowering &l, TaskAttr attr) {
   int index = static_cast<int>(attr);

@@ -50,7 +50,8 @@ bool hasPreempt(const Policy &policy, PreemptKind kind) {
 bool tracksMembers(const Policy &policy, size_t q) {
   if (!policy.queues[q].aggregates.empty()) return true;
   for (const BalanceRule &r : policy.balances)
-    if (r.queueIndex == static_cast<int>(q) && r.byBuiltin == BuiltinAggregate::Count) return true;
+    if (r.queueIndex == static_cast<int>(q) && r.by.builtinAggregate == BuiltinAggregate::Count)
+      return true;
   bool countRead = false;
   walkPolicy(policy, [&](const Expr &expr) {
     if (expr.ref.kind == RefKind::Aggregate && expr.ref.index == static_cast<int>(q) &&
@@ -68,20 +69,6 @@ uint32_t currentAttributes(const Policy &policy) {
     if (expr.ref.kind == RefKind::CurrentAttr) mask |= 1u << static_cast<unsigned>(expr.ref.attr);
   });
   return mask;
-}
-
-// The aggregate a balance rule ranks instances by, as the runtime indexes
-// aggregates (schedc_agg_read).
-int32_t balanceAggregate(const BalanceRule &rule) {
-  switch (rule.byBuiltin) {
-    case BuiltinAggregate::Count:
-      return SCHEDC_AGG_INDEX_COUNT;
-    case BuiltinAggregate::Queued:
-      return SCHEDC_AGG_INDEX_QUEUED;
-    case BuiltinAggregate::None:
-      break;
-  }
-  return rule.byAggregate;
 }
 
 bool hasAggregates(const Policy &policy) {
@@ -190,7 +177,7 @@ void lowerLayout(Lowering &l) {
   const BalanceRule *balance = p.balances.empty() ? nullptr : &p.balances.front();
   init.set("has_balance", u32(l, balance != nullptr));
   init.set("balance_queue", u32(l, balance ? balance->queueIndex : 0));
-  init.set("balance_agg", u32(l, balance ? balanceAggregate(*balance) : 0));
+  init.set("balance_agg", u32(l, balance ? runtimeAggregateIndex(balance->by) : 0));
   init.set("current_attrs", u32(l, currentAttributes(p)));
   llvm::Constant *value = init.finish();
   if (!value) return failed();

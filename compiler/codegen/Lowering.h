@@ -159,6 +159,9 @@ class CacheScope {
 llvm::Value *lowerExpr(Lowering &l, const Expr &expr);
 llvm::Value *lowerCondition(Lowering &l, const Expr &expr);  // as i1
 llvm::Value *lowerStorable(Lowering &l, const Expr &expr);   // as i64 (bool 0/1)
+// How the runtime names an aggregate (schedc_agg_read): its index among the
+// queue's declared ones, or a negative number for a built-in one.
+int runtimeAggregateIndex(const Ref &ref);
 // The i64 slot an assignable name lives in (null for read-only names).
 llvm::Value *slotForAssignment(Lowering &l, const Ref &ref);
 // A task attribute of ctx->p, and the instance of `queue` an index selects.

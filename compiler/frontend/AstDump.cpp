@@ -190,10 +190,10 @@ std::string dumpPolicy(const Policy &p) {
         << dumpExpr(*r.condition) << '\n';
   for (const BalanceRule &r : p.balances) {
     out << "balance " << r.queueName << " queue#" << r.queueIndex << " by ";
-    if (r.byBuiltin != BuiltinAggregate::None)
-      out << builtinAggregateName(r.byBuiltin);
+    if (r.by.builtinAggregate != BuiltinAggregate::None)
+      out << builtinAggregateName(r.by.builtinAggregate);
     else
-      out << "agg#" << r.byAggregate;
+      out << "agg#" << r.by.aggIndex;
     out << " every " << dumpExpr(*r.interval) << " when " << dumpExpr(*r.condition) << '\n';
   }
   for (const Handler &h : p.handlers) {

@@ -134,8 +134,7 @@ class Resolver {
                          "`sum(...)` aggregate, `count` or `queued`",
                      "e.g. declare `load = sum(weight);` in queue '" + r.queueName + "'");
       } else {
-        r.byAggregate = by.aggIndex;
-        r.byBuiltin = by.builtinAggregate;
+        r.by = by;
       }
     }
     Context ctx;
