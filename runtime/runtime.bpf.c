@@ -243,6 +243,145 @@ static __always_inline u64 nice_weight(struct task_struct *p)
 	return i < 40 ? nice_weights[i] : 1024;
 }
 
+/* ---- cgroups: cpu.weight ---------------------------------------------- */
+
+/*
+ * Group scheduling, flattened: a task's group_weight is its nice_weight times,
+ * at each level of the cgroup hierarchy below the root, its cgroup's weight
+ * over the weights active there (the runnable tasks directly in it, by
+ * nice_weight, and the children with runnable tasks below, by their weight).
+ * Tasks sharing a CPU by group_weight then divide it as the hierarchy says.
+ * At the root, groups and the root's own tasks compete directly, a group of
+ * cpu.weight 100 as one nice-0 task. Deeper than SCHEDC_MAX_CGROUP_DEPTH,
+ * the levels above are not looked at.
+ */
+#define SCHEDC_MAX_CGROUPS 16384
+#define SCHEDC_MAX_CGROUP_DEPTH 16
+
+struct schedc_cgroup {
+	u64 parent;     /* the parent's key (cgroup_key()): 0 for the root */
+	u64 weight;     /* cpu.weight in nice_weight units (100 -> 1024) */
+	u64 cpu_weight; /* cpu.weight, 1..10000 */
+	s64 active;     /* weight of its active members (see above) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);
+	__type(value, struct schedc_cgroup);
+	__uint(max_entries, SCHEDC_MAX_CGROUPS);
+} schedc_cgroups SEC(".maps");
+
+/* A cgroup's key: its id, 0 for the root. The root is not recorded, so a task
+ * there (most tasks on a machine without cgroups) costs no lookup. */
+static __always_inline u64 cgroup_key(struct cgroup *cgrp)
+{
+	return cgrp && cgrp->self.parent ? cgrp->kn->id : 0;
+}
+
+static __always_inline struct schedc_cgroup *cgroup_state(u64 id)
+{
+	return bpf_map_lookup_elem(&schedc_cgroups, &id);
+}
+
+/* Adds delta to cgroup id's active weight. A cgroup that turns active (or
+ * idle) adds its weight to (or takes it from) its parent's, and so on up.
+ * A global subprogram (see SCHEDC_SUBPROG_PREFIX), like compound_weight. */
+__attribute__((noinline)) void schedc_subprog_cgroup_activity(u64 id, s64 delta)
+{
+	u32 level;
+
+	for (level = 0; level < SCHEDC_MAX_CGROUP_DEPTH && id; level++) {
+		struct schedc_cgroup *cg = cgroup_state(id);
+		s64 before;
+
+		if (!cg)
+			return;
+		before = __sync_fetch_and_add(&cg->active, delta);
+		if (delta > 0 ? before > 0 : before + delta > 0)
+			return;
+		delta = delta > 0 ? (s64)cg->weight : -(s64)cg->weight;
+		id = cg->parent;
+	}
+}
+
+/* A runnable task counts in its cgroup from ops.runnable to ops.quiescent. */
+static __always_inline void group_count(struct task_struct *p, struct schedc_task *t)
+{
+	if (!L.counts_group_load || !t || t->group_counted)
+		return;
+	t->group_counted = nice_weight(p);
+	t->group_counted_in = t->cgroup;
+	if (t->cgroup)
+		schedc_subprog_cgroup_activity(t->cgroup, (s64)t->group_counted);
+}
+
+static __always_inline void group_uncount(struct schedc_task *t)
+{
+	if (!L.counts_group_load || !t || !t->group_counted)
+		return;
+	if (t->group_counted_in)
+		schedc_subprog_cgroup_activity(t->group_counted_in, -(s64)t->group_counted);
+	t->group_counted = 0;
+}
+
+/* Counted again: its weight or its cgroup changed. */
+static __always_inline void group_recount(struct task_struct *p, struct schedc_task *t)
+{
+	if (!t || !t->group_counted)
+		return;
+	group_uncount(t);
+	group_count(p, t);
+}
+
+/* The weight w of a task in cgroup id, compounded level by level (see above).
+ * A task not counted as runnable is weighed as if it were: added to its
+ * cgroup's active weight, and its cgroup to the parent's if idle. */
+__attribute__((noinline)) u64 schedc_subprog_compound_weight(u64 id, u64 w, bool counted)
+{
+	u64 scaled = w << 10, below = w;
+	bool adding = !counted;
+	u32 level;
+
+	for (level = 0; level < SCHEDC_MAX_CGROUP_DEPTH && id; level++) {
+		struct schedc_cgroup *cg = cgroup_state(id);
+		s64 active;
+		u64 sum;
+
+		if (!cg)
+			break;
+		active = cg->active;
+		sum = active > 0 ? (u64)active : 0;
+		if (adding)
+			sum += below;
+		if (sum < below)
+			sum = below; /* a member never outweighs its group */
+		adding = adding && active <= 0;
+		scaled = scaled * cg->weight / sum;
+		if (scaled > (1ULL << 40))
+			scaled = 1ULL << 40;
+		below = cg->weight;
+		id = cg->parent;
+	}
+	scaled >>= 10;
+	return scaled ? scaled : 1;
+}
+
+static __always_inline u64 group_weight(struct task_struct *p, struct schedc_task *t)
+{
+	if (!L.counts_group_load || !t || !t->cgroup)
+		return nice_weight(p);
+	return schedc_subprog_compound_weight(t->cgroup, nice_weight(p), t->group_counted != 0);
+}
+
+static __always_inline u64 cgroup_weight(struct schedc_task *t)
+{
+	struct schedc_cgroup *cg = t && t->cgroup ? cgroup_state(t->cgroup) : NULL;
+
+	return cg && cg->cpu_weight ? cg->cpu_weight : 100;
+}
+
 /* ---- what generated code reads ------------------------------------------ */
 
 __attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
@@ -263,6 +402,8 @@ __attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
 	case SCHEDC_ATTR_NR_CPUS_ALLOWED: return p->nr_cpus_allowed;
 	case SCHEDC_ATTR_IS_KTHREAD: return (p->flags & PF_KTHREAD) ? 1 : 0;
 	case SCHEDC_ATTR_NICE_WEIGHT: return nice_weight(p);
+	case SCHEDC_ATTR_GROUP_WEIGHT: return group_weight(p, ctx->task);
+	case SCHEDC_ATTR_CGROUP_WEIGHT: return cgroup_weight(ctx->task);
 	}
 	return 0;
 }
@@ -586,6 +727,21 @@ static __always_inline void requeue_done(struct schedc_task *t)
 		t->requeued = 0;
 }
 
+/* group_weight also changes with cpu.weight, a cgroup move, and the other
+ * tasks of its cgroups starting or ceasing to run: before a task is queued
+ * again, `on reweight` runs if its group_weight is not the one it last saw. */
+static __always_inline void reweight_for_group(struct schedc_ctx *ctx, struct schedc_task *t)
+{
+	u64 w;
+
+	if (!L.counts_group_load || !L.has_handler[SCHEDC_ON_REWEIGHT] || !t)
+		return;
+	w = group_weight(ctx->p, t);
+	if (t->group_weight_seen && w != t->group_weight_seen)
+		schedc_policy_handler(SCHEDC_ON_REWEIGHT, ctx);
+	t->group_weight_seen = w;
+}
+
 /* The enqueue rules' verdict for the task in ctx (every field set first). */
 static __always_inline void choose_placement(struct schedc_ctx *ctx, struct schedc_placement *pl)
 {
@@ -684,8 +840,10 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
 	/* Not when ops.dispatch already ran it for this re-enqueue (prev_prepare). */
 	if (L.has_handler[SCHEDC_ON_ENQUEUE] &&
-	    !(dispatch_requeues() && t && t->requeued && !sc.wakeup))
+	    !(dispatch_requeues() && t && t->requeued && !sc.wakeup)) {
+		reweight_for_group(&sc, t);
 		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+	}
 	requeue_done(t);
 
 	choose_placement(&sc, &pl);
@@ -815,6 +973,7 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	t->charged = 1; /* the coming ops.stopping must not charge it again */
 	if (dispatch_requeues()) {
 		sc.runtime = 0;
+		reweight_for_group(&sc, t);
 		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
 		t->requeued = 1; /* nor the coming ops.enqueue run it again */
 	}
@@ -1067,8 +1226,10 @@ void BPF_PROG(schedc_runnable, struct task_struct *p, u64 enq_flags)
 
 	task_given(p);
 	ctx_init(&sc, p, task_state(p));
+	group_count(p, sc.task);
 	sc.wakeup = (enq_flags & SCX_ENQ_WAKEUP) ? 1 : 0;
-	schedc_policy_handler(SCHEDC_ON_RUNNABLE, &sc);
+	if (L.has_handler[SCHEDC_ON_RUNNABLE])
+		schedc_policy_handler(SCHEDC_ON_RUNNABLE, &sc);
 }
 
 SEC("struct_ops/schedc_running")
@@ -1127,6 +1288,7 @@ static __always_inline void task_leaves(struct task_struct *p, u32 event)
 		schedc_policy_handler(event, &sc);
 	if (t)
 		queue_leave(t);
+	group_uncount(t);
 	requeue_done(t); /* it sleeps or exits instead */
 }
 
@@ -1153,6 +1315,8 @@ s32 BPF_PROG(schedc_init_task, struct task_struct *p, struct scx_init_task_args 
 		if (i < L.nr_task_fields)
 			t->fields[i] = L.task_init[i];
 	t->member_queue = -1;
+	if (L.uses_cgroups)
+		t->cgroup = cgroup_key(args->cgroup);
 	return 0;
 }
 
@@ -1170,7 +1334,10 @@ void BPF_PROG(schedc_enable, struct task_struct *p)
 
 	task_given(p);
 	ctx_init(&sc, p, task_state(p));
-	schedc_policy_handler(SCHEDC_ON_ENABLE, &sc);
+	if (L.has_handler[SCHEDC_ON_ENABLE])
+		schedc_policy_handler(SCHEDC_ON_ENABLE, &sc);
+	if (L.counts_group_load && sc.task)
+		sc.task->group_weight_seen = group_weight(p, sc.task);
 }
 
 /*
@@ -1192,6 +1359,7 @@ void BPF_PROG(schedc_set_weight, struct task_struct *p, u32 weight)
 
 	task_given(p);
 	ctx_init(&sc, p, t);
+	group_recount(p, t);
 	if (t && !t->charged && L.has_handler[SCHEDC_ON_STOPPING] && scx_bpf_task_running(p)) {
 		u64 now = bpf_ktime_get_ns();
 
@@ -1202,12 +1370,72 @@ void BPF_PROG(schedc_set_weight, struct task_struct *p, u32 weight)
 	}
 	if (L.has_handler[SCHEDC_ON_REWEIGHT])
 		schedc_policy_handler(SCHEDC_ON_REWEIGHT, &sc);
+	if (L.counts_group_load && t)
+		t->group_weight_seen = group_weight(p, t);
 	if (!t || t->member_queue < 0)
 		return;
 	member = t->member_queue;
 	inst = t->member_inst;
 	queue_leave(t);
 	queue_join(t, (u32)member, inst, &sc);
+}
+
+/* The cgroup callbacks keep schedc_cgroups: one entry per cgroup of the cpu
+ * controller but the root (all are initialised before any task). */
+SEC("struct_ops/schedc_cgroup_init")
+s32 BPF_PROG(schedc_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	struct cgroup_subsys_state *parent = cgrp->self.parent;
+	struct schedc_cgroup cg = {
+		.parent = parent ? cgroup_key(parent->cgroup) : 0,
+		.weight = (u64)args->weight * 1024 / 100,
+		.cpu_weight = args->weight,
+	};
+	u64 key = cgroup_key(cgrp);
+
+	/* When the map is full, the cgroup's tasks count as its parent's. */
+	if (key)
+		bpf_map_update_elem(&schedc_cgroups, &key, &cg, 0);
+	return 0;
+}
+
+SEC("struct_ops/schedc_cgroup_exit")
+void BPF_PROG(schedc_cgroup_exit, struct cgroup *cgrp)
+{
+	u64 key = cgroup_key(cgrp);
+
+	bpf_map_delete_elem(&schedc_cgroups, &key);
+}
+
+SEC("struct_ops/schedc_cgroup_move")
+void BPF_PROG(schedc_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
+{
+	struct schedc_task *t = task_state(p);
+
+	task_given(p);
+	if (!t)
+		return;
+	t->cgroup = cgroup_key(to);
+	group_recount(p, t);
+}
+
+SEC("struct_ops/schedc_cgroup_set_weight")
+void BPF_PROG(schedc_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	struct schedc_cgroup *cg = cgroup_state(cgroup_key(cgrp));
+	u64 scaled = (u64)weight * 1024 / 100;
+
+	if (!cg)
+		return;
+	/* An active cgroup's weight counts in its parent's active weight. */
+	if (cg->active > 0 && cg->parent) {
+		struct schedc_cgroup *up = cgroup_state(cg->parent);
+
+		if (up)
+			__sync_fetch_and_add(&up->active, (s64)scaled - (s64)cg->weight);
+	}
+	cg->weight = scaled;
+	cg->cpu_weight = weight;
 }
 
 SEC("struct_ops.s/schedc_init")
@@ -1282,6 +1510,10 @@ struct sched_ext_ops schedc_ops = {
 	.exit_task = (void *)schedc_exit_task,
 	.enable = (void *)schedc_enable,
 	.set_weight = (void *)schedc_set_weight,
+	.cgroup_init = (void *)schedc_cgroup_init,
+	.cgroup_exit = (void *)schedc_cgroup_exit,
+	.cgroup_move = (void *)schedc_cgroup_move,
+	.cgroup_set_weight = (void *)schedc_cgroup_set_weight,
 	.init = (void *)schedc_init,
 	.exit = (void *)schedc_ops_exit,
 	.name = "schedc",

@@ -20,6 +20,12 @@
  * optimised code no longer reads or writes. */
 #define SCHEDC_TASKS_MAP_NAME "schedc_tasks"
 #define SCHEDC_CPUS_MAP_NAME "schedc_cpus"
+#define SCHEDC_CGROUPS_MAP_NAME "schedc_cgroups"
+/* Runtime functions named so stay global BPF subprograms: the verifier checks
+ * each once, on its own, instead of at every call with every path out of it
+ * (a loop over the cgroup hierarchy, called in ops.dispatch's loops, went
+ * past the 1M-instruction limit inline). schedc drops those no code calls. */
+#define SCHEDC_SUBPROG_PREFIX "schedc_subprog_"
 
 enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
 /* FIRST is not kept over members: it reads the key of the first queued task.
@@ -37,6 +43,8 @@ enum schedc_attr {
 	SCHEDC_ATTR_PID, SCHEDC_ATTR_TGID, SCHEDC_ATTR_WEIGHT, SCHEDC_ATTR_NICE,
 	SCHEDC_ATTR_CPU, SCHEDC_ATTR_NR_CPUS_ALLOWED, SCHEDC_ATTR_IS_KTHREAD,
 	SCHEDC_ATTR_NICE_WEIGHT, /* the kernel's weight for the nice value */
+	SCHEDC_ATTR_GROUP_WEIGHT, /* nice_weight compounded by the cgroups' cpu.weight shares */
+	SCHEDC_ATTR_CGROUP_WEIGHT, /* cpu.weight of the task's cgroup */
 	SCHEDC_ATTR_RUNTIME, /* current.runtime; the snapshot holds its start time */
 	SCHEDC_ATTR_NR,
 };
@@ -85,6 +93,8 @@ struct schedc_layout {
 	u32 balance_queue;
 	s32 balance_agg;    /* as schedc_agg_read() takes it */
 	u32 current_attrs;  /* bit per attribute read as `current.ATTR` */
+	u32 uses_cgroups;   /* reads group_weight or cgroup_weight: track cgroups */
+	u32 counts_group_load; /* reads group_weight: count runnable tasks' weight per cgroup */
 };
 
 /* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */
@@ -106,6 +116,10 @@ struct schedc_task {
 	u32 member_inst;
 	u32 member_percpu; /* member_queue is per CPU: a CPU consumes member_inst */
 	u32 pad;
+	u64 cgroup;         /* its cgroup (cpu controller): the id, 0 for the root */
+	u64 group_counted;  /* the weight it adds to group_counted_in's active weight; 0: none */
+	u64 group_counted_in;
+	u64 group_weight_seen; /* group_weight when `on reweight` or `on enable` last ran */
 	u64 member_val[SCHEDC_MAX_AGGREGATES];
 	u64 member_weight[SCHEDC_MAX_AGGREGATES];
 };

@@ -10,6 +10,9 @@
 #   - EEVDF fidelity (only the schedulers in $FID_SCHEDS): pinned mixes of
 #     hogs and tasks that run and sleep in turn (dutycycle), nice pairs, many
 #     sleepers, and a hog reniced while running; CPU shares per task;
+#   - group scheduling (only the schedulers in $GROUP_SCHEDS): how CPU time
+#     divides among cgroups by cpu.weight, each mix in $GROUP_MIXES, hogs
+#     pinned or not (cgroup_shares.sh);
 #   - wakeup latency: wakeup_latency pinned among two CPU hogs on one CPU;
 #   - throughput: hackbench wall time ("Time:" it prints);
 #   - in round 1: the BPF programs and maps the scheduler loaded (bpfinfo)
@@ -174,6 +177,15 @@ done
 case " $FID_SCHEDS " in *" $sched "*) selected fidelity && for m in $FID_MIXES; do
   r=$(sh /tmp/bench/fidelity $FAIR_WARM $FAIR_SECS $(echo $m | tr ',' ' '))
   echo "BENCH $tag metric=fidelity mix=$m $r"
+done ;; esac
+case " $GROUP_SCHEDS " in *" $sched "*) selected groups && for m in $GROUP_MIXES; do
+  case $m in
+  weight|move) r=$(sh ${SCHEDC_DATA:-/schedc}/cgroup_shares.sh $cpu spin $m | sed -n 's/^share=//p') ;;
+  *) c=$cpu; [ "${m%%/*}" = any ] && c=-
+     r=$(sh ${SCHEDC_DATA:-/schedc}/cgroup_shares.sh $c spin mix $FAIR_SECS $(echo ${m#*/} | tr ',' ' ') |
+         sed -n 's/^group=[^ ]* share=//p' | tr '\n' ',' | sed 's/,$//') ;;
+  esac
+  echo "BENCH $tag metric=groups mix=$m shares=$r"
 done ;; esac
 if [ $synth -eq 1 ] && selected latency; then
 taskset -c $cpu spin hog 0 > /dev/null & a=$!

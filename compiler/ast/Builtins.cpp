@@ -58,6 +58,8 @@ const std::vector<TaskAttrInfo> &taskAttributes() {
       {"nr_cpus_allowed", TaskAttr::NrCpusAllowed, Type::U64, false, false},
       {"is_kthread", TaskAttr::IsKthread, Type::Bool, false, false},
       {"nice_weight", TaskAttr::NiceWeight, Type::U64, true, false},
+      {"group_weight", TaskAttr::GroupWeight, Type::U64, true, false},
+      {"cgroup_weight", TaskAttr::CgroupWeight, Type::U64, true, false},
       {"runtime", TaskAttr::Runtime, Type::Duration, false, true},
   };
   return table;

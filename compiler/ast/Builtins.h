@@ -43,7 +43,7 @@ struct TaskAttrInfo {
   const char *name;
   TaskAttr id;
   Type type;
-  bool nonZero;      // a divisor that needs no guard (weight is 1..10000, nice_weight >= 3)
+  bool nonZero;      // a divisor that needs no guard (weight is 1..10000, nice_weight >= 3, ...)
   bool currentOnly;  // only as `current.NAME` (runtime: how long it has run)
 };
 

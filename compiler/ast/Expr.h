@@ -73,7 +73,19 @@ enum class RefKind {
 
 // Task attributes, in the runtime's order (enum schedc_attr). Runtime exists
 // only as `current.runtime`: how long the target CPU's task has been running.
-enum class TaskAttr { Pid, Tgid, Weight, Nice, Cpu, NrCpusAllowed, IsKthread, NiceWeight, Runtime };
+enum class TaskAttr {
+  Pid,
+  Tgid,
+  Weight,
+  Nice,
+  Cpu,
+  NrCpusAllowed,
+  IsKthread,
+  NiceWeight,
+  GroupWeight,
+  CgroupWeight,
+  Runtime,
+};
 
 // The aggregates every queue has without declaring them: `count` (members,
 // the running task included) and `queued` (tasks waiting in the instance's

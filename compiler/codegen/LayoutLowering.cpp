@@ -71,6 +71,26 @@ uint32_t currentAttributes(const Policy &policy) {
   return mask;
 }
 
+// Whether the policy reads task attribute `attr`, of the task in context or as `current.ATTR`.
+bool readsAttribute(const Policy &policy, TaskAttr attr) {
+  bool read = false;
+  walkPolicy(policy, [&](const Expr &expr) {
+    if ((expr.ref.kind == RefKind::TaskAttr || expr.ref.kind == RefKind::CurrentAttr) &&
+        expr.ref.attr == attr)
+      read = true;
+  });
+  return read;
+}
+
+// group_weight needs the runnable tasks' weight counted per cgroup.
+bool countsGroupLoad(const Policy &policy) {
+  return readsAttribute(policy, TaskAttr::GroupWeight);
+}
+
+bool usesCgroups(const Policy &policy) {
+  return countsGroupLoad(policy) || readsAttribute(policy, TaskAttr::CgroupWeight);
+}
+
 bool hasAggregates(const Policy &policy) {
   for (size_t q = 0; q < policy.queues.size(); ++q)
     if (tracksMembers(policy, q)) return true;
@@ -79,7 +99,8 @@ bool hasAggregates(const Policy &policy) {
 
 bool usesTaskStorage(const Policy &policy) {
   return !policy.taskFields.empty() || hasAggregates(policy) ||
-         hasPreempt(policy, PreemptKind::Wakeup) || hasHandler(policy, Event::Stopping);
+         hasPreempt(policy, PreemptKind::Wakeup) || hasHandler(policy, Event::Stopping) ||
+         usesCgroups(policy);
 }
 
 llvm::Constant *queueLayout(Lowering &l, StructInitializer &layout, llvm::StructType *type,
@@ -179,6 +200,8 @@ void lowerLayout(Lowering &l) {
   init.set("balance_queue", u32(l, balance ? balance->queueIndex : 0));
   init.set("balance_agg", u32(l, balance ? runtimeAggregateIndex(balance->by) : 0));
   init.set("current_attrs", u32(l, currentAttributes(p)));
+  init.set("uses_cgroups", u32(l, usesCgroups(p)));
+  init.set("counts_group_load", u32(l, countsGroupLoad(p)));
   llvm::Constant *value = init.finish();
   if (!value) return failed();
   layout->setInitializer(value);
@@ -207,6 +230,10 @@ enum OpsField {
   kExitTask,
   kEnable,
   kSetWeight,
+  kCgroupInit,
+  kCgroupExit,
+  kCgroupMove,
+  kCgroupSetWeight,
   kInit,
   kExit,
   kFlags,
@@ -227,19 +254,23 @@ void patchOps(Lowering &l) {
   bool aggregates = hasAggregates(p);
   bool wakeupPreempt = hasPreempt(p, PreemptKind::Wakeup);
   bool stoppingHandler = hasHandler(p, Event::Stopping);
+  bool cgroups = usesCgroups(p);
+  bool groupLoad = countsGroupLoad(p);
   // Callbacks with nothing to do are left out: the kernel then skips them.
   bool needed[kNumOpsFields] = {};
   needed[kSelectCpu] = needed[kEnqueue] = needed[kDispatch] = needed[kInit] = needed[kExit] = true;
   needed[kDequeue] = aggregates;
   needed[kTick] = hasHandler(p, Event::Tick) || hasPreempt(p, PreemptKind::Tick);
-  needed[kRunnable] = hasHandler(p, Event::Runnable);
+  needed[kRunnable] = hasHandler(p, Event::Runnable) || groupLoad;
   needed[kRunning] = hasHandler(p, Event::Running) || wakeupPreempt || stoppingHandler;
   needed[kStopping] = stoppingHandler || aggregates || wakeupPreempt;
-  needed[kQuiescent] = hasHandler(p, Event::Quiescent) || aggregates;
+  needed[kQuiescent] = hasHandler(p, Event::Quiescent) || aggregates || groupLoad;
   needed[kInitTask] = usesTaskStorage(p);
-  needed[kExitTask] = hasHandler(p, Event::Exit) || aggregates;
-  needed[kEnable] = hasHandler(p, Event::Enable);
-  needed[kSetWeight] = hasHandler(p, Event::Reweight) || aggregates;
+  needed[kExitTask] = hasHandler(p, Event::Exit) || aggregates || groupLoad;
+  needed[kEnable] = hasHandler(p, Event::Enable) || groupLoad;
+  needed[kSetWeight] = hasHandler(p, Event::Reweight) || aggregates || groupLoad;
+  needed[kCgroupInit] = needed[kCgroupExit] = needed[kCgroupMove] = cgroups;
+  needed[kCgroupSetWeight] = cgroups;
 
   std::vector<llvm::Constant *> fields;
   std::vector<llvm::Function *> dropped;

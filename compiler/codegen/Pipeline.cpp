@@ -15,7 +15,7 @@ namespace {
 
 // The maps only some policies use.
 constexpr const char *kOptionalMaps[] = {SCHEDC_TASKS_MAP_NAME, SCHEDC_QUEUES_MAP_NAME,
-                                         SCHEDC_CPUS_MAP_NAME};
+                                         SCHEDC_CPUS_MAP_NAME, SCHEDC_CGROUPS_MAP_NAME};
 
 // Whether anything but llvm.used / llvm.compiler.used refers to `global`:
 // clang lists every map there, and that mention alone keeps nothing alive.
@@ -70,10 +70,23 @@ std::unique_ptr<llvm::TargetMachine> bpfTargetMachine(std::string &error) {
       triple, "v3", "", options, llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Default));
 }
 
+bool isGlobalSubprogram(const llvm::Function &function) {
+  return function.getName().starts_with(SCHEDC_SUBPROG_PREFIX);
+}
+
 void internalize(llvm::Module &module) {
   for (llvm::Function &function : module)
-    if (!function.isDeclaration() && !function.hasSection())
+    if (!function.isDeclaration() && !function.hasSection() && !isGlobalSubprogram(function))
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
+}
+
+void dropUncalledSubprograms(llvm::Module &module) {
+  std::vector<llvm::Function *> uncalled;
+  for (llvm::Function &function : module) {
+    function.removeDeadConstantUsers();
+    if (isGlobalSubprogram(function) && function.use_empty()) uncalled.push_back(&function);
+  }
+  for (llvm::Function *function : uncalled) function->eraseFromParent();
 }
 
 void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
@@ -109,6 +122,7 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLe
 }
 
 void dropUnusedMaps(llvm::Module &module) {
+  dropUncalledSubprograms(module);
   for (const char *name : kOptionalMaps) {
     llvm::GlobalVariable *map = module.getNamedGlobal(name);
     if (!map || isUsedBeyondLists(*map)) continue;

@@ -150,6 +150,11 @@ uint64_t AstBuilder::literal(P::LiteralContext *ctx, Type type) {
     return 0;
   }
   uint64_t magnitude = isDuration ? duration(value) : integer(value);
+  if (!isDuration && isTime(type) && magnitude != 0) {
+    diags_.error(where, kMissingUnitMessage,
+                 missingUnitHint((ctx->minus ? "-" : "") + std::to_string(magnitude)));
+    return 0;
+  }
   bool negative = ctx->minus != nullptr;
   if (negative && !isSigned(type)) {
     diags_.error(where, std::string("negative value for unsigned type '") + typeName(type) + "'");

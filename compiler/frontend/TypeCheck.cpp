@@ -75,6 +75,9 @@ class TypeChecker {
     e.type = t;
     switch (e.kind) {
       case ExprKind::IntLiteral:
+        // Reported once; the time type it was meant to have spares the
+        // expression around it follow-on errors.
+        if (isTime(t) && e.intValue != 0) missingUnit(e, e, negated);
         if (isSigned(t) && e.intValue > (negated ? uint64_t(1) << 63 : (uint64_t(1) << 63) - 1)) {
           diags_.error(e.range, "literal does not fit in " + quoted(t));
           e.type = Type::Invalid;
@@ -83,6 +86,12 @@ class TypeChecker {
       case ExprKind::DurationLiteral:
         return;
       case ExprKind::Unary:  // Negate; BitNot is never untyped
+        if (isTime(t) && e.operands[0]->kind == ExprKind::IntLiteral &&
+            e.operands[0]->intValue != 0) {
+          missingUnit(e, *e.operands[0], !negated);  // at the `-`, not the digits
+          e.operands[0]->type = t;
+          return;
+        }
         if (!isSigned(t)) {
           diags_.error(e.range, "negative value for unsigned type " + quoted(t),
                        "use a signed type (s64, sduration) or a non-negative value");
@@ -106,6 +115,11 @@ class TypeChecker {
       default:
         return;
     }
+  }
+
+  void missingUnit(const Expr &at, const Expr &literal, bool negated) {
+    diags_.error(at.range, kMissingUnitMessage,
+                 missingUnitHint((negated ? "-" : "") + std::to_string(literal.intValue)));
   }
 
   // Makes a root expression's leftover literal type final.
@@ -476,7 +490,8 @@ class TypeChecker {
   // u64(x), s64(x), duration(x), sduration(x)
   Type conversion(Expr &e, Type target) {
     Expr &x = *e.operands[0];
-    if (x.type == Type::Untyped) settle(x, target);
+    // duration(629) says outright that the number is nanoseconds.
+    if (x.type == Type::Untyped) settle(x, isTime(target) ? countFor(target) : target);
     if (isTimeLiteral(x)) settle(x, isSigned(target) ? Type::SDuration : Type::Duration);
     if (x.type == Type::Invalid) return Type::Invalid;
     if (x.type == Type::Bool) {

@@ -32,6 +32,7 @@ typedef _Bool bool;
 
 /* Map and helper plumbing from <linux/bpf.h>, only what we use. */
 enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_TASK_STORAGE = 29,
@@ -67,7 +68,21 @@ struct task_struct {
 	struct sched_ext_entity scx;
 };
 
-struct scx_init_task_args { bool fork; };
+/* cgroups of the cpu controller (CONFIG_EXT_GROUP_SCHED), read only by
+ * policies that use them: other objects carry no relocation against these. */
+struct kernfs_node { u64 id; };
+struct cgroup;
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+	struct cgroup_subsys_state *parent;
+};
+struct cgroup {
+	struct cgroup_subsys_state self;
+	struct kernfs_node *kn;
+};
+struct scx_cgroup_init_args { u32 weight; };
+
+struct scx_init_task_args { bool fork; struct cgroup *cgroup; };
 struct scx_exit_task_args { bool cancelled; };
 
 /* CO-RE matches enums only with enums: kind must not be declared as int. */
@@ -94,6 +109,10 @@ struct sched_ext_ops {
 	void (*exit_task)(struct task_struct *p, struct scx_exit_task_args *args);
 	void (*enable)(struct task_struct *p);
 	void (*set_weight)(struct task_struct *p, u32 weight);
+	s32 (*cgroup_init)(struct cgroup *cgrp, struct scx_cgroup_init_args *args);
+	void (*cgroup_exit)(struct cgroup *cgrp);
+	void (*cgroup_move)(struct task_struct *p, struct cgroup *from, struct cgroup *to);
+	void (*cgroup_set_weight)(struct cgroup *cgrp, u32 weight);
 	s32 (*init)(void);
 	void (*exit)(struct scx_exit_info *info);
 	u64 flags;

@@ -20,11 +20,11 @@ U64, S64, DUR, SDUR, BOOL = "u64", "s64", "duration", "sduration", "bool"
 NUMERIC = [U64, S64, DUR, SDUR]
 COUNT_FOR = {DUR: U64, SDUR: S64}
 EVENTS = ["enable", "runnable", "enqueue", "running", "stopping", "quiescent", "exit", "tick", "reweight"]
-ATTRS = {"pid": U64, "tgid": U64, "weight": U64, "nice_weight": U64, "cpu": U64, "nr_cpus_allowed": U64,
-         "nice": S64, "is_kthread": BOOL}
+ATTRS = {"pid": U64, "tgid": U64, "weight": U64, "nice_weight": U64, "group_weight": U64,
+         "cgroup_weight": U64, "cpu": U64, "nr_cpus_allowed": U64, "nice": S64, "is_kthread": BOOL}
 UNITS = ["ns", "us", "ms"]
 # An expression with a name or a conversion in it has a type of its own.
-TYPED = re.compile(r"\b(?:[ptcgl]\d+|a\d+_\d+|pid|tgid|weight|cpu|nice|now|runtime|this_cpu|"
+TYPED = re.compile(r"\b(?:[ptcgl]\d+|a\d+_\d+|pid|tgid|weight|\w+_weight|cpu|nice|now|runtime|this_cpu|"
                    r"nr_cpus|nr_cpus_allowed|current|wakeup|u64|s64|duration|sduration|q\d+)\b")
 
 

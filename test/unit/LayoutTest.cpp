@@ -188,6 +188,27 @@ TEST(Layout, CurrentAttrsAreTheOnesRead) {
             (1u << SCHEDC_ATTR_NICE) | (1u << SCHEDC_ATTR_WEIGHT) | (1u << SCHEDC_ATTR_RUNTIME));
 }
 
+// cgroups are tracked only for policies that read a cgroup attribute, and the
+// runnable tasks' weights counted per cgroup only for group_weight (wherever
+// it is read: here only in an aggregate, or as current.group_weight).
+TEST(Layout, CgroupsAreTrackedOnlyWhenRead) {
+  auto flags = [](const std::string &source) {
+    LoweredLayout l;
+    lowerLayoutOf(source, l);
+    EXPECT_TRUE(l.value) << source;
+    if (!l.value) return std::pair<uint64_t, uint64_t>{9, 9};
+    return std::pair<uint64_t, uint64_t>{l.at(FIELD(uses_cgroups)), l.at(FIELD(counts_group_load))};
+  };
+  const std::string queue = "policy t; queue q: global fifo { l = sum(";
+  const std::string rest = "); } enqueue into q; dispatch q;\n";
+  EXPECT_EQ(flags(queue + "group_weight" + rest), std::make_pair(uint64_t(1), uint64_t(1)));
+  EXPECT_EQ(flags(queue + "cgroup_weight" + rest), std::make_pair(uint64_t(1), uint64_t(0)));
+  EXPECT_EQ(flags(queue + "nice_weight" + rest), std::make_pair(uint64_t(0), uint64_t(0)));
+  EXPECT_EQ(flags("policy t; queue q: global fifo; enqueue into q; dispatch q;\n"
+                  "preempt wakeup when current.group_weight > 1000;\n"),
+            std::make_pair(uint64_t(1), uint64_t(1)));
+}
+
 // A StructInitializer over the runtime's struct schedc_dispatch_source.
 struct SourceStruct {
   llvm::LLVMContext context;
