@@ -287,8 +287,9 @@ static __always_inline struct schedc_cgroup *cgroup_state(u64 id)
 
 /* Adds delta to cgroup id's active weight. A cgroup that turns active (or
  * idle) adds its weight to (or takes it from) its parent's, and so on up.
- * A global subprogram (see SCHEDC_SUBPROG_PREFIX), like compound_weight. */
-__attribute__((noinline)) void schedc_subprog_cgroup_activity(u64 id, s64 delta)
+ * A global subprogram (see SCHEDC_SUBPROG_PREFIX), like compound_weight;
+ * it returns a value only because older kernels (6.19) reject void ones. */
+__attribute__((noinline)) int schedc_subprog_cgroup_activity(u64 id, s64 delta)
 {
 	u32 level;
 
@@ -297,13 +298,14 @@ __attribute__((noinline)) void schedc_subprog_cgroup_activity(u64 id, s64 delta)
 		s64 before;
 
 		if (!cg)
-			return;
+			break;
 		before = __sync_fetch_and_add(&cg->active, delta);
 		if (delta > 0 ? before > 0 : before + delta > 0)
-			return;
+			break;
 		delta = delta > 0 ? (s64)cg->weight : -(s64)cg->weight;
 		id = cg->parent;
 	}
+	return 0;
 }
 
 /* A runnable task counts in its cgroup from ops.runnable to ops.quiescent. */
