@@ -46,7 +46,7 @@ inline const char *typeName(Type t) {
 
 // A number written where a duration is meant must say its unit (0 aside):
 // `slice 5` would otherwise be 5 ns. The hint offers the units.
-inline const char *kMissingUnitMessage = "a duration needs a unit";
+inline constexpr const char *kMissingUnitMessage = "a duration needs a unit";
 inline std::string missingUnitHint(const std::string &v) {
   return "write `" + v + "ms`, `" + v + "us` or `" + v + "ns`; only 0 may go without a unit";
 }

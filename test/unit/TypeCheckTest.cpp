@@ -39,7 +39,7 @@ TEST(TypeCheck, NoUntypedOrInvalidLeftAfterSuccess) {
 TEST(TypeCheck, LiteralsTakeTheirContextsType) {
   Result r = compile(withQueue(
       "param s: duration = 3ms in 1ms..10ms;\ntask v: sduration;\nglobal g: duration;\n"
-      "on tick { g = 2 * s; v = -1ms; v = clamp(v, -5ms, 5ms); g = s / 2 + 1; let x = 7; }\n"));
+      "on tick { g = 2 * s; v = -1ms; v = clamp(v, -5ms, 5ms); g = s / 2 + 0; let x = 7; }\n"));
   ASSERT_TRUE(r.ok) << r.output;
   const Block &b = r.policy->handlers[0].body;
   const Expr &twice = *b[0]->value;  // 2 * s
@@ -48,7 +48,7 @@ TEST(TypeCheck, LiteralsTakeTheirContextsType) {
   EXPECT_EQ(b[1]->value->type, Type::SDuration);  // -1ms as sduration
   EXPECT_EQ(b[1]->value->operands[0]->type, Type::SDuration);
   EXPECT_EQ(b[2]->value->operands[1]->type, Type::SDuration);
-  const Expr &plus = *b[3]->value;  // s / 2 + 1
+  const Expr &plus = *b[3]->value;  // s / 2 + 0 (only 0 may be a duration without a unit)
   EXPECT_EQ(plus.operands[0]->operands[1]->type, Type::U64);
   EXPECT_EQ(plus.operands[1]->type, Type::Duration);
   EXPECT_EQ(b[4]->value->type, Type::U64);  // leftover literal: u64
@@ -143,7 +143,10 @@ TEST(TypeCheck, RulesAndQueues) {
   EXPECT_NE(compile(policy("queue q: global fifo;", "enqueue into q slice pid;"))
                 .output.find("the slice must be 'duration'"),
             std::string::npos);
-  EXPECT_TRUE(compile(policy("queue q: global fifo;", "enqueue into q slice 100;")).ok);  // 100ns
+  EXPECT_NE(compile(policy("queue q: global fifo;", "enqueue into q slice 100;"))
+                .output.find("a duration needs a unit"),
+            std::string::npos);
+  EXPECT_TRUE(compile(policy("queue q: global fifo;", "enqueue into q slice 100ns;")).ok);
   EXPECT_NE(compile(policy("queue q: global fifo { a = sum(nice); }", "enqueue into q;"))
                 .output.find("the value of sum()"),
             std::string::npos);
