@@ -1,5 +1,5 @@
 # Measures how CPU time is divided among cgroups (cgroup v2 cpu.weight).
-# Sourced-free, busybox sh compatible; used by the kernel checks and bench/.
+# Run with sh (busybox sh will do); used by the kernel checks and bench/.
 #
 #   sh cgroup_shares.sh CPU SPIN mix SECS SPEC...
 #     SPEC is PATH:WEIGHT:HOGS, e.g. a:100:1 b:300:4, or p:200:0 p/c1:100:2
@@ -31,13 +31,13 @@ group() {
   echo "$2" > "$dir/cpu.weight" || exit 1
 }
 
-# hog PATH: starts a hog in base/PATH ("-": left where it is); its pid in $pid.
+# hog PATH: starts a hog in base/PATH ("-": the root cgroup); its pid in $pid.
 hog() {
   # Not through a shell function: $! must be the hog itself (taskset execs it).
   if [ "$cpu" = - ]; then "$spin" hog 0 > /dev/null & else taskset -c "$cpu" "$spin" hog 0 > /dev/null & fi
   pid=$!
   all="$all $pid"
-  [ "$1" = - ] || echo $pid > "$base/$1/cgroup.procs"
+  if [ "$1" = - ]; then echo $pid > $top/cgroup.procs; else echo $pid > "$base/$1/cgroup.procs"; fi
 }
 
 cputime() { for p in "$@"; do cut -d' ' -f1 /proc/$p/schedstat; done; }
