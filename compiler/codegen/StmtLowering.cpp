@@ -27,6 +27,14 @@ void lowerAssign(Lowering &l, const Stmt &stmt) {
     if (l.error.empty()) l.error = "assignment to a read-only name reached lowering";
     return;
   }
+  // A global is shared by every CPU: `+=` and `-=` on it are one atomic add
+  // (BPF_ATOMIC), so updates racing from several CPUs are not lost.
+  if (stmt.assignOp != AssignOp::Set && target.kind == RefKind::GlobalField) {
+    if (stmt.assignOp == AssignOp::Sub) value = l.builder.CreateNeg(value);
+    l.builder.CreateAtomicRMW(llvm::AtomicRMWInst::Add, slot, value, llvm::MaybeAlign(8),
+                              llvm::AtomicOrdering::Monotonic);
+    return;
+  }
   if (stmt.assignOp != AssignOp::Set) {
     llvm::Value *old = l.builder.CreateAlignedLoad(l.i64(), slot, llvm::MaybeAlign(8));
     value = stmt.assignOp == AssignOp::Add ? l.builder.CreateAdd(old, value)
