@@ -630,7 +630,39 @@ class TypeChecker {
       if (t != Type::Invalid && literal && r.slice->intValue == 0)
         diags_.error(r.slice->range,
                      "slice must be positive; write `infinite` for run-to-completion");
+      else if (t != Type::Invalid) warnShortSlice(*r.slice, literal);
     }
+  }
+
+  // sched_ext ends a slice only when a scheduler tick (or another scheduling
+  // event) finds it used up: a slice under one tick runs a whole tick. 1 ms is
+  // the shortest tick of common kernels (HZ=1000); Debian's is 4 ms (HZ=250).
+  void warnShortSlice(const Expr &slice, bool literal) {
+    constexpr uint64_t kShortestTickNs = 1000000;
+    uint64_t ns = 0;
+    std::string what;
+    if (slice.kind == ExprKind::IntLiteral) return;  // 0, or no unit: an error already
+    if (literal) {
+      ns = slice.intValue;
+      what = "a slice of " + nanosecondsText(ns);
+    } else if (slice.kind == ExprKind::Name && slice.ref.kind == RefKind::Param) {
+      const Param &param = policy_.params[slice.ref.index];
+      ns = param.defaultValue;
+      what = "the slice's default, " + param.name + " = " + nanosecondsText(ns) + ",";
+    } else {
+      return;
+    }
+    if (ns == 0 || ns >= kShortestTickNs) return;
+    diags_.warning(slice.range,
+                   what + " is shorter than a scheduler tick: sched_ext ends a slice at the "
+                          "next tick, 1 ms at HZ=1000 and 4 ms on Debian's kernels (HZ=250)",
+                   "use 1ms or more; slices shorter than a tick need a timer, which the "
+                   "language does not have yet");
+  }
+
+  static std::string nanosecondsText(uint64_t ns) {
+    if (ns % 1000 == 0) return std::to_string(ns / 1000) + "us";
+    return std::to_string(ns) + "ns";
   }
 
   Policy &policy_;
