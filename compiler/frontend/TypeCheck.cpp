@@ -630,7 +630,8 @@ class TypeChecker {
       if (t != Type::Invalid && literal && r.slice->intValue == 0)
         diags_.error(r.slice->range,
                      "slice must be positive; write `infinite` for run-to-completion");
-      else if (t != Type::Invalid) warnShortSlice(*r.slice, literal);
+      else if (t != Type::Invalid)
+        warnShortSlice(*r.slice, literal);
     }
   }
 
@@ -654,8 +655,9 @@ class TypeChecker {
     }
     if (ns == 0 || ns >= kShortestTickNs) return;
     diags_.warning(slice.range,
-                   what + " is shorter than a scheduler tick: sched_ext ends a slice at the "
-                          "next tick, 1 ms at HZ=1000 and 4 ms on Debian's kernels (HZ=250)",
+                   what +
+                       " is shorter than a scheduler tick: sched_ext ends a slice at the "
+                       "next tick, 1 ms at HZ=1000 and 4 ms on Debian's kernels (HZ=250)",
                    "use 1ms or more; slices shorter than a tick need a timer, which the "
                    "language does not have yet");
   }
