@@ -22,4 +22,7 @@ bool checkTypes(Policy &policy, Diagnostics &diags);
 // Safety.cpp: non-zero divisors, bounded loops, work conservation.
 bool checkSafety(Policy &policy, Diagnostics &diags);
 
+// Unused.cpp: warnings for params, fields, globals and counters nothing names.
+void warnUnused(const Policy &policy, Diagnostics &diags);
+
 }  // namespace schedc
