@@ -42,7 +42,8 @@ struct Uses {
       default:
         return;
     }
-    if (ref.index >= 0 && static_cast<size_t>(ref.index) < table->size()) (*table)[ref.index] = true;
+    if (ref.index >= 0 && static_cast<size_t>(ref.index) < table->size())
+      (*table)[ref.index] = true;
   }
 };
 
