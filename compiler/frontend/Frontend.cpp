@@ -90,7 +90,7 @@ bool analyzePolicy(Policy &policy, Diagnostics &diags) {
   if (!resolveNames(policy, diags)) return false;
   if (!checkTypes(policy, diags)) return false;
   if (!checkSafety(policy, diags)) return false;
-  warnUnused(policy, diags);
+  warnLikelyMistakes(policy, diags);
   return diags.errorCount() == before;
 }
 

@@ -22,7 +22,8 @@ bool checkTypes(Policy &policy, Diagnostics &diags);
 // Safety.cpp: non-zero divisors, bounded loops, work conservation.
 bool checkSafety(Policy &policy, Diagnostics &diags);
 
-// Unused.cpp: warnings for params, fields, globals and counters nothing names.
-void warnUnused(const Policy &policy, Diagnostics &diags);
+// Warnings.cpp: warnings for what compiles but is likely a mistake (params,
+// fields, globals and counters nothing names; comm() in `on enable`).
+void warnLikelyMistakes(const Policy &policy, Diagnostics &diags);
 
 }  // namespace schedc

@@ -1,6 +1,9 @@
-// Pass 5: declarations nothing refers to (docs/language.md, "State"). A
-// field, global, counter or param that no expression, rule or statement
-// names is dead weight at best and a misspelt use at worst: a warning each.
+// Pass 5: warnings, for what compiles but is likely not what was meant.
+// - Declarations nothing refers to (docs/language.md, "State"): a field,
+//   global, counter or param that no expression, rule or statement names is
+//   dead weight at best and a misspelt use at worst.
+// - comm() in `on enable`: a forked child enters sched_ext before it execs,
+//   so it still has its parent's name there.
 #include <vector>
 
 #include "ast/Walk.h"
@@ -56,9 +59,7 @@ void warnUnusedOf(Diagnostics &diags, const std::vector<bool> &used, const char 
                     "remove it, or check the spelling where it was meant to be used");
 }
 
-}  // namespace
-
-void warnUnused(const Policy &policy, Diagnostics &diags) {
+void warnUnusedDeclarations(const Policy &policy, Diagnostics &diags) {
   Uses uses(policy);
   walkPolicy(policy, [&](const Expr &expr) { uses.mark(expr.ref); });
   warnUnusedOf(diags, uses.params, "param", policy.params);
@@ -66,6 +67,26 @@ void warnUnused(const Policy &policy, Diagnostics &diags) {
   warnUnusedOf(diags, uses.cpuFields, "percpu field", policy.cpuFields);
   warnUnusedOf(diags, uses.globalFields, "global", policy.globalFields);
   warnUnusedOf(diags, uses.counters, "counter", policy.counters);
+}
+
+void warnEarlyComm(const Policy &policy, Diagnostics &diags) {
+  for (const Handler &handler : policy.handlers) {
+    if (handler.event != Event::Enable) continue;
+    walkBlock(handler.body, [&](const Expr &expr) {
+      if (expr.kind == ExprKind::Call && expr.function == Function::Comm)
+        diags.warning(expr.range,
+                      "comm() in `on enable` reads the parent's name for a forked task: it "
+                      "enters sched_ext before it execs",
+                      "read it in `on runnable` or `on enqueue`, which run again after exec");
+    });
+  }
+}
+
+}  // namespace
+
+void warnLikelyMistakes(const Policy &policy, Diagnostics &diags) {
+  warnUnusedDeclarations(policy, diags);
+  warnEarlyComm(policy, diags);
 }
 
 }  // namespace schedc
