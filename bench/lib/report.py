@@ -436,7 +436,7 @@ def groups_section(w, boots, smps, mixes, targets):
       "Each group's part of the CPU time all the hogs got (medians over the rounds), against what "
       "cpu.weight promises (unpinned: no group gets more CPUs than it has hogs).")
     w("")
-    scheds = [sc for sc in ("kernel", "schedc-eevdf", "scx_simple")]
+    scheds = ("kernel", "schedc-eevdf", "scx_simple")
     w("| vCPUs | mix | promised | " + " | ".join(LABEL.get(sc, sc) for sc in scheds) +
       " | schedc eevdf max \|error\| |")
     w("| ---: | --- | --- |" + " --- |" * len(scheds) + " ---: |")

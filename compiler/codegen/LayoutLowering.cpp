@@ -61,25 +61,25 @@ bool tracksMembers(const Policy &policy, size_t q) {
   return countRead;
 }
 
-// The attributes the policy reads as `current.ATTR`: ops.running snapshots
-// only these for other CPUs' wakeup preemption rules.
-uint32_t currentAttributes(const Policy &policy) {
+// Bit per task attribute the policy reads as `current.ATTR` (currentOnly), or
+// anywhere: of the task in context or as `current.ATTR`.
+uint32_t attributesRead(const Policy &policy, bool currentOnly) {
   uint32_t mask = 0;
   walkPolicy(policy, [&](const Expr &expr) {
-    if (expr.ref.kind == RefKind::CurrentAttr) mask |= 1u << static_cast<unsigned>(expr.ref.attr);
+    bool read = expr.ref.kind == RefKind::CurrentAttr ||
+                (!currentOnly && expr.ref.kind == RefKind::TaskAttr);
+    if (read) mask |= 1u << static_cast<unsigned>(expr.ref.attr);
   });
   return mask;
 }
 
-// Whether the policy reads task attribute `attr`, of the task in context or as `current.ATTR`.
+// ops.running snapshots only these for other CPUs' wakeup preemption rules.
+uint32_t currentAttributes(const Policy &policy) {
+  return attributesRead(policy, /*currentOnly=*/true);
+}
+
 bool readsAttribute(const Policy &policy, TaskAttr attr) {
-  bool read = false;
-  walkPolicy(policy, [&](const Expr &expr) {
-    if ((expr.ref.kind == RefKind::TaskAttr || expr.ref.kind == RefKind::CurrentAttr) &&
-        expr.ref.attr == attr)
-      read = true;
-  });
-  return read;
+  return (attributesRead(policy, /*currentOnly=*/false) & (1u << static_cast<unsigned>(attr))) != 0;
 }
 
 // group_weight needs the runnable tasks' weight counted per cgroup.
