@@ -28,7 +28,7 @@ decl
 policyDecl : 'policy' policyName ';' ;
 policyName : nameWord+ ;
 nameWord
-  : IDENT | INT | DURATION | '.' | '..'
+  : IDENT | INT | DURATION | FRACTION | '.' | '..'
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
@@ -100,7 +100,8 @@ balanceRule : 'balance' ident 'by' by=ident 'every' interval=expr 'when' conditi
 
 handler : 'on' eventName block ;
 
-eventName : IDENT | 'enqueue' | 'tick' ;
+// Any word: an unknown one is reported with the list of events.
+eventName : ident | 'enqueue' ;
 
 // ---------------------------------------------------------------- statements
 
@@ -176,6 +177,9 @@ INT
 // Digits running into letters (`10sec`, `0x7fg`): one token, so the error
 // names the whole word instead of splitting it.
 BAD_NUMBER : [0-9] [0-9A-Za-z_]* ;
+
+// `1.5ms`: one token, so the error can offer the whole-number spelling.
+FRACTION : DIGITS '.' DIGITS [A-Za-z_]* ;
 
 IDENT : [A-Za-z_] [A-Za-z0-9_]* ;
 

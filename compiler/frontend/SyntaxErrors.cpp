@@ -1,6 +1,8 @@
 #include "frontend/SyntaxErrors.h"
 
 #include "SchedcParser.h"
+#include "ast/Builtins.h"
+#include "frontend/NameHints.h"
 
 using schedc_grammar::SchedcParser;
 
@@ -119,6 +121,31 @@ static std::string expectedText(const antlr4::misc::IntervalSet &set,
   return out;
 }
 
+// The words a declaration starts with, as the grammar spells them.
+static const std::vector<std::string> &declarationWords() {
+  static const std::vector<std::string> words = {"param",    "task",    "percpu",     "global",
+                                                 "counter",  "queue",   "select_cpu", "enqueue",
+                                                 "dispatch", "preempt", "balance",    "on"};
+  return words;
+}
+
+static bool startsDeclaration(const antlr4::Token *t) {
+  if (t->getType() == antlr4::Token::EOF) return true;
+  if (t->getType() == SchedcParser::IDENT) return false;
+  for (const std::string &w : declarationWords())
+    if (t->getText() == w || t->getText() == "policy") return true;
+  return false;
+}
+
+// The innermost `{` the parser is inside of, if any.
+static antlr4::Token *openBrace(antlr4::RuleContext *ctx) {
+  for (; ctx; ctx = dynamic_cast<antlr4::RuleContext *>(ctx->parent)) {
+    if (auto *b = dynamic_cast<SchedcParser::BlockContext *>(ctx)) return b->getStart();
+    if (auto *b = dynamic_cast<SchedcParser::QueueBodyContext *>(ctx)) return b->getStart();
+  }
+  return nullptr;
+}
+
 void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
                                const antlr4::misc::IntervalSet &expected, bool knowExpected) {
   const antlr4::dfa::Vocabulary &vocab = parser->getVocabulary();
@@ -127,13 +154,31 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
   antlr4::Token *previous =
       parser->getTokenStream()->index() > 0 ? parser->getTokenStream()->LT(-1) : nullptr;
 
+  // A block that the next declaration (or the end of the file) interrupts
+  // lacks its '}': say so at the block, not where the parser noticed.
+  antlr4::Token *brace = openBrace(parser->getContext());
+  if (brace && knowExpected && has(expected, vocab, "'}'") && startsDeclaration(offending)) {
+    std::string msg = "unclosed '{'";
+    std::string hint = offending->getType() == antlr4::Token::EOF
+                           ? "add '}' to close it before the end of the file"
+                           : "add '}' to close it before '" + offending->getText() + "' on line " +
+                                 std::to_string(offending->getLine());
+    diags_.error(map_.token(brace), msg, hint);
+    throw antlr4::ParseCancellationException(msg);
+  }
+
+  // A declaration or statement is missing where a word starts: the word is
+  // the mistake, not the end of the line before it.
+  bool wantStart = want == "a declaration" || want.rfind("a statement", 0) == 0;
+
   // A token missing at the end of a line belongs after the last one there;
   // if ';' could go there, it is almost always the one that is missing.
-  bool atLineEnd = previous && (offending->getType() == antlr4::Token::EOF ||
-                                offending->getLine() > previous->getLine());
+  bool atLineEnd =
+      previous && !wantStart &&
+      (offending->getType() == antlr4::Token::EOF || offending->getLine() > previous->getLine());
   if (atLineEnd && knowExpected && has(expected, vocab, "';'")) want = "';'";
 
-  std::string msg;
+  std::string msg, hint;
   SourceRange where = map_.token(offending);
   if (!want.empty()) {
     bool closer = want == "';'" || want == "')'" || want == "']'" || want == "'}'";
@@ -148,7 +193,11 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
   } else {
     msg = "unexpected " + describe(offending) + (phrase.empty() ? "" : " in " + phrase);
   }
-  diags_.error(where, msg);
+  if (want == "a declaration") {
+    hint = didYouMean(offending->getText(), declarationWords());
+    if (hint.empty()) hint = "a declaration starts with " + listNames(declarationWords(), " or ");
+  }
+  diags_.error(where, msg, hint);
   throw antlr4::ParseCancellationException(msg);
 }
 

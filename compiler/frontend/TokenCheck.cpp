@@ -27,11 +27,45 @@ static bool isPrefixOp(const std::string &t) {
   return t == "-" || t == "!" || t == "~";
 }
 
+// `1.5ms` -> "1500us": the largest unit that spells the same duration as a
+// whole number, or "" when none does (a fraction of a nanosecond, or no unit).
+static std::string wholeDuration(const std::string &text) {
+  size_t dot = text.find('.');
+  size_t unitAt = text.find_first_not_of("0123456789_", dot + 1);
+  std::string unit = unitAt == std::string::npos ? "" : text.substr(unitAt);
+  static const std::pair<const char *, unsigned __int128> units[] = {
+      {"s", 1000000000}, {"ms", 1000000}, {"us", 1000}, {"ns", 1}};
+  unsigned __int128 scale = 0;
+  for (const auto &[name, ns] : units)
+    if (unit == name) scale = ns;
+  if (scale == 0) return "";
+  unsigned __int128 whole = 0, fraction = 0, denominator = 1;
+  for (size_t i = 0; i < text.size() && i < unitAt; ++i) {
+    char c = text[i];
+    if (c < '0' || c > '9') continue;
+    if (i < dot) {
+      whole = whole * 10 + unsigned(c - '0');
+    } else {
+      fraction = fraction * 10 + unsigned(c - '0');
+      denominator *= 10;
+    }
+    if (whole > UINT64_MAX || denominator > UINT64_MAX) return "";
+  }
+  unsigned __int128 scaled = fraction * scale;
+  if (scaled % denominator != 0) return "";
+  unsigned __int128 ns = whole * scale + scaled / denominator;
+  if (ns > UINT64_MAX) return "";
+  for (const auto &[name, size] : units)
+    if (ns % size == 0) return std::to_string(uint64_t(ns / size)) + name;
+  return "";
+}
+
 bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagnostics &diags) {
   bool ok = true;
   const antlr4::Token *first = nullptr;
   unsigned depth = 0, prefixRun = 0;
   bool reportedDepth = false;
+  bool inPolicyName = false;  // `policy v1.2;`: any words up to the ';'
 
   for (antlr4::Token *t : tokens.getTokens()) {
     std::string text = t->getText();
@@ -45,6 +79,25 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagno
                     "a duration is digits and a unit (ns, us, ms, s); a hex number is 0x...");
         ok = false;
         continue;
+      case SchedcLexer::FRACTION: {
+        if (inPolicyName) break;
+        size_t unitAt = text.find_first_not_of("0123456789_.");
+        std::string unit = unitAt == std::string::npos ? "" : text.substr(unitAt);
+        std::string whole = wholeDuration(text);
+        if (!unit.empty() && unit != "ns" && unit != "us" && unit != "ms" && unit != "s")
+          diags.error(map.token(t), "invalid number '" + text + "'",
+                      "a duration is digits and a unit (ns, us, ms, s)");
+        else if (unit.empty())
+          diags.error(map.token(t), "fractions are not allowed: numbers are whole");
+        else if (whole.empty())
+          diags.error(map.token(t),
+                      "fractions are not allowed: a duration is a whole number "
+                      "of nanoseconds");
+        else
+          diags.error(map.token(t), "fractions are not allowed: write " + whole);
+        ok = false;
+        continue;
+      }
       case SchedcLexer::UNTERMINATED_STRING:
         diags.error(map.token(t), "unterminated string", "close it with '\"' on the same line");
         ok = false;
@@ -73,6 +126,8 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const SourceMap &map, Diagno
     }
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     if (!first) first = t;
+    if (text == "policy") inPolicyName = true;
+    if (text == ";") inPolicyName = false;
 
     // Nesting: brackets, plus runs of prefix operators (`- - - x`).
     if (isOpen(text)) ++depth;
