@@ -111,8 +111,11 @@ stmt
   : 'let' ident (':' typeName)? '=' expr ';'        # letStmt
   | nameRef op=('=' | '+=' | '-=') expr ';'          # assignStmt
   | ifChain                                          # ifStmt
-  | 'for' ident 'in' from=INT '..' to=INT block      # forStmt
+  | 'for' ident 'in' from=loopBound '..' to=loopBound block  # forStmt
   ;
+
+// A literal, or a param whose declared range bounds the loop.
+loopBound : INT | nameRef ;
 
 // `else if` is kept flat here (no recursion per link); the builder nests it.
 ifChain

@@ -30,7 +30,8 @@ struct Stmt {
   AssignOp assignOp = AssignOp::Set;  // Assign
   ExprPtr target;                     // Assign
   ExprPtr value;                      // Let, Assign; If: condition
-  uint64_t from = 0, to = 0;          // For: [from, to)
+  uint64_t from = 0, to = 0;          // For: [from, to), the widest when a bound is a param
+  ExprPtr fromParam, toParam;         // For: a bound that is a param's name, else null
   Block thenBody;                     // If, For
   Block elseBody;                     // If
   int localSlot = -1;                 // Let, For: filled by resolution

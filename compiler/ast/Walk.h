@@ -19,6 +19,8 @@ inline void walkBlock(const Block &block, const ExprVisitor &visit) {
   for (const StmtPtr &stmt : block) {
     walkExpr(stmt->target.get(), visit);
     walkExpr(stmt->value.get(), visit);
+    walkExpr(stmt->fromParam.get(), visit);
+    walkExpr(stmt->toParam.get(), visit);
     walkBlock(stmt->thenBody, visit);
     walkBlock(stmt->elseBody, visit);
   }

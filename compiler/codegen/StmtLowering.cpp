@@ -70,8 +70,9 @@ void lowerIf(Lowering &l, const Stmt &stmt) {
   l.builder.SetInsertPoint(endBlock);
 }
 
-// for NAME in FROM..TO: the bounds are literals, so the verifier sees a
-// bounded loop (or the optimizer unrolls it).
+// for NAME in FROM..TO: the bounds are literals, or params tested beside
+// their range's end, so the verifier sees a bounded loop (or the optimizer
+// unrolls it).
 void lowerFor(Lowering &l, const Stmt &stmt) {
   Ref ref;
   ref.kind = RefKind::Local;
@@ -83,12 +84,16 @@ void lowerFor(Lowering &l, const Stmt &stmt) {
   auto *bodyBlock = llvm::BasicBlock::Create(l.context, "for.body", function);
   auto *endBlock = llvm::BasicBlock::Create(l.context, "for.end", function);
   l.setLocation(stmt.range);
-  l.builder.CreateAlignedStore(l.builder.getInt64(stmt.from), slot, llvm::MaybeAlign(8));
+  llvm::Value *from =
+      stmt.fromParam ? lowerExpr(l, *stmt.fromParam) : l.builder.getInt64(stmt.from);
+  llvm::Value *to = stmt.toParam ? lowerExpr(l, *stmt.toParam) : nullptr;
+  l.builder.CreateAlignedStore(from, slot, llvm::MaybeAlign(8));
   l.builder.CreateBr(headBlock);
   l.builder.SetInsertPoint(headBlock);
   llvm::Value *counter = l.builder.CreateAlignedLoad(l.i64(), slot, llvm::MaybeAlign(8));
-  l.builder.CreateCondBr(l.builder.CreateICmpULT(counter, l.builder.getInt64(stmt.to)), bodyBlock,
-                         endBlock);
+  llvm::Value *more = l.builder.CreateICmpULT(counter, l.builder.getInt64(stmt.to));
+  if (to) more = l.builder.CreateAnd(more, l.builder.CreateICmpULT(counter, to));
+  l.builder.CreateCondBr(more, bodyBlock, endBlock);
   l.builder.SetInsertPoint(bodyBlock);
   lowerScopedBlock(l, stmt.thenBody);
   l.setLocation(stmt.range);

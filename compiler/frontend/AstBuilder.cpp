@@ -412,8 +412,13 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->kind = StmtKind::For;
     s->name = forLoop->ident()->getText();
     s->range = map_.rule(forLoop->ident());
-    s->from = integer(forLoop->from);
-    s->to = integer(forLoop->to);
+    for (auto [bound, value, param] : {std::tuple{forLoop->from, &s->from, &s->fromParam},
+                                       std::tuple{forLoop->to, &s->to, &s->toParam}}) {
+      if (bound->INT())
+        *value = integer(bound->INT()->getSymbol());
+      else
+        *param = name(bound->nameRef());
+    }
     s->thenBody = block(forLoop->block());
   } else {
     P::IfChainContext *chain = lastAlternative<P::IfStmtContext>(ctx)->ifChain();

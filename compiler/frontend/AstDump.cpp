@@ -116,7 +116,12 @@ static void dumpStmt(std::ostream &out, const Stmt &s, int indent) {
       }
       return;
     case StmtKind::For:
-      out << pad << "for " << s.name << " local#" << s.localSlot << " in " << s.from << ".." << s.to
+      out << pad << "for " << s.name << " local#" << s.localSlot << " in "
+          << (s.fromParam ? dumpExpr(*s.fromParam) + " (>= " + std::to_string(s.from) + ")"
+                          : std::to_string(s.from))
+          << ".."
+          << (s.toParam ? dumpExpr(*s.toParam) + " (<= " + std::to_string(s.to) + ")"
+                        : std::to_string(s.to))
           << '\n';
       dumpBlock(out, s.thenBody, indent + 2);
       return;

@@ -203,6 +203,9 @@ class Resolver {
         block(s.elseBody, ctx);
         break;
       case StmtKind::For:
+        // The bounds are read before the loop variable exists.
+        if (s.fromParam) expr(*s.fromParam, ctx);
+        if (s.toParam) expr(*s.toParam, ctx);
         scopes_.emplace_back();
         if (checkNewLocal(s.name, s.range)) {
           s.localSlot = nextSlot_++;

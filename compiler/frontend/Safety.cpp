@@ -232,6 +232,19 @@ class SafetyChecker {
   }
 
   void checkLoopBounds(const Stmt &s) {
+    if (s.fromParam || s.toParam) {
+      // At run time the loop runs from..to with the params' values: at most
+      // the widest bounds' count, and none when from >= to.
+      if (s.to > s.from && s.to - s.from > 1024) {
+        const Expr &wide = s.toParam ? *s.toParam : *s.fromParam;
+        diags_.error(wide.range,
+                     "loop '" + s.name + "' can run " + std::to_string(s.to - s.from) +
+                         " times with the range of '" + wide.text +
+                         "'; at most 1024 iterations are allowed",
+                     "narrow the param's range");
+      }
+      return;
+    }
     if (s.to < s.from) {
       diags_.error(s.range, "the range " + std::to_string(s.from) + ".." + std::to_string(s.to) +
                                 " of loop '" + s.name + "' is empty");

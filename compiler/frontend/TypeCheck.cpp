@@ -531,11 +531,38 @@ class TypeChecker {
         block(s.elseBody);
         return;
       case StmtKind::For:
+        if (s.fromParam) loopBound(*s.fromParam, s.from, false);
+        if (s.toParam) loopBound(*s.toParam, s.to, true);
         localTypes_[s.localSlot] = Type::U64;
         loopSlot_[s.localSlot] = true;
         block(s.thenBody);
         return;
     }
+  }
+
+  // A param bounding a loop: the loop's widest bound is its range's end, so
+  // the verifier (and the iteration limit) see a constant.
+  void loopBound(Expr &bound, uint64_t &widest, bool upper) {
+    Type t = check(bound);
+    if (t == Type::Invalid) return;
+    if (bound.ref.kind != RefKind::Param) {
+      diags_.error(bound.range, "a loop bound is an integer or a param, not '" + bound.text + "'",
+                   "a param's declared range bounds the loop; other values may change while "
+                   "it runs");
+      return;
+    }
+    const Param &p = policy_.params[bound.ref.index];
+    if (t != Type::U64) {
+      diags_.error(bound.range, "a loop bound is a u64; param '" + p.name + "' is " + typeName(t));
+      return;
+    }
+    if (!p.hasRange) {
+      diags_.error(bound.range, "param '" + p.name + "' bounds a loop but has no range",
+                   "give it a range, e.g. `in 1..64`: a loop runs at most 1024 times");
+      diags_.note(p.range, "'" + p.name + "' is declared here");
+      return;
+    }
+    widest = upper ? p.max : p.min;
   }
 
   void assign(Stmt &s) {

@@ -242,7 +242,16 @@ class Gen:
         if c == 8 and depth > 0:
             name = self.new_local()
             lo = r.randint(0, 4)
-            lines = ["%sfor %s in %d..%d {" % (pad, name, lo, lo + r.randint(0, 8))]
+            first, last = str(lo), str(lo + r.randint(0, 8))
+            # A param bounds a loop when its range does (kept short: loops nest).
+            bounds = [n for n, (pt, _, plo, phi, _) in self.param_info.items()
+                      if pt == U64 and phi is not None and phi <= 12]
+            if bounds and r.random() < 0.6:
+                if r.random() < 0.7:
+                    last = r.choice(bounds)
+                else:
+                    first = r.choice(bounds)
+            lines = ["%sfor %s in %s..%s {" % (pad, name, first, last)]
             sc.locals.append((name, U64, False))
             lines += self.block(sc, depth - 1, indent + 1)
             sc.locals.pop()
@@ -269,6 +278,9 @@ class Gen:
                 if r.random() < 0.7:
                     lo = r.randint(-50 if signed else 0, 50)
                     hi = lo + r.randint(0, 1000)
+                    if t == U64 and r.random() < 0.4:  # short enough to bound a loop
+                        lo = r.randint(0, 4)
+                        hi = lo + r.randint(0, 8)
                     d = r.randint(lo, hi)
                 else:
                     d = r.randint(0, 1000)
