@@ -147,6 +147,7 @@ primary
   | STRING                                    # stringLiteral
   | IDENT '(' (expr (',' expr)*)? ')'         # callExpr
   | nameRef '[' expr closeBracket=']' '.' ident  # indexMemberExpr
+  | nameRef '[' expr closeBracket=']'          # indexExpr
   | nameRef '.' ident                         # memberExpr
   | nameRef                                   # nameExpr
   | '(' expr ')'                              # parenExpr

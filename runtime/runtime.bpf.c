@@ -461,6 +461,18 @@ __attribute__((always_inline)) u64 *schedc_cpu_field(struct schedc_ctx *ctx, u32
 	return &cpu->fields[field];
 }
 
+/* Per-CPU field `field` of CPU `cpu`, as that CPU last wrote it; 0 for a CPU
+ * number past the last CPU. */
+__attribute__((always_inline)) u64 schedc_cpu_field_of(u64 cpu, u32 field)
+{
+	struct schedc_cpu *state;
+
+	if (cpu >= slots() || field >= SCHEDC_MAX_CPU_FIELDS)
+		return 0;
+	state = cpu_state(cpu);
+	return state ? state->fields[field] : 0;
+}
+
 __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 agg)
 {
 	if (agg == SCHEDC_AGG_INDEX_QUEUED)

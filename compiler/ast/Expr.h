@@ -18,7 +18,8 @@ enum class ExprKind {
   StringLiteral,    // text (only as comm()'s argument)
   Name,             // text
   Member,           // operands[0] . text      (current.deadline, rq.V, rq[cpu].V)
-  Index,            // operands[0] [ operands[1] ]   (only as a Member's base)
+  Index,            // operands[0] [ operands[1] ]: a Member's base (rq[cpu].V), or a
+                    // per-CPU field of a CPU (vnow[cpu]: ref is the CpuField)
   Unary,            // unaryOp operands[0]
   Binary,           // operands[0] binaryOp operands[1]
   Call,             // text ( operands... ), function   (min, max, clamp, abs, comm, u64, ...)

@@ -339,8 +339,12 @@ llvm::Value *lowerExpr(Lowering &l, const Expr &expr) {
       return lowerBinary(l, expr);
     case ExprKind::Call:
       return lowerCall(l, expr);
+    case ExprKind::Index:  // another CPU's per-CPU field: read, never cached
+      return fromSlot(l,
+                      call(l, "schedc_cpu_field_of",
+                           {lowerExpr(l, *expr.operands[1]), u32Const(l, expr.ref.index)}),
+                      expr.type);
     case ExprKind::StringLiteral:
-    case ExprKind::Index:
       break;
   }
   if (l.error.empty()) l.error = "unexpected expression kind reached lowering";

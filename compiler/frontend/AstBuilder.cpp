@@ -534,6 +534,12 @@ ExprPtr AstBuilder::primary(P::PrimaryContext *ctx) {
     e->kind = ExprKind::Member;
     e->text = m->ident()->getText();
     e->operands.push_back(name(m->nameRef()));
+  } else if (auto *ix = dynamic_cast<P::IndexExprContext *>(ctx)) {
+    // NAME [ CPU ]: another CPU's per-CPU field.
+    e->kind = ExprKind::Index;
+    e->text = ix->nameRef()->getText();
+    e->operands.push_back(name(ix->nameRef()));
+    e->operands.push_back(expr(ix->expr()));
   } else {
     // NAME [ INDEX ] . FIELD: a Member whose base is an Index.
     auto *im = lastAlternative<P::IndexMemberExprContext>(ctx);

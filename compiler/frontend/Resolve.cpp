@@ -423,6 +423,28 @@ class Resolver {
     }
   }
 
+  // F[cpu]: per-CPU field F of that CPU. Nothing else is indexed by a value.
+  void cpuFieldOf(Expr &e, const Context &ctx) {
+    expr(*e.operands[1], ctx);
+    Expr &base = *e.operands[0];
+    int f = indexOf(policy_.cpuFields, base.text);
+    if (f >= 0) {
+      e.ref.kind = RefKind::CpuField;
+      e.ref.index = f;
+      base.ref = e.ref;
+      return;
+    }
+    if (indexOf(policy_.queues, base.text) >= 0) {
+      fail(e, "'" + e.text + "[...]' is an instance of a queue, not a value",
+           "read one of its aggregates, e.g. `" + e.text + "[cpu].count`");
+      return;
+    }
+    name(base, ctx);
+    if (base.ref.kind == RefKind::Unresolved) return;
+    fail(e, "only a per-CPU field can be indexed by a CPU; '" + e.text + "' is not one",
+         "declare it `percpu " + e.text + ": TYPE;` to keep a value per CPU");
+  }
+
   void call(Expr &e, const Context &ctx) {
     for (ExprPtr &arg : e.operands) expr(*arg, ctx);
     if (const FunctionInfo *f = findFunction(e.text)) {
@@ -449,6 +471,9 @@ class Resolver {
         return;
       case ExprKind::Call:
         call(e, ctx);
+        return;
+      case ExprKind::Index:
+        cpuFieldOf(e, ctx);
         return;
       default:
         for (ExprPtr &op : e.operands) expr(*op, ctx);

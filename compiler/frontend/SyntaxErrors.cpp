@@ -167,6 +167,14 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
     throw antlr4::ParseCancellationException(msg);
   }
 
+  // `vnow[cpu] = x;`: indexing is only for reading another CPU's copy.
+  if (phrase == "the assignment" && offending->getText() == "[") {
+    std::string msg = "only this CPU's copy of a per-CPU field can be assigned";
+    diags_.error(map_.token(offending), msg,
+                 "`F[CPU]` reads another CPU's copy; each CPU writes its own as `F`");
+    throw antlr4::ParseCancellationException(msg);
+  }
+
   // A declaration or statement is missing where a word starts: the word is
   // the mistake, not the end of the line before it.
   bool wantStart = want == "a declaration" || want.rfind("a statement", 0) == 0;

@@ -257,8 +257,13 @@ class TypeChecker {
         return refType(e.ref);
       case ExprKind::Member:
         return member(e);
-      case ExprKind::Index:
-        return Type::Invalid;  // only as a Member's base
+      case ExprKind::Index: {  // vnow[cpu]; a Member's base is typed by member()
+        if (expect(*e.operands[1], Type::U64, "a CPU number") == Type::Invalid)
+          return Type::Invalid;
+        Type t = refType(e.ref);
+        e.operands[0]->type = t;
+        return t;
+      }
       case ExprKind::Unary:
         return unary(e);
       case ExprKind::Binary:

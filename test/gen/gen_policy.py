@@ -164,6 +164,12 @@ class Gen:
             agg = self.qualified_agg(t, sc, d)
             if agg:
                 return agg
+        if c == 11:
+            # Another CPU's per-CPU field (any CPU number: past the last reads 0).
+            fields = [n for n, ft in self.percpu if ft == t]
+            if fields:
+                cpu = r.choice(["this_cpu", "cpu" if sc.task else "nr_cpus - 1", e(U64)])
+                return "%s[%s]" % (r.choice(fields), cpu)
         return self.leaf(t, sc)
 
     def wrap(self, s):
