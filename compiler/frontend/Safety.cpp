@@ -2,6 +2,7 @@
 // that cannot be zero, bounded loops, and no task that waits forever.
 #include "ast/Builtins.h"
 #include "frontend/Passes.h"
+#include "frontend/SliceValues.h"
 
 namespace schedc {
 
@@ -92,6 +93,7 @@ class SafetyChecker {
       visit(r.instance.get(), guards);
       visit(r.slice.get(), guards);
       if (r.slice) checkSliceParam(*r.slice);
+      if (r.slice) checkSliceValues(*r.slice);
     }
     for (const PreemptRule &r : policy_.preempts) visit(r.condition.get(), none);
     for (const BalanceRule &r : policy_.balances) {
@@ -272,6 +274,33 @@ class SafetyChecker {
                  "give it a range that excludes 0, e.g. `in 100us..1s` (add `or infinite` for "
                  "run-to-completion)");
     diags_.note(p.range, "'" + p.name + "' is declared here");
+  }
+
+  // A slice computed from params (and fields still at their initial value)
+  // must stay positive for every value `--set` may give them.
+  void checkSliceValues(const Expr &slice) {
+    if ((slice.kind == ExprKind::Name && slice.ref.kind == RefKind::Param) ||
+        slice.kind == ExprKind::IntLiteral || slice.kind == ExprKind::DurationLiteral)
+      return;  // checkSliceParam and the type checker judge these
+    std::optional<SliceProblem> problem = findSliceProblem(policy_, slice);
+    if (!problem) return;
+    if (problem->wraps)
+      diags_.error(
+          problem->range,
+          std::string("this part of the slice wraps ") +
+              (problem->below ? "below zero" : "past the largest value") + " when " +
+              problem->values,
+          std::string(problem->below ? "64-bit arithmetic turns it into centuries: the task "
+                                       "would keep its CPU"
+                                     : "64-bit arithmetic keeps only the low bits") +
+              "; keep every step in range, e.g. with max(...), or narrow the params' "
+              "ranges");
+    else
+      diags_.error(problem->range, "the slice is 0 when " + problem->values,
+                   std::string("a zero slice gives the CPU up at once, forever; keep it "
+                               "positive, e.g. `max(..., 100us)`, or ") +
+                       (problem->initialField ? "give the field a non-zero initial value"
+                                              : "narrow the params' ranges"));
   }
 
   // ------------------------------------------------------------ work conservation
