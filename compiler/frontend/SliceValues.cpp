@@ -190,7 +190,10 @@ class SliceEvaluator {
       case ExprKind::Unary: {
         Wide x = eval(*e.operands[0]);
         if (e.unaryOp == UnaryOp::Negate) return fit(e, -x);
-        if (e.unaryOp == UnaryOp::BitNot) return Wide(~uint64_t(x));
+        if (e.unaryOp == UnaryOp::BitNot) {
+          uint64_t flipped = ~uint64_t(x);
+          return Wide(flipped);
+        }
         return x == 0;
       }
       case ExprKind::Binary:
