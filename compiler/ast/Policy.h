@@ -67,6 +67,7 @@ struct SelectCpu {
   SourceRange range;
   SelectCpuMode mode = SelectCpuMode::Default;
   bool direct = false;
+  SourceRange directRange;  // the `direct` word
 };
 
 struct EnqueueRule {

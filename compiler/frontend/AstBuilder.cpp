@@ -298,6 +298,7 @@ void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
   policy_.selectCpu.mode =
       ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
   policy_.selectCpu.direct = ctx->direct != nullptr;
+  if (ctx->direct) policy_.selectCpu.directRange = map_.token(ctx->direct);
 }
 
 void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {

@@ -9,10 +9,10 @@
 namespace schedc {
 
 struct SliceProblem {
-  SourceRange range;   // the step that wraps, or the whole slice when it is 0
-  bool wraps = false;  // else: the slice is 0
-  bool below = false;  // wraps below the type's smallest value (else past its largest)
-  std::string values;  // "s = 1ms, n = 4": the values that break it
+  SourceRange range;          // the step that wraps, or the whole slice when it is 0
+  bool wraps = false;         // else: the slice is 0
+  bool below = false;         // wraps below the type's smallest value (else past its largest)
+  std::string values;         // "s = 1ms, n = 4": the values that break it
   bool initialField = false;  // a field at its initial value is among them
 };
 

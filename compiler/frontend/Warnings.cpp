@@ -4,9 +4,16 @@
 //   dead weight at best and a misspelt use at worst.
 // - comm() in `on enable`: a forked child enters sched_ext before it execs,
 //   so it still has its parent's name there.
+// - An enqueue into a chosen instance that is not the one the task's CPU
+//   dispatches from: a CPU serves instance (this_cpu mod N), so `dom[cpu / 4]`
+//   sends CPU 1's tasks to a shard CPU 1 never serves.
+// - `select_cpu ... direct` where eligibility or an enqueue condition depends
+//   on the CPU: direct insertion skips both.
 #include <vector>
 
+#include "ast/Builtins.h"
 #include "ast/Walk.h"
+#include "frontend/Evaluate.h"
 #include "frontend/Passes.h"
 
 namespace schedc {
@@ -82,11 +89,98 @@ void warnEarlyComm(const Policy &policy, Diagnostics &diags) {
   }
 }
 
+bool isCpuName(const Expr &e) {
+  return e.kind == ExprKind::Name &&
+         (e.ref.kind == RefKind::ThisCpu ||
+          (e.ref.kind == RefKind::TaskAttr && e.ref.attr == TaskAttr::Cpu));
+}
+
+bool readsCpu(const Expr *e) {
+  bool found = false;
+  walkExpr(e, [&](const Expr &x) { found = found || isCpuName(x); });
+  return found;
+}
+
+// Whether `e` is a function of the CPU alone: CPU names, params (taken at
+// their defaults) and literals, at least one CPU name.
+bool onlyCpuDependent(const Expr &e) {
+  bool judged = true;
+  walkExpr(&e, [&](const Expr &x) {
+    if (x.kind == ExprKind::Name)
+      judged = judged && (isCpuName(x) || x.ref.kind == RefKind::Param);
+    else if (x.kind == ExprKind::Member || x.kind == ExprKind::Index ||
+             x.kind == ExprKind::StringLiteral ||
+             (x.kind == ExprKind::Call && x.function == Function::Comm))
+      judged = false;
+  });
+  return judged && readsCpu(&e);
+}
+
+void warnForeignInstances(const Policy &policy, Diagnostics &diags) {
+  for (const EnqueueRule &r : policy.enqueueRules) {
+    if (!r.instance || r.toLocal || r.queueIndex < 0) continue;
+    const Queue &q = policy.queues[r.queueIndex];
+    if (q.kind == QueueKind::Global || !onlyCpuDependent(*r.instance)) continue;
+    // Per-CPU queues: tried on 64 CPUs, as many instances as CPUs.
+    uint64_t n = q.kind == QueueKind::Shards ? q.shards : 64;
+    for (uint64_t cpu = 0; cpu < std::max<uint64_t>(4 * n, 64); ++cpu) {
+      Evaluation e = evaluate(*r.instance, [&](const Expr &name) -> Wide {
+        if (isCpuName(name)) return Wide(cpu);
+        const Param &p = policy.params[name.ref.index];
+        return asWide(p.defaultValue, p.type);
+      });
+      if (e.divisionByZero || e.wrapped) break;
+      uint64_t chosen = uint64_t(e.value) % n, served = cpu % n;
+      if (chosen == served) continue;
+      bool shards = q.kind == QueueKind::Shards;
+      std::string what = shards ? "shard" : "instance";
+      diags.warning(r.instance->range,
+                    "a task on CPU " + std::to_string(cpu) + " goes to " + what + " " +
+                        std::to_string(chosen) + " of '" + q.name + "', but CPU " +
+                        std::to_string(cpu) + " dispatches from " + what + " " +
+                        std::to_string(served),
+                    shards ? "a CPU serves shard `this_cpu % " + std::to_string(n) +
+                                 "`; other CPUs reach the rest only by stealing. Write `" + q.name +
+                                 "[cpu]` to keep tasks on the shard their CPU serves"
+                           : "a CPU serves its own instance; other CPUs reach the rest only by "
+                             "stealing. Write `" +
+                                 q.name + "[cpu]` to keep tasks with their CPU");
+      break;
+    }
+  }
+}
+
+void warnDirectBypass(const Policy &policy, Diagnostics &diags) {
+  if (!policy.selectCpu.direct) return;
+  const SourceRange *rule = nullptr;
+  const char *what = nullptr;
+  for (const Queue &q : policy.queues)
+    if (!rule && q.eligible && readsCpu(q.eligible.get())) {
+      rule = &q.eligible->range;
+      what = "eligibility";
+    }
+  for (const EnqueueRule &r : policy.enqueueRules)
+    if (!rule && r.condition && readsCpu(r.condition.get())) {
+      rule = &r.condition->range;
+      what = "an enqueue condition";
+    }
+  if (!rule) return;
+  diags.warning(policy.selectCpu.directRange,
+                std::string("`direct` puts a waking task on an idle CPU's local queue without "
+                            "the enqueue rules' queues or eligibility, and ") +
+                    what + " here depends on the CPU",
+                "drop `direct` so every task goes through the enqueue rules, or make them the "
+                "same on every CPU");
+  diags.note(*rule, "this depends on the CPU");
+}
+
 }  // namespace
 
 void warnLikelyMistakes(const Policy &policy, Diagnostics &diags) {
   warnUnusedDeclarations(policy, diags);
   warnEarlyComm(policy, diags);
+  warnForeignInstances(policy, diags);
+  warnDirectBypass(policy, diags);
 }
 
 }  // namespace schedc
