@@ -1063,8 +1063,9 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 			continue;
 		sc.p = p;
 		sc.task = task_state(p);
+		/* Without task storage, eligibility reads only attributes. */
 		if (L.queues[queue].has_eligible &&
-		    (!sc.task || !schedc_policy_eligible(queue, &sc)))
+		    ((L.uses_task_storage && !sc.task) || !schedc_policy_eligible(queue, &sc)))
 			continue;
 		/* Ties go to the queued task: prev goes behind its equals. */
 		if (with_prev && pc->eligible && (s64)(pc->key - p->scx.dsq_vtime) < 0)
@@ -1504,6 +1505,8 @@ void BPF_PROG(schedc_ops_exit, struct scx_exit_info *ei)
 	out->exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason), ei->reason);
 	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), ei->msg);
+	if (ei->dump)
+		bpf_probe_read_kernel_str(out->dump, sizeof(out->dump), ei->dump);
 	/* kind last: the loader treats kind != 0 as "the record is complete". */
 	out->kind = ei->kind;
 }

@@ -77,11 +77,15 @@ enum schedc_qstat {
 /* Custom DSQ id of instance i of queue q. Bit 63 (builtin) is never set. */
 #define SCHEDC_DSQ_ID(q, i) ((((unsigned long long)(q) + 1) << 32) | (unsigned long long)(i))
 
+/* The kernel's debug dump kept on an error exit (ops.exit_dump_len). */
+#define SCHEDC_EXIT_DUMP_LEN 16384
+
 struct schedc_exit_info {
 	long long kind;        /* enum scx_exit_kind; 0 while still running */
 	long long exit_code;   /* scx_exit_info.exit_code (SCX_ECODE_* bits) */
 	char reason[128];
 	char msg[1024];
+	char dump[SCHEDC_EXIT_DUMP_LEN]; /* scx_exit_info.dump: tasks, CPUs, DSQs */
 };
 
 #endif /* SCHEDC_ABI_H */

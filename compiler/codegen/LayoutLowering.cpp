@@ -238,6 +238,7 @@ enum OpsField {
   kExit,
   kFlags,
   kTimeout,
+  kExitDumpLen,
   kName,
   kNumOpsFields,
 };

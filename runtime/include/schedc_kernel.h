@@ -93,6 +93,7 @@ struct scx_exit_info {
 	s64 exit_code;
 	const char *reason;
 	char *msg;
+	char *dump;
 };
 
 struct sched_ext_ops {
@@ -117,6 +118,7 @@ struct sched_ext_ops {
 	void (*exit)(struct scx_exit_info *info);
 	u64 flags;
 	u32 timeout_ms;
+	u32 exit_dump_len;
 	char name[128];
 };
 

@@ -21,6 +21,8 @@ until CMD exits (schedrun then exits with CMD's status).
   -q, --quiet        no periodic statistics
   --partial          schedule only SCHED_EXT tasks (SCX_OPS_SWITCH_PARTIAL)
   --restart          re-attach when the policy exits asking for a restart
+  --timeout SECS     eject the policy when a runnable task waits SECS without
+                     running (the kernel's watchdog; default 30, at most 30)
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
   --vm               run in a QEMU VM with a sched_ext kernel (test/vm/run)
@@ -79,6 +81,15 @@ Options parse_options(int argc, char **argv) {
       std::string v = value();
       o.duration_s = parse_seconds(a, v);
       o.guest_args.insert(o.guest_args.end(), {"--duration", v});
+      continue;
+    } else if (a == "--timeout" || a.rfind("--timeout=", 0) == 0) {
+      std::string v = value();
+      double s = parse_seconds(a, v);
+      // The kernel refuses a watchdog timeout over 30 s (SCX_WATCHDOG_MAX_TIMEOUT).
+      if (s < 0.001 || s > 30)
+        user_error("--timeout " + v + " is out of range", "the kernel allows 0.001 to 30 seconds");
+      o.timeout_ms = static_cast<uint32_t>(s * 1000 + 0.5);
+      o.guest_args.insert(o.guest_args.end(), {"--timeout", v});
       continue;
     } else if (a == "--json") {
       o.json = true;

@@ -17,6 +17,7 @@ struct Options {
   bool verify_only = false;
   bool partial = false;
   bool restart = false;
+  uint32_t timeout_ms = 0;            // watchdog timeout; 0: the kernel's default
   std::vector<std::string> workload;  // after "--"
 
   bool vm = false;

@@ -120,27 +120,52 @@ void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
 
 // ops.flags lives in the struct_ops map's initial value; find its offset in
 // the object's own BTF type for sched_ext_ops.
-void PolicyObject::set_ops_flag(uint64_t flag) {
+// The bytes of member `name` of the struct_ops value, or null if the object's
+// sched_ext_ops has no such member of `size` bytes.
+char *PolicyObject::ops_member(const char *name, size_t size) {
   bpf_map *map = struct_ops_map();
   const btf *btf = bpf_object__btf(obj_);
   const btf_type *t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
-  size_t size = 0;
-  auto *data = static_cast<char *>(bpf_map__initial_value(map, &size));
+  size_t value_size = 0;
+  auto *data = static_cast<char *>(bpf_map__initial_value(map, &value_size));
   if (!t || !btf_is_struct(t) || !data)
     internal_error("cannot locate the struct_ops value of " + path_);
   const btf_member *m = btf_members(t);
   for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
-    if (strcmp(btf__name_by_offset(btf, m->name_off), "flags") != 0) continue;
+    if (strcmp(btf__name_by_offset(btf, m->name_off), name) != 0) continue;
     size_t off = btf_member_bit_offset(t, i) / 8;
-    if (off + sizeof(uint64_t) > size) break;
-    uint64_t flags;
-    memcpy(&flags, data + off, sizeof(flags));
-    flags |= flag;
-    memcpy(data + off, &flags, sizeof(flags));
-    return;
+    if (btf__resolve_size(btf, m->type) != static_cast<__s64>(size) || off + size > value_size)
+      return nullptr;
+    return data + off;
   }
-  user_error(path_ + ": its sched_ext_ops has no 'flags' member, cannot set --partial",
-             "rebuild it with a schedc whose runtime declares ops.flags");
+  return nullptr;
+}
+
+void PolicyObject::set_ops_flag(uint64_t flag) {
+  char *member = ops_member("flags", sizeof(uint64_t));
+  if (!member)
+    user_error(path_ + ": its sched_ext_ops has no 'flags' member, cannot set --partial",
+               "rebuild it with a schedc whose runtime declares ops.flags");
+  uint64_t flags;
+  memcpy(&flags, member, sizeof(flags));
+  flags |= flag;
+  memcpy(member, &flags, sizeof(flags));
+}
+
+void PolicyObject::set_watchdog_timeout(uint32_t ms) {
+  char *member = ops_member("timeout_ms", sizeof(uint32_t));
+  if (!member)
+    user_error(path_ + ": its sched_ext_ops has no 'timeout_ms' member, cannot set --timeout",
+               "rebuild it with this version of schedc");
+  memcpy(member, &ms, sizeof(ms));
+}
+
+void PolicyObject::keep_exit_dump() {
+  // Objects built before the dump was kept have no such member: no dump.
+  if (char *member = ops_member("exit_dump_len", sizeof(uint32_t))) {
+    uint32_t len = SCHEDC_EXIT_DUMP_LEN;
+    memcpy(member, &len, sizeof(len));
+  }
 }
 
 void PolicyObject::load(bool verbose) {

@@ -26,6 +26,12 @@ class PolicyObject {
   void set_tunables(const std::vector<uint64_t> &values);
   void set_slots(uint32_t slots, size_t nr_queues);
   void set_ops_flag(uint64_t flag);
+  // ops.timeout_ms: how long a runnable task may wait before the kernel's
+  // watchdog ejects the policy (0: the kernel's default, 30 s).
+  void set_watchdog_timeout(uint32_t ms);
+  // ops.exit_dump_len: the kernel's debug dump on an error exit, as much as
+  // the exit record holds.
+  void keep_exit_dump();
 
   // Throws Failure; a verifier rejection is summarized (full log if verbose).
   void load(bool verbose);
@@ -40,6 +46,7 @@ class PolicyObject {
  private:
   bpf_map *find_map(const char *name) const;
   bpf_map *struct_ops_map() const;
+  char *ops_member(const char *name, size_t size);
   void write_rodata(const char *var, const void *value, size_t size);
 
   std::string path_;

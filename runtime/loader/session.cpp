@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "ejection.h"
 #include "exit_kind.h"
 #include "failure.h"
 #include "policy_object.h"
@@ -45,10 +46,13 @@ schedc_exit_info read_exit_info(int fd) {
   bpf_map_lookup_elem(fd, &zero, &info);
   info.reason[sizeof(info.reason) - 1] = '\0';
   info.msg[sizeof(info.msg) - 1] = '\0';
+  info.dump[sizeof(info.dump) - 1] = '\0';
   return info;
 }
 
-void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &info) {
+// `reading`: schedrun's own lines about the ejection (ejection.h).
+void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &info,
+                const std::vector<std::string> &reading) {
   fprintf(out, "schedrun: policy '%s' was ejected by the kernel: %s\n", policy.c_str(),
           exit_kind_name(info.kind).c_str());
   if (info.reason[0]) fprintf(out, "  reason:  %s\n", info.reason);
@@ -56,6 +60,17 @@ void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &in
   if (info.exit_code)
     fprintf(out, "  exit_code: 0x%llx%s\n", static_cast<unsigned long long>(info.exit_code),
             (info.exit_code & kEcodeActRestart) ? " (restart requested)" : "");
+  for (const std::string &line : reading) fprintf(out, "  %s\n", line.c_str());
+  if (info.dump[0]) {
+    fprintf(out, "  the kernel's dump of the scheduler state:\n");
+    const char *line = info.dump;
+    while (*line) {
+      const char *end = strchr(line, '\n');
+      size_t len = end ? static_cast<size_t>(end - line) : strlen(line);
+      fprintf(out, "    | %.*s\n", static_cast<int>(len), line);
+      line += len + (end ? 1 : 0);
+    }
+  }
   fflush(out);
 }
 
@@ -103,6 +118,8 @@ int Session::verify() {
   policy.set_tunables(tunables_);
   policy.set_slots(slots(), meta_.queues.size());
   if (o_.partial) policy.set_ops_flag(kSwitchPartial);
+  if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
+  policy.keep_exit_dump();
   policy.load(o_.verbose);
   printf("schedrun: policy '%s' (%s) passed the verifier\n", meta_.policy.c_str(),
          o_.object.c_str());
@@ -115,6 +132,8 @@ SessionResult Session::run() {
   policy.set_tunables(tunables_);
   policy.set_slots(slots(), meta_.queues.size());
   if (o_.partial) policy.set_ops_flag(kSwitchPartial);
+  if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
+  policy.keep_exit_dump();
   policy.load(o_.verbose);
   int exit_fd = policy.map_fd(SCHEDC_EXIT_MAP_NAME);
   try {
@@ -183,8 +202,14 @@ SessionResult Session::run() {
 
   SessionResult result;
   switch (why) {
-    case Stop::Ejected:
-      print_exit(stderr, meta_.policy, exit_info);
+    case Stop::Ejected: {
+      std::vector<QueueActivity> activity(meta_.queues.size());
+      for (size_t q = 0; q < activity.size(); q++) {
+        if (q < last.queue.size()) activity[q].dispatched = last.queue[q][SCHEDC_QSTAT_DISPATCHED];
+        if (q < last.depth.size()) activity[q].waiting = last.depth[q];
+      }
+      print_exit(stderr, meta_.policy, exit_info,
+                 explain_ejection(exit_info.msg, exit_info.dump, meta_, activity));
       if (o_.restart && (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart)) {
         fprintf(stderr, "schedrun: restarting '%s' (--restart)\n", meta_.policy.c_str());
         result.restart = true;
@@ -193,6 +218,7 @@ SessionResult Session::run() {
       if (workload_) workload_->stop();
       result.exit_code = kExitUser;
       break;
+    }
     case Stop::WorkloadDone:
       result.exit_code = workload_->poll().value_or(kExitUser);  // set when WorkloadDone
       fprintf(info_out, "schedrun: workload exited with status %d; detached '%s'\n",

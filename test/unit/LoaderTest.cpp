@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ejection.h"
 #include "exit_kind.h"
 #include "failure.h"
 #include "meta.h"
@@ -224,6 +225,67 @@ TEST(LoaderExitKind, NamesTheKnownKindsAndTheUnknown) {
   EXPECT_TRUE(exit_kind_is_error(1026));
 }
 
+// The shape of the kernel's dump (kernel/sched/ext.c, scx_dump_state): per
+// CPU, its tasks, each with its fields up to a blank line.
+const char kStallDump[] =
+    "demo: root\n"
+    "kworker/u8:0[12] triggered exit kind 1026 on CPU 0:\n"
+    "  runnable task stall (stuck[114] failed to run for 2.012s)\n"
+    "\n"
+    "CPU 0   : nr_run=1 flags=0x1 cpu_rel=0 ksync=129\n"
+    "\n"
+    "  R other[7] *root -12ms\n"
+    "      sticky/holding_cpu=-1/-1 dsq_id=0x8000000000000002\n"
+    "\n"
+    "  R stuck[114] *root -2012ms\n"
+    "      scx_state/flags=4/0x3 dsq_flags=0x0 ops_state/qseq=0/0\n"
+    "      sticky/holding_cpu=-1/-1 dsq_id=0x200000001\n"
+    "      dsq_vtime=0 slice=20000000 weight=100\n"
+    "\n";
+
+Meta twoQueues() {
+  Meta meta;
+  meta.policy = "demo";
+  meta.queues.push_back({"main", "global", 1});
+  meta.queues.push_back({"rq", "per_cpu", 1});
+  return meta;
+}
+
+TEST(LoaderEjection, NamesTheTaskItsQueueAndWhatItDid) {
+  std::vector<std::string> lines = explain_ejection("stuck[114] failed to run for 2.012s",
+                                                    kStallDump, twoQueues(), {{50, 0}, {31, 2}});
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "task stuck[114] waited 2.012s in queue 'rq' (instance 1)");
+  EXPECT_EQ(lines[1], "'rq' held 2 tasks and dispatched 31 since attach");
+  EXPECT_TRUE(contains(lines[2], "dispatched other tasks but not this one")) << lines[2];
+  EXPECT_TRUE(contains(lines[2], "`eligible when`")) << lines[2];
+}
+
+TEST(LoaderEjection, AQueueThatDispatchedNothing) {
+  std::vector<std::string> lines = explain_ejection("stuck[114] failed to run for 2.012s",
+                                                    kStallDump, twoQueues(), {{0, 0}, {0, 1}});
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "'rq' held 1 task and dispatched none since attach");
+  EXPECT_TRUE(contains(lines[2], "no CPU took a task from 'rq'")) << lines[2];
+  EXPECT_TRUE(contains(lines[2], "`steal rq`")) << lines[2];
+}
+
+TEST(LoaderEjection, BuiltinQueuesAndOtherMessages) {
+  std::vector<std::string> local = explain_ejection("other[7] failed to run for 31.5s", kStallDump,
+                                                    twoQueues(), {{1, 0}, {1, 0}});
+  ASSERT_EQ(local.size(), 2u);
+  EXPECT_EQ(local[0],
+            "task other[7] waited 31.5s in a CPU's local DSQ, where the kernel runs tasks in "
+            "order: a task ahead of it kept the CPU");
+  std::vector<std::string> unlisted =
+      explain_ejection("gone[9] failed to run for 3s", kStallDump, twoQueues(), {{1, 0}, {1, 0}});
+  ASSERT_EQ(unlisted.size(), 1u);
+  EXPECT_EQ(unlisted[0], "task gone[9] waited 3s without running");
+  EXPECT_TRUE(explain_ejection("watchdog failed to check in for 2.004s", kStallDump, twoQueues(),
+                               {{0, 0}, {0, 0}})
+                  .empty());
+}
+
 Options parse(std::vector<std::string> args) {
   std::vector<char *> argv;
   args.insert(args.begin(), "schedrun");
@@ -239,6 +301,17 @@ TEST(LoaderOptions, ParsesSetsTheObjectAndTheWorkload) {
   EXPECT_DOUBLE_EQ(o.interval_s, 0.5);
   EXPECT_TRUE(o.quiet);
   EXPECT_EQ(o.workload, (std::vector<std::string>{"sleep", "--set", "1"}));
+}
+
+TEST(LoaderOptions, WatchdogTimeoutWithinTheKernelsRange) {
+  EXPECT_EQ(parse({"--timeout", "2", "obj.bpf.o"}).timeout_ms, 2000u);
+  EXPECT_EQ(parse({"--timeout=0.25", "obj.bpf.o"}).timeout_ms, 250u);
+  EXPECT_EQ(parse({"obj.bpf.o"}).timeout_ms, 0u);
+  EXPECT_TRUE(contains(failureOf([] {
+                         parse({"--timeout", "31", "obj.bpf.o"});
+                       }),
+                       "--timeout 31 is out of range"));
+  EXPECT_TRUE(contains(failureOf([] { parse({"--timeout", "0", "obj.bpf.o"}); }), "positive"));
 }
 
 TEST(LoaderOptions, RejectsAMalformedCommandLine) {
