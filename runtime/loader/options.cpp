@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -88,7 +89,7 @@ Options parse_options(int argc, char **argv) {
       // The kernel refuses a watchdog timeout over 30 s (SCX_WATCHDOG_MAX_TIMEOUT).
       if (s < 0.001 || s > 30)
         user_error("--timeout " + v + " is out of range", "the kernel allows 0.001 to 30 seconds");
-      o.timeout_ms = static_cast<uint32_t>(s * 1000 + 0.5);
+      o.timeout_ms = static_cast<uint32_t>(std::lround(s * 1000));
       o.guest_args.insert(o.guest_args.end(), {"--timeout", v});
       continue;
     } else if (a == "--json") {
