@@ -130,6 +130,8 @@ class SliceEvaluator {
           leaf.values.push_back(isSigned(p.type) ? kS64Min : kU64Max);
           if (isSigned(p.type)) leaf.values.push_back(kS64Max);
         }
+        // `--set s=infinite` gives it the all-ones value (SCX_SLICE_INF).
+        if (p.allowInfinite) leaf.values.push_back(kU64Max);
         break;
       }
       case RefKind::TaskField:
@@ -172,7 +174,10 @@ class SliceEvaluator {
     std::string values;
     for (size_t i = 0; i < leaves_.size(); ++i) {
       const Leaf &leaf = leaves_[i];
-      std::string text = leaf.name + " = " + valueText(leaf.values[choice_[i]], leaf.type);
+      Wide value = leaf.values[choice_[i]];
+      bool infinite = leaf.isParam && value == kU64Max &&
+                      policy_.params[leaf.ref.index].allowInfinite;
+      std::string text = leaf.name + " = " + (infinite ? "infinite" : valueText(value, leaf.type));
       if (!leaf.isParam) {
         text += " (its initial value)";
         p.initialField = true;
