@@ -21,9 +21,9 @@ class Evaluator {
 
   Wide eval(const Expr &e) {
     switch (e.kind) {
-      case ExprKind::IntLiteral:
+      case ExprKind::IntLiteral:  // its magnitude: `-9223372036854775808` negates 2^63
       case ExprKind::DurationLiteral:
-        return asWide(e.intValue, e.type);
+        return Wide(e.intValue);
       case ExprKind::BoolLiteral:
         return e.boolValue;
       case ExprKind::Name:
@@ -89,10 +89,10 @@ class Evaluator {
         return asWide(uint64_t(a) | uint64_t(b), e.type);
       case BinaryOp::BitXor:
         return asWide(uint64_t(a) ^ uint64_t(b), e.type);
-      case BinaryOp::Shl:
-        return b >= 64 ? 0 : fit(e, a << int(b));
+      case BinaryOp::Shl:  // the compiled code masks the count, as the CPU does
+        return fit(e, a << int(uint64_t(b) & 63));
       case BinaryOp::Shr:
-        return b >= 64 ? 0 : a >> int(b);
+        return a >> int(uint64_t(b) & 63);
       case BinaryOp::Eq:
         return a == b;
       case BinaryOp::Ne:
@@ -125,11 +125,11 @@ class Evaluator {
         return std::min(std::max(args[0], args[1]), args[2]);
       case Function::Abs:
         return fit(e, args[0] < 0 ? -args[0] : args[0]);
-      case Function::ToU64:
+      case Function::ToU64:  // explicit: reinterprets the bits (u64(-1) is all ones)
       case Function::ToS64:
       case Function::ToDuration:
       case Function::ToSDuration:
-        return fit(e, args[0]);
+        return asWide(uint64_t(args[0]), e.type);
       default:
         return 0;
     }

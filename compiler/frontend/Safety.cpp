@@ -1,6 +1,8 @@
 // Pass 4: properties the BPF verifier or a running system needs: divisors
 // that cannot be zero, bounded loops, and no task that waits forever.
 #include "ast/Builtins.h"
+#include "ast/Walk.h"
+#include "frontend/Evaluate.h"
 #include "frontend/Passes.h"
 #include "frontend/SliceValues.h"
 
@@ -101,6 +103,7 @@ class SafetyChecker {
       visit(r.condition.get(), none);
     }
     for (const Handler &h : policy_.handlers) block(h.body, none);
+    walkPolicy(policy_, [&](const Expr &e) { checkConstant(e); });
     checkWorkConservation();
   }
 
@@ -301,6 +304,62 @@ class SafetyChecker {
                                "positive, e.g. `max(..., 100us)`, or ") +
                        (problem->initialField ? "give the field a non-zero initial value"
                                               : "narrow the params' ranges"));
+  }
+
+  // ------------------------------------------------------------ constants
+
+  static bool isConstant(const Expr &e) {
+    bool constant = true;
+    walkExpr(&e, [&](const Expr &x) {
+      constant = constant && x.kind != ExprKind::Name && x.kind != ExprKind::Member &&
+                 x.kind != ExprKind::Index && x.kind != ExprKind::StringLiteral;
+    });
+    return constant;
+  }
+
+  static std::string wideText(Wide v) {
+    bool negative = v < 0;
+    auto magnitude = static_cast<unsigned __int128>(negative ? -v : v);
+    std::string digits;
+    do {
+      digits.insert(digits.begin(), char('0' + int(magnitude % 10)));
+      magnitude /= 10;
+    } while (magnitude != 0);
+    return (negative ? "-" : "") + digits;
+  }
+
+  // Mistakes visible in literals alone: arithmetic that leaves its type's
+  // range, a shift by 64 bits or more (the count is taken mod 64), and
+  // clamp() with its bounds reversed.
+  void checkConstant(const Expr &e) {
+    if (e.kind == ExprKind::Binary &&
+        (e.binaryOp == BinaryOp::Shl || e.binaryOp == BinaryOp::Shr) &&
+        isConstant(*e.operands[1])) {
+      Wide count = evaluate(*e.operands[1], [](const Expr &) { return Wide(0); }).value;
+      if (count < 0 || count >= 64)
+        diags_.error(e.operands[1]->range,
+                     "a shift by " + wideText(count) + " bits: only 0 to 63 mean anything",
+                     "the count is taken mod 64, as the CPU does; a u64 has 64 bits");
+    }
+    if (e.kind == ExprKind::Call && e.function == Function::Clamp && e.operands.size() == 3 &&
+        isConstant(*e.operands[1]) && isConstant(*e.operands[2])) {
+      auto none = [](const Expr &) { return Wide(0); };
+      Wide low = evaluate(*e.operands[1], none).value, high = evaluate(*e.operands[2], none).value;
+      if (low > high)
+        diags_.error(e.range, "clamp()'s low bound is above its high bound",
+                     "write clamp(x, LOW, HIGH) with LOW <= HIGH");
+    }
+    if (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral || !isConstant(e))
+      return;
+    Evaluation result = evaluate(e, [](const Expr &) { return Wide(0); });
+    if (result.wrapped != &e) return;  // fine, or reported at the step that wraps
+    diags_.error(e.range,
+                 std::string("this constant is ") +
+                     (result.wrappedBelow ? "below zero" : "too large") + " for a " +
+                     typeName(e.type) + ": it would wrap",
+                 result.wrappedBelow && !isSigned(e.type)
+                     ? "write the value meant, or compute in a signed type (s64, sduration)"
+                     : "write a value that fits in 64 bits");
   }
 
   // ------------------------------------------------------------ work conservation

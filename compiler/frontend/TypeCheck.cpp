@@ -458,6 +458,11 @@ class TypeChecker {
                      "a task's comm has at most 15 characters");
         return Type::Invalid;
       }
+      if (prefix.text.empty()) {
+        diags_.error(prefix.range, "comm(\"\") holds for every task",
+                     "name the prefix to match, e.g. `comm(\"kworker\")`, or write `true`");
+        return Type::Invalid;
+      }
       return Type::Bool;
     }
     for (ExprPtr &arg : e.operands) check(*arg);

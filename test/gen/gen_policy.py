@@ -131,7 +131,12 @@ class Gen:
             return self.leaf(BOOL, sc)
         c = r.randrange(12)
         if c == 0:
-            return "(%s %s %s)" % (e(t), r.choice("+-"), e(t))
+            a, b = e(t), e(t)
+            if r.random() < 0.5:
+                return "(%s + %s)" % (a, b)
+            if t in (U64, DUR):  # constants that go below zero are errors
+                return "(%s - min(%s, %s))" % (a, a, b)
+            return "(%s - %s)" % (a, b)
         if c == 1:
             if t in COUNT_FOR:
                 a, b = e(t), e(COUNT_FOR[t])
@@ -145,12 +150,18 @@ class Gen:
             tt = DUR if t == U64 else SDUR
             return "(%s / %s)" % (e(tt), self.divisor(tt, sc, d))
         if c == 4 and t == U64:
-            return "(%s %s %s)" % (e(U64), r.choice(["&", "|", "^", "<<", ">>"]), e(U64))
+            op = r.choice(["&", "|", "^", "<<", ">>"])
+            # A shift count is taken mod 64; a literal one must say so.
+            rhs = str(r.randint(0, 63)) if op in ("<<", ">>") and r.random() < 0.5 else e(U64)
+            if op in ("<<", ">>"):
+                rhs = str(int(rhs) % 64) if rhs.isdigit() else "(%s & 63)" % rhs
+            return "(%s %s %s)" % (e(U64), op, rhs)
         if c == 5:
             f = r.choice(["min", "max"])
             return "%s(%s, %s)" % (f, e(t), e(t))
         if c == 6:
-            return "clamp(%s, %s, %s)" % (e(t), e(t), e(t))
+            lo = e(t)
+            return "clamp(%s, %s, max(%s, %s))" % (e(t), lo, lo, e(t))
         if c == 7:
             return "%s(%s)" % (t, e(r.choice(NUMERIC)))
         if c == 8 and t in (S64, SDUR):
