@@ -175,8 +175,8 @@ class SliceEvaluator {
     for (size_t i = 0; i < leaves_.size(); ++i) {
       const Leaf &leaf = leaves_[i];
       Wide value = leaf.values[choice_[i]];
-      bool infinite = leaf.isParam && value == kU64Max &&
-                      policy_.params[leaf.ref.index].allowInfinite;
+      bool infinite =
+          leaf.isParam && value == kU64Max && policy_.params[leaf.ref.index].allowInfinite;
       std::string text = leaf.name + " = " + (infinite ? "infinite" : valueText(value, leaf.type));
       if (!leaf.isParam) {
         text += " (its initial value)";

@@ -9,6 +9,9 @@
 //   sends CPU 1's tasks to a shard CPU 1 never serves.
 // - `select_cpu ... direct` where eligibility or an enqueue condition depends
 //   on the CPU: direct insertion skips both.
+// - An unsigned value compared with 0 where the answer is fixed (`t < 0`):
+//   usually a time difference meant to be signed.
+// - `G = G + X` on a global: a load and a store, where `G += X` is atomic.
 #include <vector>
 
 #include "ast/Builtins.h"
@@ -174,6 +177,50 @@ void warnDirectBypass(const Policy &policy, Diagnostics &diags) {
   diags.note(*rule, "this depends on the CPU");
 }
 
+bool isZero(const Expr &e) {
+  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue == 0;
+}
+
+void warnFixedComparisons(const Policy &policy, Diagnostics &diags) {
+  walkPolicy(policy, [&](const Expr &e) {
+    if (e.kind != ExprKind::Binary) return;
+    const Expr &a = *e.operands[0], &b = *e.operands[1];
+    if (isSigned(a.type) || isSigned(b.type) || a.type == Type::Bool) return;
+    // x < 0 and 0 > x never hold; x >= 0 and 0 <= x always do.
+    bool never =
+        (e.binaryOp == BinaryOp::Lt && isZero(b)) || (e.binaryOp == BinaryOp::Gt && isZero(a));
+    bool always =
+        (e.binaryOp == BinaryOp::Ge && isZero(b)) || (e.binaryOp == BinaryOp::Le && isZero(a));
+    if (!never && !always) return;
+    diags.warning(e.range,
+                  std::string("a ") + typeName(isZero(a) ? b.type : a.type) +
+                      " is never below 0: this is always " + (never ? "false" : "true"),
+                  "to ask which of two times comes first, compare their signed difference: "
+                  "`sduration(a - b) < 0`");
+  });
+}
+
+void warnRacyGlobalUpdate(const Block &body, const Policy &policy, Diagnostics &diags) {
+  for (const StmtPtr &s : body) {
+    warnRacyGlobalUpdate(s->thenBody, policy, diags);
+    warnRacyGlobalUpdate(s->elseBody, policy, diags);
+    if (s->kind != StmtKind::Assign || s->assignOp != AssignOp::Set ||
+        s->target->ref.kind != RefKind::GlobalField || s->value->kind != ExprKind::Binary)
+      continue;
+    const Expr &v = *s->value;
+    const Expr &first = *v.operands[0];
+    bool self = first.kind == ExprKind::Name && first.ref.kind == RefKind::GlobalField &&
+                first.ref.index == s->target->ref.index;
+    if (!self || (v.binaryOp != BinaryOp::Add && v.binaryOp != BinaryOp::Sub)) continue;
+    const std::string &g = s->target->text;
+    diags.warning(s->value->range,
+                  "`" + g + " = " + g + (v.binaryOp == BinaryOp::Add ? " + " : " - ") +
+                      "...` is a load and a store: updates other CPUs make in between are lost",
+                  std::string("write `") + g + (v.binaryOp == BinaryOp::Add ? " += " : " -= ") +
+                      "...`, one atomic add");
+  }
+}
+
 }  // namespace
 
 void warnLikelyMistakes(const Policy &policy, Diagnostics &diags) {
@@ -181,6 +228,8 @@ void warnLikelyMistakes(const Policy &policy, Diagnostics &diags) {
   warnEarlyComm(policy, diags);
   warnForeignInstances(policy, diags);
   warnDirectBypass(policy, diags);
+  warnFixedComparisons(policy, diags);
+  for (const Handler &h : policy.handlers) warnRacyGlobalUpdate(h.body, policy, diags);
 }
 
 }  // namespace schedc

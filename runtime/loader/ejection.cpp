@@ -50,15 +50,16 @@ std::vector<std::string> explain_ejection(const std::string &message, const std:
     return out;
   }
   if (id & kDsqBuiltin) {
-    std::string where = id == kDsqGlobal ? "the kernel's global DSQ"
+    std::string where = id == kDsqGlobal  ? "the kernel's global DSQ"
                         : id == kDsqLocal ? "a CPU's local DSQ"
                         : (id & kDsqLocalOn)
                             ? "the local DSQ of CPU " + std::to_string(id & 0xffffffffULL)
                             : "built-in DSQ " + dsq;
     out.push_back("task " + who + " waited " + waited + " in " + where +
                   ", where the kernel runs tasks in order: a task ahead of it kept the CPU");
-    out.push_back("hint: a slice of `infinite` (or a very long one) lets a task that never "
-                  "sleeps hold its CPU");
+    out.push_back(
+        "hint: a slice of `infinite` (or a very long one) lets a task that never "
+        "sleeps hold its CPU");
     return out;
   }
   uint64_t queue = (id >> 32) - 1, instance = id & 0xffffffffULL;
@@ -82,8 +83,7 @@ std::vector<std::string> explain_ejection(const std::string &message, const std:
     out.push_back("hint: '" + name +
                   "' dispatched other tasks but not this one: its `eligible when` did not hold "
                   "for it (with `else none` such a task waits forever), or no CPU serving " +
-                  (meta.queues[queue].kind == "global" ? "it" : "that instance") +
-                  " may run it");
+                  (meta.queues[queue].kind == "global" ? "it" : "that instance") + " may run it");
   return out;
 }
 
