@@ -224,19 +224,37 @@ class SafetyChecker {
           break;
         }
         case StmtKind::For: {
-          checkLoopBounds(*s);
+          uint64_t outer = loopIterations_;
+          loopIterations_ = checkLoopBounds(*s, outer);
           // A later iteration sees assignments made by an earlier one.
           Guards assigned;
           assignedIn(s->thenBody, assigned);
           forget(guards, assigned);
           block(s->thenBody, guards);
+          loopIterations_ = outer;
           break;
         }
       }
     }
   }
 
-  void checkLoopBounds(const Stmt &s) {
+  // Checks loop `s` inside loops that run `outer` times in all; returns how
+  // often its body runs in all (1 after an error, so it is reported once).
+  uint64_t checkLoopBounds(const Stmt &s, uint64_t outer) {
+    uint64_t count = s.to > s.from ? s.to - s.from : 0;
+    if (count <= 1024 && outer > 1 && outer * count > 1024) {
+      diags_.error(s.range,
+                   "nested loops run their body " + std::to_string(outer * count) +
+                       " times in all (" + std::to_string(outer) + " x " + std::to_string(count) +
+                       "); at most 1024 iterations are allowed",
+                   "nested loops multiply: loop over less, or split the work between callbacks");
+      return 1;
+    }
+    checkLoopBound(s);
+    return std::max<uint64_t>(1, outer * count);
+  }
+
+  void checkLoopBound(const Stmt &s) {
     if (s.fromParam || s.toParam) {
       // At run time the loop runs from..to with the params' values: at most
       // the widest bounds' count, and none when from >= to.
@@ -408,6 +426,7 @@ class SafetyChecker {
 
   Policy &policy_;
   Diagnostics &diags_;
+  uint64_t loopIterations_ = 1;  // how often the statements being walked run, in loops
 };
 
 }  // namespace
