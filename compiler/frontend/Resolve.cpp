@@ -352,6 +352,16 @@ class Resolver {
            "read one of its aggregates, e.g. `" + n + (global ? "" : "[cpu]") + ".count`");
       return;
     }
+    // An aggregate is read through its queue, outside the queue's own body.
+    for (const Queue &queue : policy_.queues)
+      for (const std::string &agg : aggregateNames(queue))
+        if (agg == n) {
+          bool global = queue.kind == QueueKind::Global;
+          fail(e, "unknown name '" + n + "'",
+               "'" + n + "' is an aggregate of queue '" + queue.name + "': write `" + queue.name +
+                   (global ? "" : "[cpu]") + "." + n + "`");
+          return;
+        }
     fail(e, "unknown name '" + n + "'", didYouMean(n, visibleNames(ctx)));
   }
 

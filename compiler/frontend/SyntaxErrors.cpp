@@ -175,6 +175,16 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
     throw antlr4::ParseCancellationException(msg);
   }
 
+  // `5 ms`: the unit is a separate word.
+  std::string text = offending->getText();
+  if (previous && previous->getType() == SchedcParser::INT &&
+      (text == "ns" || text == "us" || text == "ms" || text == "s")) {
+    std::string msg = "a unit goes right after its number";
+    diags_.error(map_.token(offending), msg,
+                 "write `" + previous->getText() + text + "`, without a space");
+    throw antlr4::ParseCancellationException(msg);
+  }
+
   // A declaration or statement is missing where a word starts: the word is
   // the mistake, not the end of the line before it.
   bool wantStart = want == "a declaration" || want.rfind("a statement", 0) == 0;
@@ -201,6 +211,8 @@ void SyntaxErrorStrategy::fail(antlr4::Parser *parser, antlr4::Token *offending,
   } else {
     msg = "unexpected " + describe(offending) + (phrase.empty() ? "" : " in " + phrase);
   }
+  if (offending->getText() == "=" && knowExpected && has(expected, vocab, "'{'"))
+    hint = "to compare, write `==`";
   if (want == "a declaration") {
     hint = didYouMean(offending->getText(), declarationWords());
     if (hint.empty()) hint = "a declaration starts with " + listNames(declarationWords(), " or ");
