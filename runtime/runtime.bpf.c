@@ -789,9 +789,19 @@ s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fl
 		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 
 	if (L.select_direct && is_idle) {
+		struct schedc_task *t = task_state(p);
 		struct schedc_placement pl;
+		struct schedc_ctx sc;
 
-		place(p, task_state(p), SCX_ENQ_WAKEUP, &pl);
+		ctx_init(&sc, p, t);
+		sc.wakeup = 1;
+		/* The kernel skips ops.enqueue for this wakeup: `on enqueue` runs
+		 * here, so the rules see what it sets. */
+		if (L.has_handler[SCHEDC_ON_ENQUEUE]) {
+			reweight_for_group(&sc, t);
+			schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+		}
+		choose_placement(&sc, &pl);
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, 0);
 	}
 	return cpu;

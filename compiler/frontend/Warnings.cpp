@@ -9,6 +9,8 @@
 //   sends CPU 1's tasks to a shard CPU 1 never serves.
 // - `select_cpu ... direct` where eligibility or an enqueue condition depends
 //   on the CPU: direct insertion skips both.
+// - `steal Q` where Q has `eligible when ... else none`: a steal takes the
+//   head of another instance without asking, so an ineligible task runs.
 // - An unsigned value compared with 0 where the answer is fixed (`t < 0`):
 //   usually a time difference meant to be signed.
 // - `G = G + X` on a global: a load and a store, where `G += X` is atomic.
@@ -153,6 +155,22 @@ void warnForeignInstances(const Policy &policy, Diagnostics &diags) {
   }
 }
 
+void warnStealBypass(const Policy &policy, Diagnostics &diags) {
+  for (const DispatchSource &d : policy.dispatch) {
+    if (!d.steal || d.queueIndex < 0) continue;
+    const Queue &q = policy.queues[d.queueIndex];
+    // With `else head` the queue itself may hand out an ineligible task.
+    if (!q.eligible || q.fallback != EligibleFallback::None) continue;
+    diags.warning(d.range,
+                  "`steal " + q.name +
+                      "` takes the head of another instance without its "
+                      "`eligible when`",
+                  "a stolen task runs whether or not it is eligible: with `else none`, drop the "
+                  "steal if eligibility must always hold");
+    diags.note(q.eligible->range, "eligibility of '" + q.name + "' is here");
+  }
+}
+
 void warnDirectBypass(const Policy &policy, Diagnostics &diags) {
   if (!policy.selectCpu.direct) return;
   const SourceRange *rule = nullptr;
@@ -228,6 +246,7 @@ void warnLikelyMistakes(const Policy &policy, Diagnostics &diags) {
   warnEarlyComm(policy, diags);
   warnForeignInstances(policy, diags);
   warnDirectBypass(policy, diags);
+  warnStealBypass(policy, diags);
   warnFixedComparisons(policy, diags);
   for (const Handler &h : policy.handlers) warnRacyGlobalUpdate(h.body, policy, diags);
 }
