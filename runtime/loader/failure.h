@@ -7,7 +7,15 @@
 
 namespace schedrun {
 
-enum ExitCode { kExitOk = 0, kExitUser = 1, kExitInternal = 2 };
+// What a supervisor sees (schedrun --help): with a workload, its status
+// instead of kExitOk; stopped by a signal N, 128 + N.
+enum ExitCode {
+  kExitOk = 0,
+  kExitUser = 1,
+  kExitInternal = 2,
+  kExitEjected = 3,
+  kExitSignal = 128
+};
 
 class Failure : public std::runtime_error {
  public:

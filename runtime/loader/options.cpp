@@ -21,7 +21,8 @@ until CMD exits (schedrun then exits with CMD's status).
   --json             print one JSON object per interval
   -q, --quiet        no periodic statistics
   --partial          schedule only SCHED_EXT tasks (SCX_OPS_SWITCH_PARTIAL)
-  --restart          re-attach when the policy exits asking for a restart
+  --no-restart       exit when the kernel ejects the policy asking for a
+                     restart (a CPU came or went); by default it is re-attached
   --timeout SECS     eject the policy when a runnable task waits SECS without
                      running (the kernel's watchdog; default 30, at most 30)
   --verify-only      load (verify) without attaching and report program sizes
@@ -31,8 +32,10 @@ until CMD exits (schedrun then exits with CMD's status).
   --vm-smp N         VM CPUs (default 2)
   --vm-mem SIZE      VM memory (default 1G)
 
-Exit status: 0 ok, 1 user error or policy ejected by the kernel, 2 internal
-error; with CMD, CMD's exit status.
+Exit status: 0 stopped by --duration; 1 user error (command line, object,
+permissions, another scheduler attached); 2 internal error; 3 the kernel
+ejected the policy (stall, runtime error); 128+N stopped by signal N (130:
+SIGINT, 143: SIGTERM); with CMD, CMD's own status when it exits first.
 )";
 
 double parse_seconds(const std::string &opt, const std::string &v) {
@@ -102,8 +105,10 @@ Options parse_options(int argc, char **argv) {
       o.verify_only = true;
     } else if (a == "--partial") {
       o.partial = true;
-    } else if (a == "--restart") {
+    } else if (a == "--restart") {  // the default; kept for old command lines
       o.restart = true;
+    } else if (a == "--no-restart") {
+      o.restart = false;
     } else if (a == "--vm") {
       o.vm = true;
       for_guest = false;

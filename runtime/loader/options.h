@@ -16,7 +16,7 @@ struct Options {
   bool verbose = false;
   bool verify_only = false;
   bool partial = false;
-  bool restart = false;
+  bool restart = true;                // re-attach when the kernel asks (hotplug); --no-restart
   uint32_t timeout_ms = 0;            // watchdog timeout; 0: the kernel's default
   std::vector<std::string> workload;  // after "--"
 

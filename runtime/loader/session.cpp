@@ -24,10 +24,10 @@
 namespace schedrun {
 namespace {
 
-volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_stop = 0;  // the signal that asked to stop, or 0
 
-void on_stop(int) {
-  g_stop = 1;
+void on_stop(int signal) {
+  g_stop = signal;
 }
 
 constexpr uint64_t kSwitchPartial = 1ULL << 3;  // SCX_OPS_SWITCH_PARTIAL
@@ -210,13 +210,19 @@ SessionResult Session::run() {
       }
       print_exit(stderr, meta_.policy, exit_info,
                  explain_ejection(exit_info.msg, exit_info.dump, meta_, activity));
-      if (o_.restart && (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart)) {
-        fprintf(stderr, "schedrun: restarting '%s' (--restart)\n", meta_.policy.c_str());
-        result.restart = true;
-        return result;
+      if (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart) {
+        if (o_.restart) {
+          fprintf(stderr,
+                  "schedrun: re-attaching '%s': the kernel asked for a restart (a CPU came or "
+                  "went); --no-restart exits instead\n",
+                  meta_.policy.c_str());
+          result.restart = true;
+          return result;
+        }
+        fprintf(stderr, "schedrun: not re-attaching (--no-restart)\n");
       }
       if (workload_) workload_->stop();
-      result.exit_code = kExitUser;
+      result.exit_code = kExitEjected;
       break;
     }
     case Stop::WorkloadDone:
@@ -226,7 +232,12 @@ SessionResult Session::run() {
       break;
     case Stop::Signal:
       if (workload_) workload_->stop();
-      fprintf(info_out, "schedrun: stopped; detached '%s'\n", meta_.policy.c_str());
+      fprintf(info_out, "schedrun: stopped by %s; detached '%s'\n",
+              g_stop == SIGTERM  ? "SIGTERM"
+              : g_stop == SIGINT ? "SIGINT"
+                                 : "a signal",
+              meta_.policy.c_str());
+      result.exit_code = kExitSignal + g_stop;
       break;
     case Stop::Duration:
       if (workload_) workload_->stop();

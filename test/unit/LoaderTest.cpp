@@ -2,6 +2,7 @@
 // metadata parser, --set values, exit kinds and the command line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -301,6 +302,14 @@ TEST(LoaderOptions, ParsesSetsTheObjectAndTheWorkload) {
   EXPECT_DOUBLE_EQ(o.interval_s, 0.5);
   EXPECT_TRUE(o.quiet);
   EXPECT_EQ(o.workload, (std::vector<std::string>{"sleep", "--set", "1"}));
+}
+
+TEST(LoaderOptions, RestartIsTheDefault) {
+  EXPECT_TRUE(parse({"obj.bpf.o"}).restart);
+  EXPECT_TRUE(parse({"--restart", "obj.bpf.o"}).restart);
+  EXPECT_FALSE(parse({"--no-restart", "obj.bpf.o"}).restart);
+  std::vector<std::string> guest = parse({"--vm", "--no-restart", "obj.bpf.o"}).guest_args;
+  EXPECT_NE(std::find(guest.begin(), guest.end(), "--no-restart"), guest.end());
 }
 
 TEST(LoaderOptions, WatchdogTimeoutWithinTheKernelsRange) {

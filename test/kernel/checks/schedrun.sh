@@ -35,7 +35,8 @@ if wait_state enabled 20; then
   [ "$ops" = minimal ] && pass root-ops || fail root-ops "root/ops is '$ops'"
   sleep 2
   stop_bg $pid
-  expect_rc attach-stats 0 $bg_rc "$out/a" &&
+  expect_rc attach-stats 130 $bg_rc "$out/a" &&
+    expect_grep attach-stats "stopped by SIGINT; detached 'minimal'" "$out/a" &&
     expect_grep attach-stats "running policy 'minimal'" "$out/a" &&
     expect_grep attach-stats "tunables: +slice=20ms" "$out/a" &&
     expect_grep attach-stats "^  queue fifo +enqueued \+[0-9]+ \([0-9]+\) +dispatched" "$out/a" &&
@@ -115,28 +116,30 @@ else
   kill -9 $pid 2>/dev/null
 fi
 
-# SIGTERM stops as cleanly as SIGINT.
+# SIGTERM stops as cleanly as SIGINT; the status says which (128 + N).
 schedrun -q "$min" > "$out/t" 2>&1 &
 pid=$!
 if wait_state enabled 20; then
   kill -TERM $pid
   wait $pid
-  expect_rc sigterm 0 $? "$out/t" && expect_grep sigterm "stopped; detached 'minimal'" "$out/t" &&
+  expect_rc sigterm 143 $? "$out/t" && expect_grep sigterm "stopped by SIGTERM; detached 'minimal'" "$out/t" &&
     wait_state disabled 20 && pass sigterm
 else
   fail sigterm "never enabled" "$out/t"
   kill -9 $pid 2>/dev/null
 fi
 
-# A policy exiting with SCX_ECODE_ACT_RESTART is attached again with --restart
-# (--duration counts across restarts), and is an ejection without it.
-schedrun -q --restart --duration 5 "$restart" > "$out/re" 2>&1
+# A policy exiting with SCX_ECODE_ACT_RESTART (as on CPU hotplug) is attached
+# again by default (--duration counts across restarts), and is an ejection
+# (status 3) with --no-restart.
+schedrun -q --duration 5 "$restart" > "$out/re" 2>&1
 expect_rc restart 0 $? "$out/re" &&
   expect_grep restart "SCX_EXIT_UNREG_BPF \(65\)" "$out/re" &&
   expect_grep restart "message: +restart requested after [0-9]+ ms" "$out/re" &&
-  expect_grep restart "restarting 'restart'" "$out/re" && pass restart
-schedrun -q --duration 5 "$restart" > "$out/re2" 2>&1
-expect_rc no-restart 1 $? "$out/re2" && expect_grep no-restart "restart requested" "$out/re2" && pass no-restart
+  expect_grep restart "re-attaching 'restart': the kernel asked for a restart" "$out/re" && pass restart
+schedrun -q --no-restart --duration 5 "$restart" > "$out/re2" 2>&1
+expect_rc no-restart 3 $? "$out/re2" && expect_grep no-restart "restart requested" "$out/re2" &&
+  expect_grep no-restart "not re-attaching \(--no-restart\)" "$out/re2" && pass no-restart
 
 # Without privileges: a clear message, not an errno.
 su -s /bin/sh nobody -c "schedrun -q --duration 1 $min" > "$out/u" 2>&1
@@ -145,7 +148,7 @@ expect_rc non-root 1 $? "$out/u" && expect_grep non-root "needs root" "$out/u" &
 # The watchdog ejects a scheduler that never dispatches; the system survives.
 schedrun --interval 1 "$stall" > "$out/st" 2>&1
 rc=$?
-expect_rc stall-ejected 1 $rc "$out/st" &&
+expect_rc stall-ejected 3 $rc "$out/st" &&
   expect_grep stall-ejected "ejected by the kernel: SCX_EXIT_ERROR_STALL \(1026\)" "$out/st" &&
   expect_grep stall-ejected "reason: +.*stall" "$out/st" &&
   expect_grep stall-ejected "message: +.+" "$out/st" && pass stall-ejected
