@@ -22,6 +22,8 @@
  *                                               values as decimal u64/s64; INFINITE 0|1)
  *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
  *   counter NAME
+ *   compiler schedc VERSION llvm VERSION
+ *   source sha256 HEX                          (of the policy file's bytes)
  * The runtime's C code names the maps and globals directly; the compiler and
  * the loader use the SCHEDC_*_NAME strings below, which must spell the same.
  */
@@ -37,6 +39,8 @@
 #define SCHEDC_META_PARAM "param"
 #define SCHEDC_META_QUEUE "queue"
 #define SCHEDC_META_COUNTER "counter"
+#define SCHEDC_META_COMPILER "compiler" /* compiler schedc VERSION llvm VERSION */
+#define SCHEDC_META_SOURCE "source"     /* source sha256 HEX: of the policy's text */
 
 #define SCHEDC_STATS_MAP_NAME "schedc_stats"
 #define SCHEDC_DEPTH_MAP_NAME "schedc_depth"

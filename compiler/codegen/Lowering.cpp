@@ -25,15 +25,12 @@ Lowering::Lowering(const Policy &policy, llvm::Module &module)
       builder(context),
       debug(module) {
   // Embedding the source lets the BPF backend put the policy's own lines into
-  // BTF line info, so verifier logs quote `... @ policy.sched:N`.
+  // BTF line info, so verifier logs quote `... @ policy.sched:N`. The file's
+  // name only, not where it was: the same source gives the same object from
+  // any directory.
   std::string name = policy.fileName.empty() ? "<stdin>" : policy.fileName;
-  std::string directory;
-  auto slash = name.rfind('/');
-  if (slash != std::string::npos) {
-    directory = name.substr(0, slash);
-    name = name.substr(slash + 1);
-  }
-  file = debug.createFile(name, directory, std::nullopt, llvm::StringRef(policy.source));
+  if (auto slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  file = debug.createFile(name, "", std::nullopt, llvm::StringRef(policy.source));
   unit = debug.createCompileUnit(llvm::dwarf::DW_LANG_C11, file, "schedc", /*isOptimized=*/true, "",
                                  0);
   // Every IR-built function must carry the runtime's target attributes

@@ -1,10 +1,18 @@
 // The .schedc.meta section: what the loader needs to know about the policy
 // (tunables with types and ranges, queues, counters), as text. The section is
-// not loaded into the kernel; schedrun reads it from the ELF file.
+// not loaded into the kernel; schedrun reads it from the ELF file. It also
+// says what built the object from which source (schedrun prints both).
 #include <sstream>
 
 #include "codegen/Lowering.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#ifndef SCHEDC_VERSION
+#define SCHEDC_VERSION "unknown"
+#endif
 
 namespace schedc {
 namespace {
@@ -49,6 +57,11 @@ std::string metadataText(const Policy &policy) {
         << queue.shards << "\n";
   for (const Counter &counter : policy.counters)
     out << SCHEDC_META_COUNTER " " << counter.name << "\n";
+  out << SCHEDC_META_COMPILER " schedc " SCHEDC_VERSION " llvm " LLVM_VERSION_STRING "\n";
+  out << SCHEDC_META_SOURCE " sha256 "
+      << llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(policy.source)),
+                     /*LowerCase=*/true)
+      << "\n";
   return out.str();
 }
 

@@ -1,5 +1,7 @@
 // schedrun: loads a schedc-built sched_ext policy, attaches it and reports on
 // it while it runs. See options.cpp for the command line.
+#include <bpf/libbpf.h>
+
 #include <cstdio>
 #include <exception>
 
@@ -12,12 +14,21 @@
 #include "tunables.h"
 #include "vm_mode.h"
 
+#ifndef SCHEDC_VERSION
+#define SCHEDC_VERSION "unknown"
+#endif
+
 using namespace schedrun;
 
 namespace {
 
 int run(int argc, char **argv) {
   Options options = parse_options(argc, argv);
+  if (options.version) {
+    printf("schedrun %s (libbpf %u.%u)\n", SCHEDC_VERSION, libbpf_major_version(),
+           libbpf_minor_version());
+    return kExitOk;
+  }
   if (options.vm) return run_in_vm(options);
   capture_libbpf_log(options.verbose);
   // Object and --set problems are reported before privilege checks: they

@@ -106,6 +106,10 @@ Meta parse_meta(const std::string &text) {
     } else if (key == SCHEDC_META_COUNTER) {
       need(1);
       meta.counters.push_back(w[0]);
+    } else if (key == SCHEDC_META_COMPILER) {
+      for (const std::string &word : w) meta.compiler += (meta.compiler.empty() ? "" : " ") + word;
+    } else if (key == SCHEDC_META_SOURCE && w.size() >= 2 && w[0] == "sha256") {
+      meta.source_sha256 = w[1];
     }
     // Unknown keys are skipped so that newer compilers can add information.
   }

@@ -28,6 +28,8 @@ struct Meta {
   std::vector<Param> params;
   std::vector<Queue> queues;
   std::vector<std::string> counters;
+  std::string compiler;       // "schedc 0.1.0 llvm 19.1.7", or "" (older objects)
+  std::string source_sha256;  // of the policy's text, or ""
 };
 
 // Reads the metadata of the ELF file at path; throws Failure (user error) when

@@ -27,6 +27,7 @@ until CMD exits (schedrun then exits with CMD's status).
                      running (the kernel's watchdog; default 30, at most 30)
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
+  --version          print schedrun's and libbpf's versions
   --vm               run in a QEMU VM with a sched_ext kernel (test/vm/run)
   --vm-add FILE      copy FILE into the VM (binaries go to /usr/bin)
   --vm-smp N         VM CPUs (default 2)
@@ -71,6 +72,9 @@ Options parse_options(int argc, char **argv) {
     } else if (a == "-h" || a == "--help") {
       fputs(kUsage, stdout);
       exit(0);
+    } else if (a == "--version") {
+      o.version = true;
+      return o;
     } else if (a == "--set" || a.rfind("--set=", 0) == 0) {
       o.sets.push_back(value());
       o.guest_args.push_back("--set");

@@ -15,6 +15,7 @@ struct Options {
   bool quiet = false;
   bool verbose = false;
   bool verify_only = false;
+  bool version = false;  // --version: nothing else is parsed
   bool partial = false;
   bool restart = true;                // re-attach when the kernel asks (hotplug); --no-restart
   uint32_t timeout_ms = 0;            // watchdog timeout; 0: the kernel's default

@@ -108,6 +108,9 @@ void Session::print_banner(FILE *out) const {
     t +=
         (i ? " " : "") + meta_.params[i].name + "=" + format_tunable(meta_.params[i], tunables_[i]);
   fprintf(out, "  tunables:  %s\n", t.empty() ? "(none)" : t.c_str());
+  if (!meta_.compiler.empty())
+    fprintf(out, "  built by:  %s, from source sha256 %s\n", meta_.compiler.c_str(),
+            meta_.source_sha256.empty() ? "(none)" : meta_.source_sha256.c_str());
   fprintf(out, "  cpus:      %d possible, %u queue slots\n", libbpf_num_possible_cpus(), slots());
   fprintf(out, "  sched_ext: state %s, ops %s\n", sched_ext_state().c_str(), active_ops().c_str());
   fflush(out);

@@ -41,7 +41,9 @@ const char kGoodMeta[] =
     "param on bool 1 0 1 0\n"
     "queue main global 1\n"
     "queue sh shards 4\n"
-    "counter hits\n";
+    "counter hits\n"
+    "compiler schedc 0.1.0 llvm 19.1.7\n"
+    "source sha256 00ff\n";
 
 TEST(LoaderMeta, ParsesEveryKindOfLine) {
   Meta meta = parse_meta(kGoodMeta);
@@ -63,6 +65,8 @@ TEST(LoaderMeta, ParsesEveryKindOfLine) {
   EXPECT_EQ(meta.queues[1].kind, "shards");
   EXPECT_EQ(meta.queues[1].shards, 4u);
   EXPECT_EQ(meta.counters, std::vector<std::string>{"hits"});
+  EXPECT_EQ(meta.compiler, "schedc 0.1.0 llvm 19.1.7");
+  EXPECT_EQ(meta.source_sha256, "00ff");
 }
 
 TEST(LoaderMeta, SkipsUnknownKeysAndNamesAnUnnamedPolicy) {

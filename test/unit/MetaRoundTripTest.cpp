@@ -27,6 +27,7 @@ const char kPolicy[] =
     "enqueue when bias < 0 into sh;\n"
     "enqueue into rq;\n"
     "dispatch main, rq, sh;\n";
+const char kPolicySha256[] = "2e70e7ac87f4bbdac00965e2e0dc602292803ff60da0494df5d68060f167287a";
 
 // Compiles `source` to an object file; its path, or "" on failure.
 std::string compileToFile(const std::string &source) {
@@ -54,6 +55,11 @@ TEST(MetaRoundTrip, TheLoaderReadsWhatTheCompilerDeclared) {
   remove(path.c_str());
 
   EXPECT_EQ(meta.policy, "roundtrip.test");
+  // What built it, from which text: sha256 of kPolicy (sha256sum of the same
+  // bytes).
+  EXPECT_EQ(meta.compiler.rfind("schedc ", 0), 0u) << meta.compiler;
+  EXPECT_NE(meta.compiler.find(" llvm 19."), std::string::npos) << meta.compiler;
+  EXPECT_EQ(meta.source_sha256, kPolicySha256);
   ASSERT_EQ(meta.params.size(), 5u);
   const schedrun::Param &slice = meta.params[0];
   EXPECT_EQ(slice.name, "slice");

@@ -17,6 +17,7 @@ took=$(($(date +%s) - begin))
 kill "$stuck" 2>/dev/null
 wait "$stuck" 2>/dev/null
 expect_rc ejection-explained 3 $rc "$out/e" &&
+  expect_grep ejection-explained "built by: +schedc [0-9.]+ llvm [0-9.]+, from source sha256 [0-9a-f]{64}$" "$out/e" &&
   expect_grep ejection-explained "ejected by the kernel: SCX_EXIT_ERROR_STALL \(1026\)" "$out/e" &&
   expect_grep ejection-explained "message: +stuck\[[0-9]+\] failed to run for [0-9.]+s" "$out/e" &&
   expect_grep ejection-explained "^  task stuck\[[0-9]+\] waited [0-9.]+s in queue 'held'$" "$out/e" &&
