@@ -401,7 +401,10 @@ __attribute__((always_inline)) u64 schedc_attr(struct schedc_ctx *ctx, u32 attr)
 	}
 	case SCHEDC_ATTR_NICE: return (u64)(s64)(p->static_prio - MAX_PRIO_NICE_0);
 	case SCHEDC_ATTR_CPU: return (u32)scx_bpf_task_cpu(p);
-	case SCHEDC_ATTR_NR_CPUS_ALLOWED: return p->nr_cpus_allowed;
+	case SCHEDC_ATTR_NR_CPUS_ALLOWED: {
+		u64 n = p->nr_cpus_allowed;
+		return n ? n : 1; /* a divisor too */
+	}
 	case SCHEDC_ATTR_IS_KTHREAD: return (p->flags & PF_KTHREAD) ? 1 : 0;
 	case SCHEDC_ATTR_NICE_WEIGHT: return nice_weight(p);
 	case SCHEDC_ATTR_GROUP_WEIGHT: return group_weight(p, ctx->task);

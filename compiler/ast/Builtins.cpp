@@ -55,7 +55,7 @@ const std::vector<TaskAttrInfo> &taskAttributes() {
       {"weight", TaskAttr::Weight, Type::U64, true, false},
       {"nice", TaskAttr::Nice, Type::S64, false, false},
       {"cpu", TaskAttr::Cpu, Type::U64, false, false},
-      {"nr_cpus_allowed", TaskAttr::NrCpusAllowed, Type::U64, false, false},
+      {"nr_cpus_allowed", TaskAttr::NrCpusAllowed, Type::U64, true, false},
       {"is_kthread", TaskAttr::IsKthread, Type::Bool, false, false},
       {"nice_weight", TaskAttr::NiceWeight, Type::U64, true, false},
       {"group_weight", TaskAttr::GroupWeight, Type::U64, true, false},
