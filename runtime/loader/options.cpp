@@ -33,6 +33,12 @@ until CMD exits (schedrun then exits with CMD's status).
   --vm-smp N         VM CPUs (default 2)
   --vm-mem SIZE      VM memory (default 1G)
 
+Environment (--vm): SCHEDC_VM_CACHE (where kernels and VM runs are kept:
+default the build tree's vm-cache when run from a source tree, else
+$XDG_CACHE_HOME/schedc/vm or ~/.cache/schedc/vm), SCHEDC_KERNEL (the Debian
+kernel package to boot), SCHEDC_VM_DIR (the VM runner), TMPDIR.
+SIGINT or SIGTERM to schedrun --vm stops the VM and removes its files.
+
 Exit status: 0 stopped by --duration; 1 user error (command line, object,
 permissions, another scheduler attached); 2 internal error; 3 the kernel
 ejected the policy (stall, runtime error); 128+N stopped by signal N (130:
