@@ -87,4 +87,35 @@ std::vector<std::string> explain_ejection(const std::string &message, const std:
   return out;
 }
 
+std::string json_string(const std::string &text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string ejection_json(const std::string &policy, const std::string &exit_kind,
+                          long long exit_code, const std::string &reason,
+                          const std::string &message, const std::vector<std::string> &reading) {
+  std::string out = "{\"policy\":" + json_string(policy) +
+                    ",\"event\":\"ejected\",\"exit_kind\":" + json_string(exit_kind) +
+                    ",\"exit_code\":" + std::to_string(exit_code) +
+                    ",\"reason\":" + json_string(reason) + ",\"message\":" + json_string(message) +
+                    ",\"reading\":[";
+  for (size_t i = 0; i < reading.size(); i++) out += (i ? "," : "") + json_string(reading[i]);
+  return out + "]}\n";
+}
+
 }  // namespace schedrun

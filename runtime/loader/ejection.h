@@ -23,4 +23,14 @@ std::vector<std::string> explain_ejection(const std::string &message, const std:
                                           const Meta &meta,
                                           const std::vector<QueueActivity> &queues);
 
+// The ejection as one JSON line for --json (docs: "schedrun --json"):
+// {"policy":..,"event":"ejected","exit_kind":..,"exit_code":..,"reason":..,
+//  "message":..,"reading":[..]}.
+std::string ejection_json(const std::string &policy, const std::string &exit_kind,
+                          long long exit_code, const std::string &reason,
+                          const std::string &message, const std::vector<std::string> &reading);
+
+// `text` as a JSON string literal, quotes included.
+std::string json_string(const std::string &text);
+
 }  // namespace schedrun

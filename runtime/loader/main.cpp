@@ -11,6 +11,7 @@
 #include "options.h"
 #include "preflight.h"
 #include "session.h"
+#include "stats_socket.h"
 #include "tunables.h"
 #include "vm_mode.h"
 
@@ -24,6 +25,7 @@ namespace {
 
 int run(int argc, char **argv) {
   Options options = parse_options(argc, argv);
+  if (!options.stats_client.empty()) return read_stats_socket(options.stats_client);
   if (options.version) {
     printf("schedrun %s (libbpf %u.%u)\n", SCHEDC_VERSION, libbpf_major_version(),
            libbpf_minor_version());

@@ -10,6 +10,7 @@ namespace schedrun {
 namespace {
 
 const char kUsage[] = R"(usage: schedrun [options] OBJ [-- CMD ARGS...]
+       schedrun stats SOCKET
 
 Loads a schedc-built sched_ext policy, attaches it as the system scheduler and
 shows its statistics until stopped (Ctrl-C), until --duration elapses, or
@@ -25,6 +26,8 @@ until CMD exits (schedrun then exits with CMD's status).
                      restart (a CPU came or went); by default it is re-attached
   --timeout SECS     eject the policy when a runnable task waits SECS without
                      running (the kernel's watchdog; default 30, at most 30)
+  --stats-socket PATH  serve the statistics as self-describing JSON on a UNIX
+                     socket at PATH; `schedrun stats PATH` prints them
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
   --version          print schedrun's and libbpf's versions
@@ -57,6 +60,11 @@ double parse_seconds(const std::string &opt, const std::string &v) {
 
 Options parse_options(int argc, char **argv) {
   Options o;
+  if (argc >= 2 && std::string(argv[1]) == "stats") {
+    if (argc != 3) user_error("usage: schedrun stats SOCKET", "the path given to --stats-socket");
+    o.stats_client = argv[2];
+    return o;
+  }
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -104,6 +112,10 @@ Options parse_options(int argc, char **argv) {
         user_error("--timeout " + v + " is out of range", "the kernel allows 0.001 to 30 seconds");
       o.timeout_ms = static_cast<uint32_t>(std::lround(s * 1000));
       o.guest_args.insert(o.guest_args.end(), {"--timeout", v});
+      continue;
+    } else if (a == "--stats-socket" || a.rfind("--stats-socket=", 0) == 0) {
+      o.stats_socket = value();
+      o.guest_args.insert(o.guest_args.end(), {"--stats-socket", o.stats_socket});
       continue;
     } else if (a == "--json") {
       o.json = true;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include "ejection.h"
@@ -19,6 +20,7 @@
 #include "sched_ext_sysfs.h"
 #include "schedc_abi.h"
 #include "stats.h"
+#include "stats_socket.h"
 #include "tunables.h"
 
 namespace schedrun {
@@ -159,6 +161,8 @@ SessionResult Session::run() {
                      policy.optional_map_fd(SCHEDC_DEPTH_MAP_NAME), meta_, slots());
   auto print = o_.json ? print_stats_json : print_stats_text;
   Snapshot prev = reader.read();
+  std::unique_ptr<StatsSocket> stats_socket;
+  if (!o_.stats_socket.empty()) stats_socket = std::make_unique<StatsSocket>(o_.stats_socket);
   // --duration and the interval count from the first attach, across restarts.
   if (!started_) {
     start_ = Clock::now();
@@ -190,6 +194,8 @@ SessionResult Session::run() {
       why = Stop::Ejected;
       break;
     }
+    if (stats_socket)
+      stats_socket->serve([&] { return stats_document(meta_, reader.read(), now); });
     if (now >= next_tick) {
       Snapshot cur = reader.read();
       if (!o_.quiet) print(stdout, meta_, prev, cur, now, false);
@@ -211,8 +217,16 @@ SessionResult Session::run() {
         if (q < last.queue.size()) activity[q].dispatched = last.queue[q][SCHEDC_QSTAT_DISPATCHED];
         if (q < last.depth.size()) activity[q].waiting = last.depth[q];
       }
-      print_exit(stderr, meta_.policy, exit_info,
-                 explain_ejection(exit_info.msg, exit_info.dump, meta_, activity));
+      std::vector<std::string> reading =
+          explain_ejection(exit_info.msg, exit_info.dump, meta_, activity);
+      print_exit(stderr, meta_.policy, exit_info, reading);
+      if (o_.json) {
+        fputs(ejection_json(meta_.policy, exit_kind_name(exit_info.kind), exit_info.exit_code,
+                            exit_info.reason, exit_info.msg, reading)
+                  .c_str(),
+              stdout);
+        fflush(stdout);
+      }
       if (static_cast<uint64_t>(exit_info.exit_code) & kEcodeActRestart) {
         if (o_.restart) {
           fprintf(stderr,

@@ -86,6 +86,41 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
 }
 
 // Names come from the metadata, which only holds identifiers: no escaping needed.
+std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s) {
+  // Names are [A-Za-z0-9_.] (the compiler's rule), so they need no escaping.
+  static const char *const kQstatMeaning[SCHEDC_QSTAT_NR] = {
+      "tasks inserted into the queue", "tasks moved from the queue to a CPU",
+      "running tasks cut short by a preempt rule", "tasks taken from another instance",
+      "tasks pulled by the balance rule"};
+  std::string out = "{\"schema\":1,\"policy\":\"" + meta.policy + "\",\"time_s\":";
+  char number[64];
+  snprintf(number, sizeof number, "%.3f", elapsed_s);
+  out += number;
+  out +=
+      ",\"fields\":{\"time_s\":{\"unit\":\"s\",\"description\":\"time since the policy "
+      "was attached\"},\"queues.depth\":{\"unit\":\"tasks\",\"description\":\"tasks "
+      "waiting in the queue's DSQs now\"}";
+  for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
+    out += std::string(",\"queues.") + kQstatNames[k] +
+           "\":{\"unit\":\"tasks\",\"description\":\"" + kQstatMeaning[k] + " since attach\"}";
+  out +=
+      ",\"counters\":{\"unit\":\"count\",\"description\":\"the policy's own counters "
+      "since attach\"}},\"queues\":{";
+  for (size_t q = 0; q < meta.queues.size(); q++) {
+    out += std::string(q ? "," : "") + "\"" + meta.queues[q].name +
+           "\":{\"depth\":" + std::to_string(at(cur.depth, q));
+    for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
+      out += std::string(",\"") + kQstatNames[k] + "\":" + std::to_string(qstat(cur, q, k));
+    out += "}";
+  }
+  out += "},\"counters\":{";
+  for (size_t c = 0; c < meta.counters.size(); c++)
+    out += std::string(c ? "," : "") + "\"" + meta.counters[c] +
+           "\":" + std::to_string(at(cur.counters, c));
+  out += "}}\n";
+  return out;
+}
+
 void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
                       double elapsed_s, bool final) {
   fprintf(out, "{\"policy\":\"%s\",\"time_s\":%.3f,\"final\":%s,\"queues\":{", meta.policy.c_str(),

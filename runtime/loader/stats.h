@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "meta.h"
@@ -37,5 +38,9 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
                       double elapsed_s, bool final);
 void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const Snapshot &cur,
                       double elapsed_s, bool final);
+
+// The self-describing document `schedrun stats` reads from the stats socket:
+// the totals since attach, and for every field its unit and meaning.
+std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s);
 
 }  // namespace schedrun

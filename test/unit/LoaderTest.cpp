@@ -275,6 +275,15 @@ TEST(LoaderEjection, AQueueThatDispatchedNothing) {
   EXPECT_TRUE(contains(lines[2], "`steal rq`")) << lines[2];
 }
 
+TEST(LoaderEjection, AsOneJsonLine) {
+  EXPECT_EQ(json_string("a \"b\" \\ c\n\x01"), "\"a \\\"b\\\" \\\\ c\\n\\u0001\"");
+  EXPECT_EQ(ejection_json("demo", "SCX_EXIT_ERROR_STALL (1026)", 0, "runnable task stall",
+                          "x[1] failed to run for 2s", {"task x[1] waited 2s", "hint: \"q\""}),
+            "{\"policy\":\"demo\",\"event\":\"ejected\",\"exit_kind\":\"SCX_EXIT_ERROR_STALL "
+            "(1026)\",\"exit_code\":0,\"reason\":\"runnable task stall\",\"message\":\"x[1] "
+            "failed to run for 2s\",\"reading\":[\"task x[1] waited 2s\",\"hint: \\\"q\\\"\"]}\n");
+}
+
 TEST(LoaderEjection, BuiltinQueuesAndOtherMessages) {
   std::vector<std::string> local = explain_ejection("other[7] failed to run for 31.5s", kStallDump,
                                                     twoQueues(), {{1, 0}, {1, 0}});
@@ -306,6 +315,12 @@ TEST(LoaderOptions, ParsesSetsTheObjectAndTheWorkload) {
   EXPECT_DOUBLE_EQ(o.interval_s, 0.5);
   EXPECT_TRUE(o.quiet);
   EXPECT_EQ(o.workload, (std::vector<std::string>{"sleep", "--set", "1"}));
+}
+
+TEST(LoaderOptions, StatsSocketAndTheStatsCommand) {
+  EXPECT_EQ(parse({"--stats-socket", "/run/s.sock", "obj.bpf.o"}).stats_socket, "/run/s.sock");
+  EXPECT_EQ(parse({"stats", "/run/s.sock"}).stats_client, "/run/s.sock");
+  EXPECT_TRUE(contains(failureOf([] { parse({"stats"}); }), "usage: schedrun stats SOCKET"));
 }
 
 TEST(LoaderOptions, RestartIsTheDefault) {

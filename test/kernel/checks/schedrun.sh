@@ -55,6 +55,29 @@ expect_rc json 0 $? "$out/j" "$out/je" &&
   expect_grep json '"counters":\{"direct":\{"total":[0-9]+,"delta":[0-9]+\}\}\}$' "$out/j" &&
   { ! grep -qv '^{' "$out/j" || fail json "non-JSON line on stdout" "$out/j"; } && pass json
 
+# --stats-socket: another process reads self-describing statistics; the
+# socket goes away with schedrun.
+schedrun -q --stats-socket /tmp/schedrun-stats.sock "$min" > "$out/ss" 2>&1 &
+pid=$!
+if wait_state enabled 20; then
+  sleep 1
+  schedrun stats /tmp/schedrun-stats.sock > "$out/ssj" 2>&1
+  expect_rc stats-socket 0 $? "$out/ssj" &&
+    expect_grep stats-socket '^\{"schema":1,"policy":"minimal","time_s":[0-9.]+,"fields":\{"time_s":\{"unit":"s"' "$out/ssj" &&
+    expect_grep stats-socket '"queues.dispatched":\{"unit":"tasks","description":"tasks moved from the queue to a CPU since attach"\}' "$out/ssj" &&
+    expect_grep stats-socket '"queues":\{"fifo":\{"depth":[0-9]+,"enqueued":[1-9][0-9]*,"dispatched":[0-9]+' "$out/ssj" &&
+    expect_grep stats-socket '"counters":\{"direct":[0-9]+\}\}$' "$out/ssj" && pass stats-socket
+  stop_bg $pid
+  [ ! -e /tmp/schedrun-stats.sock ] && pass stats-socket-removed ||
+    fail stats-socket-removed "the socket outlived schedrun"
+else
+  fail stats-socket "never enabled" "$out/ss"
+  kill -9 $pid 2>/dev/null
+fi
+schedrun stats /tmp/schedrun-stats.sock > "$out/ssn" 2>&1
+expect_rc stats-socket-none 1 $? "$out/ssn" &&
+  expect_grep stats-socket-none "is a schedrun with --stats-socket" "$out/ssn" && pass stats-socket-none
+
 # --set is checked against the metadata.
 schedrun "$min" --set nope=1 > "$out/s1" 2>&1
 expect_rc set-unknown 1 $? "$out/s1" && expect_grep set-unknown "valid tunables: slice" "$out/s1" && pass set-unknown

@@ -28,4 +28,16 @@ expect_rc ejection-explained 3 $rc "$out/e" &&
   { [ "$took" -le 12 ] || fail ejection-explained "ejected after ${took}s with --timeout 2" "$out/e"; } &&
   pass ejection-explained
 wait_state disabled 20 || fail ejection-detached "state stayed $(cat /sys/kernel/sched_ext/state)"
+
+# With --json the ejection is a JSON line on stdout too.
+/tmp/stuck stuck 15000 > /dev/null 2>&1 &
+stuck=$!
+schedrun --json --timeout 2 --interval 1 "$obj" > "$out/j" 2> "$out/je"
+rc=$?
+kill "$stuck" 2>/dev/null
+wait "$stuck" 2>/dev/null
+expect_rc ejection-json 3 $rc "$out/j" "$out/je" &&
+  expect_grep ejection-json '^\{"policy":"stall_on_comm","event":"ejected","exit_kind":"SCX_EXIT_ERROR_STALL \(1026\)","exit_code":[0-9-]+,"reason":"runnable task stall","message":"stuck\[[0-9]+\] failed to run for [0-9.]+s","reading":\["task stuck\[[0-9]+\] waited [0-9.]+s in queue .held.",' "$out/j" &&
+  { ! grep -qv '^{' "$out/j" || fail ejection-json "non-JSON line on stdout" "$out/j"; } && pass ejection-json
+wait_state disabled 20 || fail ejection-json-detached "state stayed $(cat /sys/kernel/sched_ext/state)"
 finish
