@@ -2,6 +2,9 @@
 // module for a few policy shapes (checked on the optimised IR).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <regex>
+
 #include "FrontendTestUtil.h"
 #include "codegen/Codegen.h"
 #include "codegen/Lowering.h"
@@ -38,17 +41,24 @@ TEST(Metadata, ListsTunablesQueuesAndCounters) {
       "enqueue into rq;\n"
       "dispatch main, rq, sh, steal rq, steal sh;\n");
   ASSERT_TRUE(r.ok) << r.output;
-  EXPECT_EQ(metadataText(*r.policy),
-            "schedc-meta 1\n"
-            "policy meta.test\n"
-            "param slice duration 20000000 100000 10000000000 1\n"
-            "param bias s64 -3 -9223372036854775808 9223372036854775807 0\n"
-            "param enabled bool 1 0 1 0\n"
-            "queue main global 1\n"
-            "queue rq per_cpu 1\n"
-            "queue sh shards 4\n"
-            "counter a\n"
-            "counter b\n");
+  std::string text = metadataText(*r.policy);
+  const std::string declared =
+      "schedc-meta 1\n"
+      "policy meta.test\n"
+      "param slice duration 20000000 100000 10000000000 1\n"
+      "param bias s64 -3 -9223372036854775808 9223372036854775807 0\n"
+      "param enabled bool 1 0 1 0\n"
+      "queue main global 1\n"
+      "queue rq per_cpu 1\n"
+      "queue sh shards 4\n"
+      "counter a\n"
+      "counter b\n";
+  EXPECT_EQ(text.substr(0, declared.size()), declared);
+  // Then what built it, from which text (the sha256 of the source's bytes).
+  EXPECT_TRUE(std::regex_match(text.substr(std::min(text.size(), declared.size())),
+                               std::regex("compiler schedc [0-9.]+ llvm 19\\.[0-9.]+\n"
+                                          "source sha256 [0-9a-f]{64}\n")))
+      << text;
 }
 
 TEST(Lowering, FifoKeepsOnlyTheCallbacksItNeeds) {
