@@ -120,4 +120,9 @@ struct Expr {
 
 using ExprPtr = std::unique_ptr<Expr>;
 
+// `0`, `0ns`: a literal zero.
+inline bool isZeroLiteral(const Expr &e) {
+  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue == 0;
+}
+
 }  // namespace schedc

@@ -8,11 +8,18 @@ Wide asWide(uint64_t bits, Type type) {
   return isSigned(type) ? Wide(int64_t(bits)) : Wide(bits);
 }
 
-namespace {
+std::string wideText(Wide v) {
+  bool negative = v < 0;
+  auto magnitude = static_cast<unsigned __int128>(negative ? -v : v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return (negative ? "-" : "") + digits;
+}
 
-constexpr Wide kU64Max = Wide(UINT64_MAX);
-constexpr Wide kS64Min = Wide(INT64_MIN);
-constexpr Wide kS64Max = Wide(INT64_MAX);
+namespace {
 
 class Evaluator {
  public:

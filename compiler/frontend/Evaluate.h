@@ -3,13 +3,23 @@
 // exact (128-bit) result does not fit its type. Used by checks that try an
 // expression at the values its params can take.
 #pragma once
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include "ast/Expr.h"
 
 namespace schedc {
 
 using Wide = __int128;
+
+// The ranges of the 64-bit types, as Wide.
+constexpr Wide kU64Max = Wide(UINT64_MAX);
+constexpr Wide kS64Min = Wide(INT64_MIN);
+constexpr Wide kS64Max = Wide(INT64_MAX);
+
+// `v` in decimal ("-5", "18446744073709551616").
+std::string wideText(Wide v);
 
 struct Evaluation {
   Wide value = 0;                 // what the 64-bit code computes

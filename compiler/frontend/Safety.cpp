@@ -14,10 +14,6 @@ bool sameRef(const Ref &a, const Ref &b) {
   return a.kind == b.kind && a.index == b.index && a.attr == b.attr && a.localSlot == b.localSlot;
 }
 
-bool isZeroLiteral(const Expr &e) {
-  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue == 0;
-}
-
 bool isPositiveLiteral(const Expr &e) {
   return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue != 0;
 }
@@ -333,17 +329,6 @@ class SafetyChecker {
                  x.kind != ExprKind::Index && x.kind != ExprKind::StringLiteral;
     });
     return constant;
-  }
-
-  static std::string wideText(Wide v) {
-    bool negative = v < 0;
-    auto magnitude = static_cast<unsigned __int128>(negative ? -v : v);
-    std::string digits;
-    do {
-      digits.insert(digits.begin(), char('0' + int(magnitude % 10)));
-      magnitude /= 10;
-    } while (magnitude != 0);
-    return (negative ? "-" : "") + digits;
   }
 
   // Mistakes visible in literals alone: arithmetic that leaves its type's

@@ -19,10 +19,6 @@ namespace schedc {
 
 namespace {
 
-constexpr Wide kU64Max = Wide(UINT64_MAX);
-constexpr Wide kS64Min = Wide(INT64_MIN);
-constexpr Wide kS64Max = Wide(INT64_MAX);
-
 std::string valueText(Wide v, Type type) {
   bool negative = v < 0;
   uint64_t magnitude = uint64_t(negative ? -v : v);

@@ -195,23 +195,19 @@ void warnDirectBypass(const Policy &policy, Diagnostics &diags) {
   diags.note(*rule, "this depends on the CPU");
 }
 
-bool isZero(const Expr &e) {
-  return (e.kind == ExprKind::IntLiteral || e.kind == ExprKind::DurationLiteral) && e.intValue == 0;
-}
-
 void warnFixedComparisons(const Policy &policy, Diagnostics &diags) {
   walkPolicy(policy, [&](const Expr &e) {
     if (e.kind != ExprKind::Binary) return;
     const Expr &a = *e.operands[0], &b = *e.operands[1];
     if (isSigned(a.type) || isSigned(b.type) || a.type == Type::Bool) return;
     // x < 0 and 0 > x never hold; x >= 0 and 0 <= x always do.
-    bool never =
-        (e.binaryOp == BinaryOp::Lt && isZero(b)) || (e.binaryOp == BinaryOp::Gt && isZero(a));
-    bool always =
-        (e.binaryOp == BinaryOp::Ge && isZero(b)) || (e.binaryOp == BinaryOp::Le && isZero(a));
+    bool never = (e.binaryOp == BinaryOp::Lt && isZeroLiteral(b)) ||
+                 (e.binaryOp == BinaryOp::Gt && isZeroLiteral(a));
+    bool always = (e.binaryOp == BinaryOp::Ge && isZeroLiteral(b)) ||
+                  (e.binaryOp == BinaryOp::Le && isZeroLiteral(a));
     if (!never && !always) return;
     diags.warning(e.range,
-                  std::string("a ") + typeName(isZero(a) ? b.type : a.type) +
+                  std::string("a ") + typeName(isZeroLiteral(a) ? b.type : a.type) +
                       " is never below 0: this is always " + (never ? "false" : "true"),
                   "to ask which of two times comes first, compare their signed difference: "
                   "`sduration(a - b) < 0`");
