@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <exception>
 
+#include "control_socket.h"
 #include "failure.h"
 #include "libbpf_log.h"
 #include "meta.h"
 #include "options.h"
 #include "preflight.h"
 #include "session.h"
-#include "stats_socket.h"
 #include "tunables.h"
 #include "vm_mode.h"
 
@@ -25,7 +25,9 @@ namespace {
 
 int run(int argc, char **argv) {
   Options options = parse_options(argc, argv);
-  if (!options.stats_client.empty()) return read_stats_socket(options.stats_client);
+  if (options.client == "stats") return read_stats_socket(options.client_socket);
+  if (options.client == "switch")
+    return request_switch(options.client_socket, options.object, options.sets);
   if (options.version) {
     printf("schedrun %s (libbpf %u.%u)\n", SCHEDC_VERSION, libbpf_major_version(),
            libbpf_minor_version());

@@ -11,6 +11,7 @@ namespace {
 
 const char kUsage[] = R"(usage: schedrun [options] OBJ [-- CMD ARGS...]
        schedrun stats SOCKET
+       schedrun switch SOCKET OBJ [--set NAME=VALUE]...
 
 Loads a schedc-built sched_ext policy, attaches it as the system scheduler and
 shows its statistics until stopped (Ctrl-C), until --duration elapses, or
@@ -26,8 +27,11 @@ until CMD exits (schedrun then exits with CMD's status).
                      restart (a CPU came or went); by default it is re-attached
   --timeout SECS     eject the policy when a runnable task waits SECS without
                      running (the kernel's watchdog; default 30, at most 30)
-  --stats-socket PATH  serve the statistics as self-describing JSON on a UNIX
-                     socket at PATH; `schedrun stats PATH` prints them
+  --socket PATH      serve statistics and take requests on a UNIX socket:
+                     `schedrun stats PATH` prints the statistics as
+                     self-describing JSON (any user); `schedrun switch PATH
+                     OBJ` replaces the running policy with OBJ, verified
+                     before the old one is detached (root)
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
   --version          print schedrun's and libbpf's versions
@@ -61,8 +65,26 @@ double parse_seconds(const std::string &opt, const std::string &v) {
 Options parse_options(int argc, char **argv) {
   Options o;
   if (argc >= 2 && std::string(argv[1]) == "stats") {
-    if (argc != 3) user_error("usage: schedrun stats SOCKET", "the path given to --stats-socket");
-    o.stats_client = argv[2];
+    if (argc != 3) user_error("usage: schedrun stats SOCKET", "the path given to --socket");
+    o.client = "stats";
+    o.client_socket = argv[2];
+    return o;
+  }
+  if (argc >= 2 && std::string(argv[1]) == "switch") {
+    const char usage[] = "usage: schedrun switch SOCKET OBJ [--set NAME=VALUE]...";
+    if (argc < 4) user_error(usage, "SOCKET: the path given to --socket of the running schedrun");
+    o.client = "switch";
+    o.client_socket = argv[2];
+    o.object = argv[3];
+    for (int i = 4; i < argc; i++) {
+      std::string a = argv[i];
+      if (a == "--set" && i + 1 < argc)
+        o.sets.push_back(argv[++i]);
+      else if (a.rfind("--set=", 0) == 0)
+        o.sets.push_back(a.substr(6));
+      else
+        user_error("unexpected argument " + a, usage);
+    }
     return o;
   }
   for (int i = 1; i < argc; i++) {
@@ -113,9 +135,9 @@ Options parse_options(int argc, char **argv) {
       o.timeout_ms = static_cast<uint32_t>(std::lround(s * 1000));
       o.guest_args.insert(o.guest_args.end(), {"--timeout", v});
       continue;
-    } else if (a == "--stats-socket" || a.rfind("--stats-socket=", 0) == 0) {
-      o.stats_socket = value();
-      o.guest_args.insert(o.guest_args.end(), {"--stats-socket", o.stats_socket});
+    } else if (a == "--socket" || a.rfind("--socket=", 0) == 0) {
+      o.socket = value();
+      o.guest_args.insert(o.guest_args.end(), {"--socket", o.socket});
       continue;
     } else if (a == "--json") {
       o.json = true;

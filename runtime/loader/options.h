@@ -15,9 +15,12 @@ struct Options {
   bool quiet = false;
   bool verbose = false;
   bool verify_only = false;
-  bool version = false;      // --version: nothing else is parsed
-  std::string stats_socket;  // --stats-socket PATH: serve statistics there
-  std::string stats_client;  // `schedrun stats PATH`: read them from there
+  bool version = false;  // --version: nothing else is parsed
+  std::string socket;    // --socket PATH: serve statistics and take requests there
+  // `schedrun stats PATH` / `schedrun switch PATH OBJ`: a client of a running
+  // schedrun's socket (client is "stats" or "switch"; OBJ and --set in
+  // object and sets).
+  std::string client, client_socket;
   bool partial = false;
   bool restart = true;                // re-attach when the kernel asks (hotplug); --no-restart
   uint32_t timeout_ms = 0;            // watchdog timeout; 0: the kernel's default

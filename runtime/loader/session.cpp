@@ -12,15 +12,16 @@
 #include <memory>
 #include <thread>
 
+#include "control_socket.h"
 #include "ejection.h"
 #include "exit_kind.h"
 #include "failure.h"
+#include "kernel_features.h"
 #include "policy_object.h"
 #include "program_report.h"
 #include "sched_ext_sysfs.h"
 #include "schedc_abi.h"
 #include "stats.h"
-#include "stats_socket.h"
 #include "tunables.h"
 
 namespace schedrun {
@@ -78,7 +79,21 @@ void print_exit(FILE *out, const std::string &policy, const schedc_exit_info &in
 
 enum class Stop { Signal, Duration, WorkloadDone, Ejected };
 
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
 }  // namespace
+
+struct Running {
+  std::string path;
+  Meta meta;
+  std::vector<uint64_t> tunables;
+  uint32_t slots = 0;
+  std::unique_ptr<PolicyObject> object;
+  int exit_fd = -1;
+  std::unique_ptr<StatsReader> reader;  // reads `meta`: a Running never moves
+};
 
 void install_stop_handlers() {
   struct sigaction sa;
@@ -89,80 +104,171 @@ void install_stop_handlers() {
 }
 
 Session::Session(const Options &options, const Meta &meta, std::vector<uint64_t> tunables)
-    : o_(options), meta_(meta), tunables_(std::move(tunables)) {}
+    : o_(options), path_(options.object), meta_(meta), tunables_(std::move(tunables)) {}
 
-uint32_t Session::slots() const {
+Session::~Session() = default;
+
+uint32_t Session::slots(const Meta &meta) const {
   int cpus = libbpf_num_possible_cpus();
   if (cpus <= 0) internal_error("cannot count possible CPUs");
   uint32_t slots = static_cast<uint32_t>(cpus);
-  for (const Queue &q : meta_.queues) slots = std::max(slots, q.shards);
+  for (const Queue &q : meta.queues) slots = std::max(slots, q.shards);
   if (slots > SCHEDC_MAX_SLOTS)
     user_error("this machine needs " + std::to_string(slots) +
                " queue slots, more than the ABI's " + std::to_string(SCHEDC_MAX_SLOTS));
   return slots;
 }
 
-void Session::print_banner(FILE *out) const {
-  fprintf(out, "schedrun: running policy '%s' (%s)%s\n", meta_.policy.c_str(), o_.object.c_str(),
+std::unique_ptr<Running> Session::load(const std::string &path, const Meta &meta,
+                                       std::vector<uint64_t> tunables) const {
+  auto r = std::make_unique<Running>();
+  r->path = path;
+  r->meta = meta;
+  r->tunables = std::move(tunables);
+  r->slots = slots(r->meta);
+  check_kernel_features(path);
+  r->object = std::make_unique<PolicyObject>(path);
+  PolicyObject &policy = *r->object;
+  policy.set_tunables(r->tunables);
+  policy.set_slots(r->slots, r->meta.queues.size());
+  if (o_.partial) policy.set_ops_flag(kSwitchPartial);
+  if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
+  policy.keep_exit_dump();
+  policy.load(o_.verbose);
+  r->exit_fd = policy.map_fd(SCHEDC_EXIT_MAP_NAME);
+  r->reader = std::make_unique<StatsReader>(policy.map_fd(SCHEDC_STATS_MAP_NAME),
+                                            policy.optional_map_fd(SCHEDC_DEPTH_MAP_NAME), r->meta,
+                                            r->slots);
+  return r;
+}
+
+void Session::print_banner(FILE *out, const Running &r) const {
+  fprintf(out, "schedrun: running policy '%s' (%s)%s\n", r.meta.policy.c_str(), r.path.c_str(),
           o_.partial ? " for SCHED_EXT tasks only (--partial)" : "");
   std::string t;
-  for (size_t i = 0; i < meta_.params.size(); i++)
-    t +=
-        (i ? " " : "") + meta_.params[i].name + "=" + format_tunable(meta_.params[i], tunables_[i]);
+  for (size_t i = 0; i < r.meta.params.size(); i++)
+    t += (i ? " " : "") + r.meta.params[i].name + "=" +
+         format_tunable(r.meta.params[i], r.tunables[i]);
   fprintf(out, "  tunables:  %s\n", t.empty() ? "(none)" : t.c_str());
-  if (!meta_.compiler.empty())
-    fprintf(out, "  built by:  %s, from source sha256 %s\n", meta_.compiler.c_str(),
-            meta_.source_sha256.empty() ? "(none)" : meta_.source_sha256.c_str());
-  fprintf(out, "  cpus:      %d possible, %u queue slots\n", libbpf_num_possible_cpus(), slots());
+  if (!r.meta.compiler.empty())
+    fprintf(out, "  built by:  %s, from source sha256 %s\n", r.meta.compiler.c_str(),
+            r.meta.source_sha256.empty() ? "(none)" : r.meta.source_sha256.c_str());
+  fprintf(out, "  cpus:      %d possible, %u queue slots\n", libbpf_num_possible_cpus(), r.slots);
   fprintf(out, "  sched_ext: state %s, ops %s\n", sched_ext_state().c_str(), active_ops().c_str());
   fflush(out);
 }
 
 int Session::verify() {
-  PolicyObject policy(o_.object);
-  policy.set_tunables(tunables_);
-  policy.set_slots(slots(), meta_.queues.size());
-  if (o_.partial) policy.set_ops_flag(kSwitchPartial);
-  if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
-  policy.keep_exit_dump();
-  policy.load(o_.verbose);
-  printf("schedrun: policy '%s' (%s) passed the verifier\n", meta_.policy.c_str(),
-         o_.object.c_str());
-  print_program_report(stdout, policy.object());
+  std::unique_ptr<Running> r = load(path_, meta_, tunables_);
+  printf("schedrun: policy '%s' (%s) passed the verifier\n", meta_.policy.c_str(), path_.c_str());
+  print_program_report(stdout, r->object->object());
   return kExitOk;
 }
 
-SessionResult Session::run() {
-  PolicyObject policy(o_.object);
-  policy.set_tunables(tunables_);
-  policy.set_slots(slots(), meta_.queues.size());
-  if (o_.partial) policy.set_ops_flag(kSwitchPartial);
-  if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
-  policy.keep_exit_dump();
-  policy.load(o_.verbose);
-  int exit_fd = policy.map_fd(SCHEDC_EXIT_MAP_NAME);
+namespace {
+
+// Attaches, naming the policy's own exit reason when it fails while starting.
+void attach(Running &r) {
   try {
-    policy.attach();
+    r.object->attach();
   } catch (const Failure &f) {
-    schedc_exit_info info = read_exit_info(exit_fd);
+    schedc_exit_info info = read_exit_info(r.exit_fd);
     if (!info.kind) throw;
     throw Failure(f.code(),
                   std::string(f.what()) + "the policy exited while starting: " +
                       exit_kind_name(info.kind) + ": " + info.reason + " " + info.msg,
                   f.hint());
   }
+}
+
+std::string failure_text(const Failure &f) {
+  std::string text = f.what();
+  if (text.empty() || text.back() != '\n') text += "\n";
+  if (!f.hint().empty()) text += "hint: " + f.hint() + "\n";
+  return text;
+}
+
+}  // namespace
+
+std::string Session::answer(const Request &request, double now) {
+  std::string command = request.words.empty() ? "stats" : request.words[0];
+  if (command == "stats") return stats_document(running_->meta, running_->reader->read(), now);
+  if (command == "switch") {
+    if (request.uid != 0 && request.uid != geteuid())
+      return "error\npermission denied: only root may switch the policy\n";
+    if (request.words.size() < 2) return "error\nusage: switch OBJ [NAME=VALUE...]\n";
+    return switch_to(request.words[1], {request.words.begin() + 2, request.words.end()}, now);
+  }
+  return "error\nunknown request '" + command + "': expected stats or switch\n";
+}
+
+std::string Session::switch_to(const std::string &path, const std::vector<std::string> &sets,
+                               double now) {
+  FILE *info_out = o_.json ? stderr : stdout;
+  const std::string from = running_->meta.policy;
+  std::unique_ptr<Running> next;
+  Clock::time_point load_start = Clock::now();
+  try {
+    Meta meta = read_meta(path);
+    next = load(path, meta, resolve_tunables(meta, sets));
+  } catch (const Failure &f) {
+    return "error\n" + failure_text(f) + "still running '" + from + "'\n";
+  }
+  double verify_ms = ms_since(load_start);
+
+  Clock::time_point gap_start = Clock::now();
+  running_->object->detach();
+  try {
+    attach(*next);
+  } catch (const Failure &f) {
+    // The kernel tore the old policy's state down: load it afresh.
+    std::string why = failure_text(f);
+    running_ = load(running_->path, running_->meta, running_->tunables);
+    attach(*running_);
+    switched_ = true;
+    std::string text = why + "re-attached '" + from + "' after " +
+                       std::to_string(std::lround(ms_since(gap_start))) +
+                       " ms on the kernel's own scheduler\n";
+    fprintf(stderr, "schedrun: switching to %s failed: %s", path.c_str(), text.c_str());
+    return "error\n" + text;
+  }
+  double gap_ms = ms_since(gap_start);
+  running_ = std::move(next);
+  path_ = running_->path;
+  meta_ = running_->meta;
+  tunables_ = running_->tunables;
+  switched_ = true;
+
+  char line[512];
+  snprintf(line, sizeof(line),
+           "switched from '%s' to '%s' at %.1f s: tasks ran on the kernel's own scheduler for at "
+           "most %.1f ms (the new policy was verified beforehand, in %.0f ms)\n",
+           from.c_str(), meta_.policy.c_str(), now, gap_ms, verify_ms);
+  fprintf(info_out, "schedrun: %s", line);
+  print_banner(info_out, *running_);
+  if (o_.json) {
+    fprintf(stdout,
+            "{\"event\":\"switched\",\"time_s\":%.3f,\"from\":\"%s\",\"to\":\"%s\","
+            "\"gap_ms\":%.3f,\"verify_ms\":%.1f}\n",
+            now, from.c_str(), meta_.policy.c_str(), gap_ms, verify_ms);
+    fflush(stdout);
+  }
+  return std::string("ok\n") + line;
+}
+
+SessionResult Session::run() {
+  running_ = load(path_, meta_, tunables_);
+  attach(*running_);
 
   // With --json stdout carries only JSON lines.
   FILE *info_out = o_.json ? stderr : stdout;
-  print_banner(info_out);
+  print_banner(info_out, *running_);
   if (!workload_ && !o_.workload.empty()) workload_ = std::make_unique<Workload>(o_.workload);
 
-  StatsReader reader(policy.map_fd(SCHEDC_STATS_MAP_NAME),
-                     policy.optional_map_fd(SCHEDC_DEPTH_MAP_NAME), meta_, slots());
   auto print = o_.json ? print_stats_json : print_stats_text;
-  Snapshot prev = reader.read();
-  std::unique_ptr<StatsSocket> stats_socket;
-  if (!o_.stats_socket.empty()) stats_socket = std::make_unique<StatsSocket>(o_.stats_socket);
+  Snapshot prev = running_->reader->read();
+  std::unique_ptr<ControlSocket> control;
+  if (!o_.socket.empty()) control = std::make_unique<ControlSocket>(o_.socket);
   // --duration and the interval count from the first attach, across restarts.
   if (!started_) {
     start_ = Clock::now();
@@ -187,26 +293,29 @@ SessionResult Session::run() {
       why = Stop::Duration;
       break;
     }
-    exit_info = read_exit_info(exit_fd);
+    exit_info = read_exit_info(running_->exit_fd);
     if (exit_info.kind != 0 || sched_ext_state() == "disabled") {
       std::this_thread::sleep_for(kPoll);  // let ops.exit finish writing
-      exit_info = read_exit_info(exit_fd);
+      exit_info = read_exit_info(running_->exit_fd);
       why = Stop::Ejected;
       break;
     }
-    if (stats_socket)
-      stats_socket->serve([&] { return stats_document(meta_, reader.read(), now); });
+    if (control) control->serve([&](const Request &r) { return answer(r, now); });
+    if (switched_) {  // the intervals go on, counting the new policy's work
+      prev = running_->reader->read();
+      switched_ = false;
+    }
     if (now >= next_tick) {
-      Snapshot cur = reader.read();
+      Snapshot cur = running_->reader->read();
       if (!o_.quiet) print(stdout, meta_, prev, cur, now, false);
       prev = cur;
       next_tick += o_.interval_s;
     }
   }
 
-  Snapshot last = reader.read();
+  Snapshot last = running_->reader->read();
   double elapsed = seconds_since(start);
-  policy.detach();
+  running_->object->detach();
   print(stdout, meta_, Snapshot{}, last, elapsed, true);
 
   SessionResult result;

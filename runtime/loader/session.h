@@ -1,5 +1,5 @@
 // One run of a policy: load, attach, watch (stats, ejection, workload,
-// signals, duration), detach.
+// signals, duration, requests on the control socket), detach.
 #pragma once
 
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "control_socket.h"
 #include "meta.h"
 #include "options.h"
 #include "workload.h"
@@ -19,23 +20,39 @@ struct SessionResult {
   int exit_code = 0;
 };
 
+struct Running;  // a loaded policy and its readers (session.cpp)
+
 class Session {
  public:
   Session(const Options &options, const Meta &meta, std::vector<uint64_t> tunables);
+  ~Session();
   // Loads and reports without attaching (--verify-only).
   int verify();
   // Runs until stopped; throws Failure when the policy cannot run.
   SessionResult run();
 
  private:
-  uint32_t slots() const;
-  void print_banner(FILE *out) const;
+  uint32_t slots(const Meta &meta) const;
+  // Opens, configures and loads (verifies) `path`; does not attach.
+  std::unique_ptr<Running> load(const std::string &path, const Meta &meta,
+                                std::vector<uint64_t> tunables) const;
+  void print_banner(FILE *out, const Running &r) const;
+  std::string answer(const Request &request, double now);
+  // The `switch` request: the new policy is verified before the running one
+  // is detached, so the kernel's own scheduler runs tasks only between the
+  // detach and the attach.
+  std::string switch_to(const std::string &path, const std::vector<std::string> &sets, double now);
 
   using Clock = std::chrono::steady_clock;
 
   const Options &o_;
-  const Meta &meta_;
+  // The policy to attach on the next run(): the command line's, or the last
+  // one switched to.
+  std::string path_;
+  Meta meta_;
   std::vector<uint64_t> tunables_;
+  std::unique_ptr<Running> running_;
+  bool switched_ = false;  // running_ was replaced while serving a request
   // These outlive a restart.
   std::unique_ptr<Workload> workload_;
   bool started_ = false;

@@ -1,5 +1,6 @@
 // schedrun's logic that needs no kernel (runtime/loader, schedrun_core): the
-// metadata parser, --set values, exit kinds and the command line.
+// metadata parser, --set values, exit kinds, the command line and the
+// control socket's protocol.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +8,16 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "control_socket.h"
 #include "ejection.h"
 #include "exit_kind.h"
 #include "failure.h"
@@ -317,10 +328,88 @@ TEST(LoaderOptions, ParsesSetsTheObjectAndTheWorkload) {
   EXPECT_EQ(o.workload, (std::vector<std::string>{"sleep", "--set", "1"}));
 }
 
-TEST(LoaderOptions, StatsSocketAndTheStatsCommand) {
-  EXPECT_EQ(parse({"--stats-socket", "/run/s.sock", "obj.bpf.o"}).stats_socket, "/run/s.sock");
-  EXPECT_EQ(parse({"stats", "/run/s.sock"}).stats_client, "/run/s.sock");
+TEST(LoaderOptions, SocketAndItsClients) {
+  EXPECT_EQ(parse({"--socket", "/run/s.sock", "obj.bpf.o"}).socket, "/run/s.sock");
+  Options stats = parse({"stats", "/run/s.sock"});
+  EXPECT_EQ(stats.client, "stats");
+  EXPECT_EQ(stats.client_socket, "/run/s.sock");
   EXPECT_TRUE(contains(failureOf([] { parse({"stats"}); }), "usage: schedrun stats SOCKET"));
+
+  Options sw = parse({"switch", "/run/s.sock", "fifo.bpf.o", "--set", "a=1", "--set=b=2ms"});
+  EXPECT_EQ(sw.client, "switch");
+  EXPECT_EQ(sw.client_socket, "/run/s.sock");
+  EXPECT_EQ(sw.object, "fifo.bpf.o");
+  EXPECT_EQ(sw.sets, (std::vector<std::string>{"a=1", "b=2ms"}));
+  EXPECT_TRUE(contains(failureOf([] {
+                         parse({"switch", "/run/s.sock"});
+                       }),
+                       "usage: schedrun switch SOCKET OBJ"));
+  EXPECT_TRUE(contains(failureOf([] {
+                         parse({"switch", "/run/s.sock", "o", "-q"});
+                       }),
+                       "unexpected argument -q"));
+}
+
+TEST(ControlSocket, SplitsRequestsAtTabs) {
+  EXPECT_EQ(split_request("switch\t/a b/c.o\tx=1"),
+            (std::vector<std::string>{"switch", "/a b/c.o", "x=1"}));
+  EXPECT_EQ(split_request("stats"), (std::vector<std::string>{"stats"}));
+  EXPECT_TRUE(split_request("").empty());
+  EXPECT_EQ(split_request("\tstats\t\t"), (std::vector<std::string>{"stats"}));
+}
+
+// A client in another thread, the server polled here as schedrun's loop does.
+TEST(ControlSocket, AnswersEachRequestWithTheClientsUser) {
+  char dir[] = "/tmp/control-test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string path = std::string(dir) + "/s.sock";
+  std::vector<Request> seen;
+  {
+    ControlSocket socket(path);
+    std::string answer;
+    std::thread client([&] {
+      int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      strcpy(addr.sun_path, path.c_str());
+      ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)), 0);
+      // The line arrives in two parts: the server must wait for all of it.
+      EXPECT_EQ(send(fd, "switch\t/x.o", 11, MSG_NOSIGNAL), 11);
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      EXPECT_EQ(send(fd, "\tq=1\n", 5, MSG_NOSIGNAL), 5);
+      char buf[64];
+      ssize_t n;
+      while ((n = read(fd, buf, sizeof(buf))) > 0) answer.append(buf, static_cast<size_t>(n));
+      close(fd);
+    });
+    for (int i = 0; i < 200 && seen.empty(); i++) {
+      socket.serve([&](const Request &r) {
+        seen.push_back(r);
+        return std::string("ok\ndone\n");
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    client.join();
+    EXPECT_EQ(answer, "ok\ndone\n");
+    struct stat st;
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0666u);  // statistics for every user
+  }
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].words, (std::vector<std::string>{"switch", "/x.o", "q=1"}));
+  EXPECT_EQ(seen[0].uid, getuid());
+  EXPECT_NE(access(path.c_str(), F_OK), 0);  // removed with the server
+  rmdir(dir);
+}
+
+TEST(ControlSocket, ReplacesOnlyAStaleSocket) {
+  char dir[] = "/tmp/control-test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string file = std::string(dir) + "/plain";
+  fclose(fopen(file.c_str(), "w"));
+  EXPECT_TRUE(contains(failureOf([&] { ControlSocket s(file); }), "exists and is not a socket"));
+  unlink(file.c_str());
+  rmdir(dir);
 }
 
 TEST(LoaderOptions, RestartIsTheDefault) {

@@ -1,5 +1,6 @@
 // The .schedc.meta section from writer to reader: a policy compiled to an
-// object by the compiler library, read back by schedrun's own parser.
+// object by the compiler library, read back by schedrun's own parser; and
+// the kernel requirements schedrun reads from the same object.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +9,12 @@
 
 #include "FrontendTestUtil.h"
 #include "codegen/Codegen.h"
+#include "kernel_features.h"
 #include "meta.h"
+
+#include <bpf/btf.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -109,6 +115,47 @@ TEST(MetaRoundTrip, TheLoaderReadsWhatTheCompilerDeclared) {
   EXPECT_EQ(meta.queues[2].shards, 4u);
 
   EXPECT_EQ(meta.counters, (std::vector<std::string>{"a", "b"}));
+}
+
+using schedrun::Requirement;
+
+bool has(const std::vector<Requirement> &list, Requirement::Kind kind, const std::string &name) {
+  return std::find(list.begin(), list.end(), Requirement{kind, name}) != list.end();
+}
+
+TEST(KernelRequirements, TheLoaderReadsTheKfuncsAndCallbacksTheObjectUses) {
+  std::string path = compileToFile(kPolicy);
+  ASSERT_NE(path, "");
+  std::vector<Requirement> needed = schedrun::object_requirements(path);
+  remove(path.c_str());
+  EXPECT_TRUE(has(needed, Requirement::Kfunc, "scx_bpf_dsq_insert"));
+  EXPECT_TRUE(has(needed, Requirement::Kfunc, "scx_bpf_dsq_move_to_local"));
+  EXPECT_TRUE(has(needed, Requirement::Callback, "enqueue"));
+  EXPECT_TRUE(has(needed, Requirement::Callback, "dispatch"));
+  EXPECT_TRUE(has(needed, Requirement::Callback, "init"));
+  // No groups in this policy: the cgroup callbacks are left unset.
+  EXPECT_FALSE(has(needed, Requirement::Callback, "cgroup_init"));
+  EXPECT_FALSE(has(needed, Requirement::Callback, "flags"));  // data, not a callback
+}
+
+// A kernel described by a BTF of our own: one kfunc and one callback.
+TEST(KernelRequirements, WhatAnOlderKernelLacksIsNamedWithItsRelease) {
+  btf *kernel = btf__new_empty();
+  int u64 = btf__add_int(kernel, "u64", 8, 0);
+  int proto = btf__add_func_proto(kernel, u64);
+  btf__add_func(kernel, "scx_bpf_dsq_insert", BTF_FUNC_GLOBAL, proto);
+  btf__add_struct(kernel, "sched_ext_ops", 8);
+  btf__add_field(kernel, "enqueue", u64, 0, 0);
+
+  std::vector<Requirement> needed = {{Requirement::Kfunc, "scx_bpf_dsq_insert"},
+                                     {Requirement::Kfunc, "scx_bpf_dsq_move"},
+                                     {Requirement::Callback, "enqueue"},
+                                     {Requirement::Callback, "cgroup_init"}};
+  std::vector<Requirement> missing = schedrun::missing_requirements(needed, kernel);
+  btf__free(kernel);
+  ASSERT_EQ(missing.size(), 2u);
+  EXPECT_EQ(schedrun::describe(missing[0]), "kfunc scx_bpf_dsq_move (Linux 6.13)");
+  EXPECT_EQ(schedrun::describe(missing[1]), "callback ops.cgroup_init (Linux 6.12)");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ min=$SCHEDC_OBJECTS/minimal.bpf.o
 stall=$SCHEDC_OBJECTS/stall.bpf.o
 reject=$SCHEDC_OBJECTS/reject.bpf.o
 restart=$SCHEDC_OBJECTS/restart.bpf.o
+future=$SCHEDC_OBJECTS/future.bpf.o
 echo "kernel $(uname -r), $(nproc) cpus, sched_ext state $(cat /sys/kernel/sched_ext/state)"
 
 # --verify-only loads and reports each callback without attaching.
@@ -26,6 +27,17 @@ expect_rc reject-report 1 $? "$out/r" &&
 schedrun -v --verify-only "$reject" > "$out/rv" 2>&1
 expect_rc reject-verbose 1 $? "$out/rv" &&
   expect_grep reject-verbose "BEGIN PROG LOAD LOG" "$out/rv" && pass reject-verbose
+
+# An object that needs what this kernel lacks is refused before loading,
+# naming it.
+release=$(uname -r | sed 's/[.+]/\\&/g')
+schedrun --verify-only "$future" > "$out/f" 2>&1
+expect_rc kernel-features 1 $? "$out/f" &&
+  expect_grep kernel-features "error: this kernel \($release\) lacks what .*future.bpf.o needs:" "$out/f" &&
+  expect_grep kernel-features "^  kfunc scx_bpf_from_the_future$" "$out/f" &&
+  expect_grep kernel-features "hint: schedc's policies need Linux 6.13 or later" "$out/f" &&
+  { ! grep -q "scx_bpf_dsq_insert" "$out/f" || fail kernel-features "named a kfunc the kernel has" "$out/f"; } &&
+  pass kernel-features
 
 # Attach: the kernel names the policy, stats print, SIGINT detaches cleanly.
 schedrun --interval 0.5 "$min" > "$out/a" 2>&1 &
@@ -55,9 +67,9 @@ expect_rc json 0 $? "$out/j" "$out/je" &&
   expect_grep json '"counters":\{"direct":\{"total":[0-9]+,"delta":[0-9]+\}\}\}$' "$out/j" &&
   { ! grep -qv '^{' "$out/j" || fail json "non-JSON line on stdout" "$out/j"; } && pass json
 
-# --stats-socket: another process reads self-describing statistics; the
+# --socket: another process reads self-describing statistics; the
 # socket goes away with schedrun.
-schedrun -q --stats-socket /tmp/schedrun-stats.sock "$min" > "$out/ss" 2>&1 &
+schedrun -q --socket /tmp/schedrun-stats.sock "$min" > "$out/ss" 2>&1 &
 pid=$!
 if wait_state enabled 20; then
   sleep 1
@@ -76,7 +88,7 @@ else
 fi
 schedrun stats /tmp/schedrun-stats.sock > "$out/ssn" 2>&1
 expect_rc stats-socket-none 1 $? "$out/ssn" &&
-  expect_grep stats-socket-none "is a schedrun with --stats-socket" "$out/ssn" && pass stats-socket-none
+  expect_grep stats-socket-none "is a schedrun with --socket" "$out/ssn" && pass stats-socket-none
 
 # --set is checked against the metadata.
 schedrun "$min" --set nope=1 > "$out/s1" 2>&1
