@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -369,9 +370,11 @@ TEST(ControlSocket, AnswersEachRequestWithTheClientsUser) {
     std::string answer;
     std::thread client([&] {
       int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+      ASSERT_GE(fd, 0);
       sockaddr_un addr{};
       addr.sun_family = AF_UNIX;
-      strcpy(addr.sun_path, path.c_str());
+      ASSERT_LT(path.size(), sizeof(addr.sun_path));
+      memcpy(addr.sun_path, path.c_str(), path.size() + 1);
       ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)), 0);
       // The line arrives in two parts: the server must wait for all of it.
       EXPECT_EQ(send(fd, "switch\t/x.o", 11, MSG_NOSIGNAL), 11);
@@ -406,7 +409,9 @@ TEST(ControlSocket, ReplacesOnlyAStaleSocket) {
   char dir[] = "/tmp/control-test.XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
   std::string file = std::string(dir) + "/plain";
-  fclose(fopen(file.c_str(), "w"));
+  int plain = open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+  ASSERT_GE(plain, 0);
+  close(plain);
   EXPECT_TRUE(contains(failureOf([&] { ControlSocket s(file); }), "exists and is not a socket"));
   unlink(file.c_str());
   rmdir(dir);
