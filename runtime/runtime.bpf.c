@@ -487,6 +487,19 @@ __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 a
 	return ctx->scan_aggs[agg];
 }
 
+__attribute__((always_inline)) u64 schedc_random(void)
+{
+	return bpf_get_prandom_u32();
+}
+
+/* 1 if the task in context may run on `cpu`; 0 for a CPU past the last. */
+__attribute__((always_inline)) u64 schedc_allowed(struct schedc_ctx *ctx, u64 cpu)
+{
+	if (!ctx->p || cpu >= scx_bpf_nr_cpu_ids())
+		return 0;
+	return bpf_cpumask_test_cpu((u32)cpu, ctx->p->cpus_ptr) ? 1 : 0;
+}
+
 __attribute__((always_inline)) u64 schedc_comm_word(struct schedc_ctx *ctx, u32 word)
 {
 	u64 value = 0;

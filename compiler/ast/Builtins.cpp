@@ -26,16 +26,32 @@ const Info &findById(const std::vector<Info> &table, Id id, Field field) {
 
 const std::vector<FunctionInfo> &builtinFunctions() {
   static const std::vector<FunctionInfo> table = {
-      {"min", Function::Min, 2, "min(a, b)", ResultRule::CommonType, Type::Invalid},
-      {"max", Function::Max, 2, "max(a, b)", ResultRule::CommonType, Type::Invalid},
-      {"clamp", Function::Clamp, 3, "clamp(x, lo, hi)", ResultRule::CommonType, Type::Invalid},
-      {"abs", Function::Abs, 1, "abs(x)", ResultRule::SignedArg, Type::Invalid},
-      {"comm", Function::Comm, 1, "comm(\"prefix\")", ResultRule::Prefix, Type::Bool},
-      {"u64", Function::ToU64, 1, "u64(x)", ResultRule::Conversion, Type::U64},
-      {"s64", Function::ToS64, 1, "s64(x)", ResultRule::Conversion, Type::S64},
-      {"duration", Function::ToDuration, 1, "duration(x)", ResultRule::Conversion, Type::Duration},
+      {"min", Function::Min, 2, "min(a, b)", ResultRule::CommonType, Type::Invalid, Type::Invalid,
+       true},
+      {"max", Function::Max, 2, "max(a, b)", ResultRule::CommonType, Type::Invalid, Type::Invalid,
+       true},
+      {"clamp", Function::Clamp, 3, "clamp(x, lo, hi)", ResultRule::CommonType, Type::Invalid,
+       Type::Invalid, true},
+      {"abs", Function::Abs, 1, "abs(x)", ResultRule::SignedArg, Type::Invalid, Type::Invalid,
+       true},
+      {"comm", Function::Comm, 1, "comm(\"prefix\")", ResultRule::Prefix, Type::Bool,
+       Type::Invalid, false},
+      {"u64", Function::ToU64, 1, "u64(x)", ResultRule::Conversion, Type::U64, Type::Invalid,
+       true},
+      {"s64", Function::ToS64, 1, "s64(x)", ResultRule::Conversion, Type::S64, Type::Invalid,
+       true},
+      {"duration", Function::ToDuration, 1, "duration(x)", ResultRule::Conversion,
+       Type::Duration, Type::Invalid, true},
       {"sduration", Function::ToSDuration, 1, "sduration(x)", ResultRule::Conversion,
-       Type::SDuration},
+       Type::SDuration, Type::Invalid, true},
+      // A uniformly random number in 0 .. 2^32 - 1, new at every call.
+      {"random", Function::Random, 0, "random()", ResultRule::Fixed, Type::U64, Type::Invalid,
+       false},
+      // The position of the highest set bit (floor of log2); log2(0) = 0.
+      {"log2", Function::Log2, 1, "log2(x)", ResultRule::Fixed, Type::U64, Type::U64, true},
+      // Whether the task in context may run on CPU `cpu` (its affinity).
+      {"allowed", Function::Allowed, 1, "allowed(cpu)", ResultRule::Fixed, Type::Bool, Type::U64,
+       false},
   };
   return table;
 }

@@ -21,7 +21,8 @@ enum class ResultRule {
   CommonType,  // min, max, clamp: all arguments share one numeric type
   SignedArg,   // abs: the argument's type, which must be signed
   Prefix,      // comm: one string literal; bool
-  Conversion,  // u64(x), s64(x), ...: `convertsTo`
+  Conversion,  // u64(x), s64(x), ...: `resultType`
+  Fixed,       // log2, allowed, random: arguments of `argType`, result `resultType`
 };
 
 struct FunctionInfo {
@@ -30,7 +31,12 @@ struct FunctionInfo {
   unsigned arity;
   const char *form;  // for arity errors: "clamp(x, lo, hi)"
   ResultRule result;
-  Type convertsTo;  // Conversion only
+  Type resultType;  // Conversion and Fixed
+  Type argType;     // Fixed
+  // Whether its value follows from its arguments' values alone, so the
+  // compiler's checks may compute it (Evaluate.h); comm, random and allowed
+  // depend on the task or on chance.
+  bool evaluable;
 };
 
 const std::vector<FunctionInfo> &builtinFunctions();

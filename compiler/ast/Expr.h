@@ -26,7 +26,21 @@ enum class ExprKind {
 };
 
 // The built-in functions; ast/Builtins.h has their table.
-enum class Function { None, Min, Max, Clamp, Abs, Comm, ToU64, ToS64, ToDuration, ToSDuration };
+enum class Function {
+  None,
+  Min,
+  Max,
+  Clamp,
+  Abs,
+  Comm,
+  ToU64,
+  ToS64,
+  ToDuration,
+  ToSDuration,
+  Random,
+  Log2,
+  Allowed
+};
 
 enum class UnaryOp { Negate, Not, BitNot };
 enum class BinaryOp {

@@ -290,6 +290,17 @@ llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
     case Function::ToDuration:
     case Function::ToSDuration:
       return widen(l, args[0]);
+    case Function::Random:  // never cached: a new number at every call
+      return call(l, "schedc_random", {});
+    case Function::Log2: {
+      // 63 - clz(x | 1): the highest set bit, and 0 for 0.
+      llvm::Value *x = l.builder.CreateOr(args[0], u64Const(l, 1));
+      llvm::Value *zeros = l.builder.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, x,
+                                                           l.builder.getTrue());
+      return l.builder.CreateSub(u64Const(l, 63), zeros);
+    }
+    case Function::Allowed:
+      return fromSlot(l, call(l, "schedc_allowed", {l.ctx, args[0]}), Type::Bool);
     case Function::Comm:
     case Function::None:
       break;

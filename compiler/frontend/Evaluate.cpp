@@ -137,6 +137,10 @@ class Evaluator {
       case Function::ToDuration:
       case Function::ToSDuration:
         return asWide(uint64_t(args[0]), e.type);
+      case Function::Log2: {
+        uint64_t x = uint64_t(args[0]);
+        return x ? 63 - __builtin_clzll(x) : 0;
+      }
       default:
         return 0;
     }

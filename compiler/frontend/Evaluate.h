@@ -32,8 +32,9 @@ struct Evaluation {
 Wide asWide(uint64_t bits, Type type);
 
 // `nameValue` gives each Name's value. Literals, unary and binary operators
-// and the built-in functions other than comm() are evaluated; any other node
-// is 0 (callers judge only expressions built from those).
+// and the evaluable built-in functions (FunctionInfo::evaluable) are
+// evaluated; any other node is 0 (callers judge only expressions built from
+// those).
 Evaluation evaluate(const Expr &e, const std::function<Wide(const Expr &)> &nameValue);
 
 }  // namespace schedc

@@ -326,7 +326,8 @@ class SafetyChecker {
     bool constant = true;
     walkExpr(&e, [&](const Expr &x) {
       constant = constant && x.kind != ExprKind::Name && x.kind != ExprKind::Member &&
-                 x.kind != ExprKind::Index && x.kind != ExprKind::StringLiteral;
+                 x.kind != ExprKind::Index && x.kind != ExprKind::StringLiteral &&
+                 (x.kind != ExprKind::Call || functionInfo(x.function).evaluable);
     });
     return constant;
   }

@@ -69,7 +69,7 @@ class SliceEvaluator {
         case ExprKind::Binary:
           return;
         case ExprKind::Call:
-          if (e.function == Function::Comm) judged = false;
+          if (!functionInfo(e.function).evaluable) judged = false;
           return;
         case ExprKind::Name:
           judged = addLeaf(e);

@@ -476,11 +476,28 @@ class TypeChecker {
       case ResultRule::SignedArg:
         return signedArg(e);
       case ResultRule::Conversion:
-        return conversion(e, f.convertsTo);
+        return conversion(e, f.resultType);
+      case ResultRule::Fixed:
+        return fixed(e, f);
       case ResultRule::Prefix:
         break;
     }
     return Type::Invalid;
+  }
+
+  // random(), log2(x), allowed(cpu): arguments of one type, a fixed result.
+  Type fixed(Expr &e, const FunctionInfo &f) {
+    for (ExprPtr &arg : e.operands) {
+      if (arg->type == Type::Untyped) settle(*arg, f.argType);
+      if (arg->type != f.argType) {
+        diags_.error(arg->range,
+                     e.text + "() takes a " + quoted(f.argType) + ", found " + quoted(arg->type),
+                     std::string("write `") + f.form + "`" +
+                         (isNumeric(arg->type) ? ", converting with u64(...)" : ""));
+        return Type::Invalid;
+      }
+    }
+    return f.resultType;
   }
 
   // abs(x)

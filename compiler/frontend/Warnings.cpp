@@ -115,7 +115,7 @@ bool onlyCpuDependent(const Expr &e) {
       judged = judged && (isCpuName(x) || x.ref.kind == RefKind::Param);
     else if (x.kind == ExprKind::Member || x.kind == ExprKind::Index ||
              x.kind == ExprKind::StringLiteral ||
-             (x.kind == ExprKind::Call && x.function == Function::Comm))
+             (x.kind == ExprKind::Call && !functionInfo(x.function).evaluable))
       judged = false;
   });
   return judged && readsCpu(&e);

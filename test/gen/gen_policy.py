@@ -128,8 +128,11 @@ class Gen:
                 return 'comm("%s")' % r.choice(["k", "lat", "sh", "kworker", "schedrun"])
             if c == 4:
                 return "(%s == %s)" % (e(BOOL), e(BOOL))
+            if c == 5 and sc.task:
+                cpu = r.choice(["this_cpu", "cpu", "(nr_cpus - 1)", e(U64)])
+                return "allowed(%s)" % cpu
             return self.leaf(BOOL, sc)
-        c = r.randrange(12)
+        c = r.randrange(13)
         if c == 0:
             a, b = e(t), e(t)
             if r.random() < 0.5:
@@ -181,6 +184,9 @@ class Gen:
             if fields:
                 cpu = r.choice(["this_cpu", "cpu" if sc.task else "nr_cpus - 1", e(U64)])
                 return "%s[%s]" % (r.choice(fields), cpu)
+        if c == 12 and t == U64:
+            return r.choice(["log2(%s)" % e(U64), "random()",
+                             "(random() %% %s)" % self.divisor(U64, sc, d)])
         return self.leaf(t, sc)
 
     def wrap(self, s):

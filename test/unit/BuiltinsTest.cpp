@@ -15,9 +15,16 @@ TEST(Builtins, EveryFunctionIsFoundByNameAndId) {
   for (const FunctionInfo &f : builtinFunctions()) {
     EXPECT_EQ(findFunction(f.name), &f) << f.name;
     EXPECT_EQ(&functionInfo(f.id), &f) << f.name;
-    EXPECT_EQ(f.result == ResultRule::Conversion,
-              f.convertsTo != Type::Invalid && f.convertsTo != Type::Bool)
-        << f.name;
+    if (f.result == ResultRule::Conversion || f.result == ResultRule::Fixed) {
+      EXPECT_NE(f.resultType, Type::Invalid) << f.name;
+    }
+    if (f.result == ResultRule::Conversion) {
+      EXPECT_TRUE(isNumeric(f.resultType)) << f.name;
+    }
+    // Only what the checks can compute is marked so (Evaluate.cpp).
+    bool computed = f.id != Function::Comm && f.id != Function::Random &&
+                    f.id != Function::Allowed;
+    EXPECT_EQ(f.evaluable, computed) << f.name;
   }
   EXPECT_EQ(findFunction("mn"), nullptr);
 }
