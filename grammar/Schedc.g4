@@ -32,14 +32,14 @@ nameWord
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
-  | 'direct' | 'or' | 'balance' | 'every'
+  | 'direct' | 'or' | 'balance' | 'every' | 'live'
   ;
 
 // ---------------------------------------------------------------- declarations
 
 paramDecl
   : 'param' ident ':' typeName '=' defaultValue=literal
-    ('in' low=literal '..' high=literal)? (orInfinite='or' 'infinite')? ';'
+    ('in' low=literal '..' high=literal)? (orInfinite='or' 'infinite')? live='live'? ';'
   ;
 
 stateDecl : kind=('task' | 'percpu' | 'global') ident ':' typeName ('=' literal)? ';' ;
@@ -163,7 +163,7 @@ nameRef : ident ;
 ident
   : IDENT
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
-  | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every'
+  | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every' | 'live'
   ;
 
 // ---------------------------------------------------------------- tokens

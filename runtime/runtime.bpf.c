@@ -13,6 +13,8 @@ char _license[] SEC("license") = "GPL";
 /* Tunables and sizes, written by the loader before load (see schedc_abi.h). */
 const volatile u64 schedc_params[SCHEDC_MAX_PARAMS];
 const volatile u32 schedc_slots = SCHEDC_DEFAULT_SLOTS;
+/* `live` params: the loader writes them before load and while running. */
+volatile u64 schedc_live[SCHEDC_MAX_PARAMS] SEC(SCHEDC_LIVE_SECTION);
 
 /* The policy's global fields; schedc sets their initial values. */
 u64 schedc_globals[SCHEDC_MAX_GLOBAL_FIELDS];

@@ -15,11 +15,16 @@
  * Read-only globals in .rodata, set by the loader before load:
  *   schedc_params[SCHEDC_MAX_PARAMS]  u64 tunables, in metadata order.
  *   schedc_slots                      instances per queue (>= possible CPUs).
+ * Writable while the policy runs, in the section SCHEDC_LIVE_SECTION (its own
+ * array map, present when a policy declares a `live` param):
+ *   schedc_live[SCHEDC_MAX_PARAMS]    the live params' values, by param index.
  * The metadata is text in the ELF section SCHEDC_META_SECTION (not loaded):
  *   schedc-meta 1
  *   policy NAME
- *   param NAME TYPE DEFAULT MIN MAX INFINITE   (TYPE: u64 s64 bool duration sduration;
- *                                               values as decimal u64/s64; INFINITE 0|1)
+ *   param NAME TYPE DEFAULT MIN MAX INFINITE LIVE
+ *                                              (TYPE: u64 s64 bool duration sduration;
+ *                                               values as decimal u64/s64; INFINITE and
+ *                                               LIVE 0|1; LIVE is absent in older objects)
  *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
  *   counter NAME
  *   compiler schedc VERSION llvm VERSION
@@ -48,6 +53,8 @@
 #define SCHEDC_QUEUES_MAP_NAME "schedc_queues"
 #define SCHEDC_PARAMS_NAME "schedc_params"
 #define SCHEDC_SLOTS_NAME "schedc_slots"
+#define SCHEDC_LIVE_NAME "schedc_live"
+#define SCHEDC_LIVE_SECTION ".data.schedc_live"
 
 #define SCHEDC_MAX_PARAMS 32
 #define SCHEDC_MAX_QUEUES 16

@@ -17,6 +17,9 @@ struct Param {
   bool hasRange = false;
   uint64_t min = 0, max = 0;   // inclusive; two's complement for signed types
   bool allowInfinite = false;  // `or infinite`
+  // `live`: read from a map `schedrun set` may write while the policy runs,
+  // instead of folded into the verified code.
+  bool live = false;
 };
 
 struct StateField {  // task / percpu / global

@@ -87,9 +87,11 @@ llvm::Value *slotOf(Lowering &l, const Ref &ref) {
 
 llvm::Value *lowerParam(Lowering &l, int index) {
   return cached(l, {CacheKey::Param, index}, [&]() -> llvm::Value * {
-    // Volatile: the loader rewrites the value in .rodata after compilation,
-    // so the optimizer must not fold the compiled-in default.
-    llvm::GlobalVariable *params = l.runtimeGlobal(SCHEDC_PARAMS_NAME);
+    // Volatile: the loader rewrites the value in .rodata after compilation
+    // (a live param's also while the policy runs), so the optimizer must not
+    // fold the compiled-in default.
+    bool live = l.policy.params[static_cast<size_t>(index)].live;
+    llvm::GlobalVariable *params = l.runtimeGlobal(live ? SCHEDC_LIVE_NAME : SCHEDC_PARAMS_NAME);
     if (!params) return u64Const(l, 0);
     llvm::Value *address = l.builder.CreateConstInBoundsGEP2_64(params->getValueType(), params, 0,
                                                                 static_cast<uint64_t>(index));
@@ -295,8 +297,8 @@ llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
     case Function::Log2: {
       // 63 - clz(x | 1): the highest set bit, and 0 for 0.
       llvm::Value *x = l.builder.CreateOr(args[0], u64Const(l, 1));
-      llvm::Value *zeros = l.builder.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, x,
-                                                           l.builder.getTrue());
+      llvm::Value *zeros =
+          l.builder.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, x, l.builder.getTrue());
       return l.builder.CreateSub(u64Const(l, 63), zeros);
     }
     case Function::Allowed:

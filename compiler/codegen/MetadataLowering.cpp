@@ -50,7 +50,8 @@ std::string metadataText(const Policy &policy) {
     }
     out << SCHEDC_META_PARAM " " << param.name << " " << typeName(param.type) << " "
         << metaValue(param.type, param.defaultValue) << " " << metaValue(param.type, min) << " "
-        << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << "\n";
+        << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << " "
+        << (param.live ? 1 : 0) << "\n";
   }
   for (const Queue &queue : policy.queues)
     out << SCHEDC_META_QUEUE " " << queue.name << " " << queueKindName(queue.kind) << " "
@@ -78,14 +79,19 @@ void lowerMetadata(Lowering &l) {
 
   // Defaults of the tunables, so the object runs as compiled without a loader
   // that knows about them.
+  bool anyLive = false;
+  for (const Param &param : p.params) anyLive = anyLive || param.live;
   if (p.params.empty()) return;
-  llvm::GlobalVariable *params = l.runtimeGlobal(SCHEDC_PARAMS_NAME);
-  if (!params) return;
-  auto *arrayType = llvm::cast<llvm::ArrayType>(params->getValueType());
-  std::vector<llvm::Constant *> values;
-  for (uint64_t i = 0; i < arrayType->getNumElements(); ++i)
-    values.push_back(l.builder.getInt64(i < p.params.size() ? p.params[i].defaultValue : 0));
-  params->setInitializer(llvm::ConstantArray::get(arrayType, values));
+  for (const char *name : {SCHEDC_PARAMS_NAME, SCHEDC_LIVE_NAME}) {
+    if (!anyLive && name == std::string(SCHEDC_LIVE_NAME)) continue;
+    llvm::GlobalVariable *params = l.runtimeGlobal(name);
+    if (!params) continue;
+    auto *arrayType = llvm::cast<llvm::ArrayType>(params->getValueType());
+    std::vector<llvm::Constant *> values;
+    for (uint64_t i = 0; i < arrayType->getNumElements(); ++i)
+      values.push_back(l.builder.getInt64(i < p.params.size() ? p.params[i].defaultValue : 0));
+    params->setInitializer(llvm::ConstantArray::get(arrayType, values));
+  }
 }
 
 }  // namespace schedc

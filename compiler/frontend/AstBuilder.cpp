@@ -201,6 +201,7 @@ void AstBuilder::paramDecl(P::ParamDeclContext *ctx) {
     p.max = literal(ctx->high, p.type);
   }
   p.allowInfinite = ctx->orInfinite != nullptr;
+  p.live = ctx->live != nullptr;
   policy_.params.push_back(std::move(p));
 }
 

@@ -181,7 +181,20 @@ int request_switch(const std::string &path, const std::string &object,
   if (std::string(resolved).find_first_of("\t\n") != std::string::npos)
     user_error(object + ": a path with a tab or a newline cannot be sent");
   // Loading the new policy runs the verifier: allow it time.
-  std::string answer = exchange(path, request, 300);
+  return print_answer(exchange(path, request, 300));
+}
+
+int request_set(const std::string &path, const std::vector<std::string> &sets) {
+  std::string request = "set";
+  for (const std::string &s : sets) {
+    if (s.find_first_of("\t\n") != std::string::npos)
+      user_error(s + ": a value may not contain a tab or a newline");
+    request += "\t" + s;
+  }
+  return print_answer(exchange(path, request, 10));
+}
+
+int print_answer(const std::string &answer) {
   bool ok = answer.rfind("ok\n", 0) == 0;
   std::string text = answer.substr(answer.find('\n') + 1);
   if (!ok) {

@@ -3,6 +3,7 @@
 // closes. Requests are words separated by tabs:
 //   stats                        the self-describing statistics (JSON)
 //   switch OBJ [NAME=VALUE...]   replace the running policy (root only)
+//   set NAME=VALUE...            change live params (root only)
 // An answer to a command starts with "ok\n" or "error\n".
 // `schedrun stats` and `schedrun switch` are the clients.
 #pragma once
@@ -57,5 +58,13 @@ int read_stats_socket(const std::string &path);
 // serving PATH to replace its policy with OBJ; prints its answer; exit status.
 int request_switch(const std::string &path, const std::string &object,
                    const std::vector<std::string> &sets);
+
+// `schedrun set PATH NAME=VALUE...`: changes live params of the running
+// policy; prints the answer; exit status.
+int request_set(const std::string &path, const std::vector<std::string> &sets);
+
+// Prints an "ok"/"error" answer (the text after the first line, to stdout
+// or stderr); the exit status it means.
+int print_answer(const std::string &answer);
 
 }  // namespace schedrun

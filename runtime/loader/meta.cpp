@@ -76,8 +76,8 @@ Meta parse_meta(const std::string &text) {
     if (!(in >> key)) continue;
     std::vector<std::string> w;
     for (std::string word; in >> word;) w.push_back(word);
-    auto need = [&](size_t n) {
-      if (w.size() != n) user_error("malformed metadata line: " + line);
+    auto need = [&](size_t n, size_t optional = 0) {
+      if (w.size() < n || w.size() > n + optional) user_error("malformed metadata line: " + line);
     };
     if (key == SCHEDC_META_HEADER) {
       need(1);
@@ -90,7 +90,7 @@ Meta parse_meta(const std::string &text) {
       need(1);
       meta.policy = w[0];
     } else if (key == SCHEDC_META_PARAM) {
-      need(6);
+      need(6, 1);  // LIVE is newer than the rest
       Param p;
       p.name = w[0];
       p.type = parse_type(w[1], line);
@@ -99,6 +99,7 @@ Meta parse_meta(const std::string &text) {
       p.min = parse_number(w[3], is_signed, line);
       p.max = parse_number(w[4], is_signed, line);
       p.infinite = parse_number(w[5], false, line) != 0;
+      p.live = w.size() > 6 && parse_number(w[6], false, line) != 0;
       meta.params.push_back(p);
     } else if (key == SCHEDC_META_QUEUE) {
       need(3);

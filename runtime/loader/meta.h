@@ -15,6 +15,7 @@ struct Param {
   ParamType type = ParamType::U64;
   uint64_t def = 0, min = 0, max = 0;  // s64 types store two's complement
   bool infinite = false;               // accepts "infinite" (SCHEDC_INFINITE)
+  bool live = false;                   // `schedrun set` may change it while running
 };
 
 struct Queue {

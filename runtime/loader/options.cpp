@@ -12,6 +12,7 @@ namespace {
 const char kUsage[] = R"(usage: schedrun [options] OBJ [-- CMD ARGS...]
        schedrun stats SOCKET
        schedrun switch SOCKET OBJ [--set NAME=VALUE]...
+       schedrun set SOCKET NAME=VALUE...
 
 Loads a schedc-built sched_ext policy, attaches it as the system scheduler and
 shows its statistics until stopped (Ctrl-C), until --duration elapses, or
@@ -31,7 +32,8 @@ until CMD exits (schedrun then exits with CMD's status).
                      `schedrun stats PATH` prints the statistics as
                      self-describing JSON (any user); `schedrun switch PATH
                      OBJ` replaces the running policy with OBJ, verified
-                     before the old one is detached (root)
+                     before the old one is detached (root); `schedrun set
+                     PATH NAME=VALUE` changes a `live` param at once (root)
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
   --version          print schedrun's and libbpf's versions
@@ -68,6 +70,15 @@ Options parse_options(int argc, char **argv) {
     if (argc != 3) user_error("usage: schedrun stats SOCKET", "the path given to --socket");
     o.client = "stats";
     o.client_socket = argv[2];
+    return o;
+  }
+  if (argc >= 2 && std::string(argv[1]) == "set") {
+    if (argc < 4)
+      user_error("usage: schedrun set SOCKET NAME=VALUE...",
+                 "SOCKET: the path given to --socket of the running schedrun");
+    o.client = "set";
+    o.client_socket = argv[2];
+    o.sets.assign(argv + 3, argv + argc);
     return o;
   }
   if (argc >= 2 && std::string(argv[1]) == "switch") {

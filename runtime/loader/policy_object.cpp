@@ -19,10 +19,6 @@ std::string errno_text(int err) {
   return strerror(err < 0 ? -err : err);
 }
 
-bool ends_with(const std::string &s, const std::string &tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 // The libbpf warnings worth showing when a load fails for a reason other
 // than the verifier (missing kfunc, BTF mismatch, ...).
 std::string warning_lines(const std::string &log) {
@@ -76,38 +72,59 @@ int PolicyObject::optional_map_fd(const char *name) const {
   return map ? bpf_map__fd(map) : -1;
 }
 
-void PolicyObject::write_rodata(const char *var, const void *value, size_t size) {
+void PolicyObject::write_global(const char *section, const char *var, const void *value,
+                                size_t size) {
   const btf *btf = bpf_object__btf(obj_);
-  int sec_id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
-  if (sec_id < 0) user_error(path_ + " has no .rodata BTF; cannot set " + var);
+  int sec_id = btf ? btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) : -1;
+  if (sec_id < 0) user_error(path_ + " has no " + section + " BTF; cannot set " + var);
   const btf_type *sec = btf__type_by_id(btf, sec_id);
   const btf_var_secinfo *vi = btf_var_secinfos(sec);
   for (unsigned i = 0; i < btf_vlen(sec); i++, vi++) {
     const btf_type *v = btf__type_by_id(btf, vi->type);
     if (strcmp(btf__name_by_offset(btf, v->name_off), var) != 0) continue;
     if (size > vi->size)
-      user_error(std::string("ABI mismatch: .rodata variable ") + var + " is too small");
-    bpf_map *map;
-    bpf_object__for_each_map(map, obj_) {
-      if (!bpf_map__is_internal(map) || !ends_with(bpf_map__name(map), ".rodata")) continue;
-      size_t total = 0;
-      auto *data = static_cast<char *>(bpf_map__initial_value(map, &total));
-      if (!data || vi->offset + size > total) break;
+      user_error(std::string("ABI mismatch: ") + section + " variable " + var + " is too small");
+    // An internal map is found by its section's name (libbpf's real_name).
+    bpf_map *map = bpf_object__find_map_by_name(obj_, section);
+    size_t total = 0;
+    auto *data = map ? static_cast<char *>(bpf_map__initial_value(map, &total)) : nullptr;
+    if (data && vi->offset + size <= total) {
       memcpy(data + vi->offset, value, size);
       return;
     }
-    internal_error(std::string("cannot write .rodata variable ") + var);
+    internal_error(std::string("cannot write ") + section + " variable " + var);
   }
-  user_error(path_ + " is not a valid schedc object: .rodata has no " + var);
+  user_error(path_ + " is not a valid schedc object: " + section + " has no " + var);
 }
 
-void PolicyObject::set_tunables(const std::vector<uint64_t> &values) {
-  if (!values.empty())
-    write_rodata(SCHEDC_PARAMS_NAME, values.data(), values.size() * sizeof(uint64_t));
+void PolicyObject::set_tunables(const std::vector<uint64_t> &values,
+                                const std::vector<bool> &live) {
+  if (values.empty()) return;
+  write_global(".rodata", SCHEDC_PARAMS_NAME, values.data(), values.size() * sizeof(uint64_t));
+  for (bool l : live) {
+    if (!l) continue;
+    write_global(SCHEDC_LIVE_SECTION, SCHEDC_LIVE_NAME, values.data(),
+                 values.size() * sizeof(uint64_t));
+    break;
+  }
+}
+
+void PolicyObject::set_live(size_t index, uint64_t value) {
+  bpf_map *map = find_map(SCHEDC_LIVE_SECTION);
+  std::vector<uint64_t> values(bpf_map__value_size(map) / sizeof(uint64_t));
+  uint32_t zero = 0;
+  // Only schedrun writes this map, so reading it first loses nothing.
+  if (index >= values.size() || bpf_map__lookup_elem(map, &zero, sizeof(zero), values.data(),
+                                                     values.size() * sizeof(uint64_t), 0) != 0)
+    internal_error("cannot read the live params of " + path_ + ": " + errno_text(errno));
+  values[index] = value;
+  if (bpf_map__update_elem(map, &zero, sizeof(zero), values.data(),
+                           values.size() * sizeof(uint64_t), 0) != 0)
+    internal_error("cannot write the live params of " + path_ + ": " + errno_text(errno));
 }
 
 void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
-  write_rodata(SCHEDC_SLOTS_NAME, &slots, sizeof(slots));
+  write_global(".rodata", SCHEDC_SLOTS_NAME, &slots, sizeof(slots));
   uint32_t entries = static_cast<uint32_t>(nr_queues ? nr_queues : 1) * slots;
   // The compiler drops these maps when a policy never uses them.
   for (const char *name : {SCHEDC_DEPTH_MAP_NAME, SCHEDC_QUEUES_MAP_NAME}) {

@@ -23,7 +23,9 @@ class PolicyObject {
   PolicyObject &operator=(const PolicyObject &) = delete;
 
   // Before load.
-  void set_tunables(const std::vector<uint64_t> &values);
+  // Params in metadata order; the live ones (by `live`) also go to the map
+  // `set_live` writes.
+  void set_tunables(const std::vector<uint64_t> &values, const std::vector<bool> &live);
   void set_slots(uint32_t slots, size_t nr_queues);
   void set_ops_flag(uint64_t flag);
   // ops.timeout_ms: how long a runnable task may wait before the kernel's
@@ -37,6 +39,9 @@ class PolicyObject {
   void load(bool verbose);
   void attach();
   void detach();
+  // After load: param `index`'s value in the live map, read by the policy
+  // from its next callback on.
+  void set_live(size_t index, uint64_t value);
   bool attached() const { return link_ != nullptr; }
 
   bpf_object *object() const { return obj_; }
@@ -47,7 +52,8 @@ class PolicyObject {
   bpf_map *find_map(const char *name) const;
   bpf_map *struct_ops_map() const;
   char *ops_member(const char *name, size_t size);
-  void write_rodata(const char *var, const void *value, size_t size);
+  // Writes the initial value of global `var` in data section `section`.
+  void write_global(const char *section, const char *var, const void *value, size_t size);
 
   std::string path_;
   bpf_object *obj_ = nullptr;

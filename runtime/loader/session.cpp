@@ -129,7 +129,9 @@ std::unique_ptr<Running> Session::load(const std::string &path, const Meta &meta
   check_kernel_features(path);
   r->object = std::make_unique<PolicyObject>(path);
   PolicyObject &policy = *r->object;
-  policy.set_tunables(r->tunables);
+  std::vector<bool> live;
+  for (const Param &p : r->meta.params) live.push_back(p.live);
+  policy.set_tunables(r->tunables, live);
   policy.set_slots(r->slots, r->meta.queues.size());
   if (o_.partial) policy.set_ops_flag(kSwitchPartial);
   if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
@@ -199,7 +201,13 @@ std::string Session::answer(const Request &request, double now) {
     if (request.words.size() < 2) return "error\nusage: switch OBJ [NAME=VALUE...]\n";
     return switch_to(request.words[1], {request.words.begin() + 2, request.words.end()}, now);
   }
-  return "error\nunknown request '" + command + "': expected stats or switch\n";
+  if (command == "set") {
+    if (request.uid != 0 && request.uid != geteuid())
+      return "error\npermission denied: only root may change a tunable\n";
+    if (request.words.size() < 2) return "error\nusage: set NAME=VALUE...\n";
+    return set_live({request.words.begin() + 1, request.words.end()});
+  }
+  return "error\nunknown request '" + command + "': expected stats, switch or set\n";
 }
 
 std::string Session::switch_to(const std::string &path, const std::vector<std::string> &sets,
@@ -254,6 +262,41 @@ std::string Session::switch_to(const std::string &path, const std::vector<std::s
     fflush(stdout);
   }
   return std::string("ok\n") + line;
+}
+
+std::string Session::set_live(const std::vector<std::string> &sets) {
+  Running &r = *running_;
+  // All are checked before any is written: a request takes effect whole.
+  std::vector<std::pair<size_t, uint64_t>> changes;
+  try {
+    for (const std::string &set : sets) {
+      const Param &p = r.meta.params[param_index(r.meta, set)];
+      if (!p.live)
+        user_error("'" + p.name +
+                       "' is not a live param: its value is built into the verified "
+                       "code",
+                   "restart with --set " + p.name + "=..., or declare it `live` in the policy");
+    }
+    std::vector<uint64_t> values = resolve_tunables(r.meta, sets, r.tunables);
+    for (size_t i = 0; i < values.size(); i++)
+      if (values[i] != r.tunables[i]) changes.push_back({i, values[i]});
+  } catch (const Failure &f) {
+    return "error\n" + failure_text(f) + "nothing changed\n";
+  }
+  std::string text;
+  for (auto [index, value] : changes) {
+    const Param &p = r.meta.params[index];
+    r.object->set_live(index, value);
+    text += p.name + ": " + format_tunable(p, r.tunables[index]) + " -> " +
+            format_tunable(p, value) + "\n";
+    r.tunables[index] = value;
+  }
+  tunables_ = r.tunables;  // kept when the policy is attached again
+  if (text.empty()) text = "no change\n";
+  FILE *info_out = o_.json ? stderr : stdout;
+  fprintf(info_out, "schedrun: set %s", text.c_str());
+  fflush(info_out);
+  return "ok\n" + text;
 }
 
 SessionResult Session::run() {

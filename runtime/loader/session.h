@@ -42,6 +42,9 @@ class Session {
   // is detached, so the kernel's own scheduler runs tasks only between the
   // detach and the attach.
   std::string switch_to(const std::string &path, const std::vector<std::string> &sets, double now);
+  // The `set` request: live params take the new values at once; anything
+  // else (a param that is not live, a value out of range) changes nothing.
+  std::string set_live(const std::vector<std::string> &sets);
 
   using Clock = std::chrono::steady_clock;
 

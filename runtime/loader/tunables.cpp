@@ -149,25 +149,34 @@ uint64_t parse_tunable(const Param &p, const std::string &text) {
   return v;
 }
 
-std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::string> &sets) {
-  std::vector<uint64_t> values;
-  for (const Param &p : meta.params) values.push_back(p.def);
-  for (const std::string &set : sets) {
-    size_t eq = set.find('=');
-    if (eq == std::string::npos || eq == 0) user_error("--set " + set + ": expected NAME=VALUE");
-    std::string name = set.substr(0, eq);
-    size_t i = 0;
-    while (i < meta.params.size() && meta.params[i].name != name) i++;
-    if (i == meta.params.size()) {
-      std::string valid;
-      for (const Param &p : meta.params) {
-        if (!valid.empty()) valid += ", ";
-        valid += p.name;
-      }
-      user_error("--set " + set + ": policy '" + meta.policy + "' has no tunable '" + name + "'",
-                 valid.empty() ? "this policy has no tunables" : "valid tunables: " + valid);
+size_t param_index(const Meta &meta, const std::string &set) {
+  size_t eq = set.find('=');
+  if (eq == std::string::npos || eq == 0) user_error("--set " + set + ": expected NAME=VALUE");
+  std::string name = set.substr(0, eq);
+  size_t i = 0;
+  while (i < meta.params.size() && meta.params[i].name != name) i++;
+  if (i == meta.params.size()) {
+    std::string valid;
+    for (const Param &p : meta.params) {
+      if (!valid.empty()) valid += ", ";
+      valid += p.name;
     }
-    values[i] = parse_tunable(meta.params[i], set.substr(eq + 1));
+    user_error("--set " + set + ": policy '" + meta.policy + "' has no tunable '" + name + "'",
+               valid.empty() ? "this policy has no tunables" : "valid tunables: " + valid);
+  }
+  return i;
+}
+
+std::vector<uint64_t> resolve_tunables(const Meta &meta, const std::vector<std::string> &sets,
+                                       const std::vector<uint64_t> &base) {
+  std::vector<uint64_t> values = base;
+  if (values.size() != meta.params.size()) {
+    values.clear();
+    for (const Param &p : meta.params) values.push_back(p.def);
+  }
+  for (const std::string &set : sets) {
+    size_t i = param_index(meta, set);
+    values[i] = parse_tunable(meta.params[i], set.substr(set.find('=') + 1));
   }
   return values;
 }

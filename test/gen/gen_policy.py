@@ -285,6 +285,10 @@ class Gen:
 
     # ------------------------------------------------------------ declarations
 
+    def live(self):
+        """A live param is read from a writable map: the verifier knows only its range."""
+        return " live" if self.r.random() < 0.3 else ""
+
     def gen_params(self, out):
         r = self.r
         for i in range(r.randint(0, 5)):
@@ -294,7 +298,7 @@ class Gen:
             inf = False
             if t == BOOL:
                 d = r.choice([0, 1])
-                text = "param %s: bool = %s;" % (n, ["false", "true"][d])
+                text = "param %s: bool = %s%s;" % (n, ["false", "true"][d], self.live())
             else:
                 unit = r.choice(UNITS) if t in (DUR, SDUR) else ""
                 signed = t in (S64, SDUR)
@@ -314,7 +318,7 @@ class Gen:
                 if t == DUR and r.random() < 0.2:
                     inf = True
                     text += " or infinite"
-                text += ";"
+                text += self.live() + ";"
                 lo, hi, d = [None if v is None else (v, unit) for v in (lo, hi, d)]
             self.params.append((n, t))
             self.param_info[n] = (t, d, lo and lo[0], hi and hi[0], inf) if t != BOOL else (t, d, None, None, False)

@@ -22,8 +22,7 @@ TEST(Builtins, EveryFunctionIsFoundByNameAndId) {
       EXPECT_TRUE(isNumeric(f.resultType)) << f.name;
     }
     // Only what the checks can compute is marked so (Evaluate.cpp).
-    bool computed = f.id != Function::Comm && f.id != Function::Random &&
-                    f.id != Function::Allowed;
+    bool computed = f.id != Function::Comm && f.id != Function::Random && f.id != Function::Allowed;
     EXPECT_EQ(f.evaluable, computed) << f.name;
   }
   EXPECT_EQ(findFunction("mn"), nullptr);

@@ -50,7 +50,7 @@ const char kGoodMeta[] =
     "policy demo\n"
     "param slice duration 20000000 100000 10000000000 1\n"
     "param bias s64 -3 -10 10 0\n"
-    "param on bool 1 0 1 0\n"
+    "param on bool 1 0 1 0 1\n"
     "queue main global 1\n"
     "queue sh shards 4\n"
     "counter hits\n"
@@ -72,6 +72,9 @@ TEST(LoaderMeta, ParsesEveryKindOfLine) {
   EXPECT_EQ(static_cast<int64_t>(meta.params[1].min), -10);
   EXPECT_FALSE(meta.params[1].infinite);
   EXPECT_EQ(meta.params[2].type, ParamType::Bool);
+  // LIVE, the seventh field, is absent from older objects' lines.
+  EXPECT_FALSE(meta.params[0].live);
+  EXPECT_TRUE(meta.params[2].live);
   ASSERT_EQ(meta.queues.size(), 2u);
   EXPECT_EQ(meta.queues[1].name, "sh");
   EXPECT_EQ(meta.queues[1].kind, "shards");
@@ -214,6 +217,10 @@ TEST(LoaderTunables, ResolveAppliesSetsByNameInOrder) {
             (std::vector<uint64_t>{2000000, static_cast<uint64_t>(-3), 0}));
   EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"nope=1"}); }),
             "1: --set nope=1: policy 'demo' has no tunable 'nope'");
+  // From the values in force (`schedrun set`): only the named ones change.
+  std::vector<uint64_t> running = {5000000, 7, 0};
+  EXPECT_EQ(resolve_tunables(meta, {"on=true"}, running), (std::vector<uint64_t>{5000000, 7, 1}));
+  EXPECT_EQ(param_index(meta, "on=true"), 2u);
   EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"slice"}); }),
             "1: --set slice: expected NAME=VALUE");
   EXPECT_EQ(failureOf([&] { resolve_tunables(meta, {"=3ms"}); }),
@@ -349,6 +356,14 @@ TEST(LoaderOptions, SocketAndItsClients) {
                          parse({"switch", "/run/s.sock", "o", "-q"});
                        }),
                        "unexpected argument -q"));
+
+  Options set = parse({"set", "/run/s.sock", "boost=true", "quantum=2ms"});
+  EXPECT_EQ(set.client, "set");
+  EXPECT_EQ(set.sets, (std::vector<std::string>{"boost=true", "quantum=2ms"}));
+  EXPECT_TRUE(contains(failureOf([] {
+                         parse({"set", "/run/s.sock"});
+                       }),
+                       "usage: schedrun set SOCKET NAME=VALUE"));
 }
 
 TEST(ControlSocket, SplitsRequestsAtTabs) {
