@@ -9,6 +9,7 @@ policyFile : policyDecl decl* EOF ;
 
 decl
   : paramDecl
+  | hintDecl
   | stateDecl
   | counterDecl
   | queueDecl
@@ -32,10 +33,15 @@ nameWord
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
-  | 'direct' | 'or' | 'balance' | 'every' | 'live'
+  | 'direct' | 'or' | 'balance' | 'every' | 'live' | 'per' | 'process'
   ;
 
 // ---------------------------------------------------------------- declarations
+
+hintDecl
+  : 'hint' ident ':' typeName '=' defaultValue=literal
+    ('in' low=literal '..' high=literal)? ('per' scope=('task' | 'process'))? ';'
+  ;
 
 paramDecl
   : 'param' ident ':' typeName '=' defaultValue=literal
@@ -164,6 +170,7 @@ ident
   : IDENT
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
   | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every' | 'live'
+  | 'per' | 'process'
   ;
 
 // ---------------------------------------------------------------- tokens

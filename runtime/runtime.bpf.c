@@ -489,6 +489,50 @@ __attribute__((always_inline)) u64 schedc_scan_agg(struct schedc_ctx *ctx, s32 a
 	return ctx->scan_aggs[agg];
 }
 
+/* ---- hints from userspace ---------------------------------------------- */
+
+#define SCHEDC_MAX_HINTED 65536
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct schedc_hint_key);
+	__type(value, struct schedc_hint_values);
+	__uint(max_entries, SCHEDC_MAX_HINTED);
+} schedc_hints SEC(".maps");
+
+/* Hint `index` of the task in context (scope: by pid or by tgid), or `def`
+ * where userspace has set none. */
+__attribute__((always_inline)) u64 schedc_hint(struct schedc_ctx *ctx, u32 scope, u32 index,
+					       u64 def)
+{
+	struct schedc_hint_key key = {};
+	struct schedc_hint_values *v;
+
+	if (!ctx->p || index >= SCHEDC_MAX_HINTS)
+		return def;
+	key.id = scope == SCHEDC_HINT_PROCESS ? ctx->p->tgid : ctx->p->pid;
+	key.scope = scope;
+	v = bpf_map_lookup_elem(&schedc_hints, &key);
+	return v ? v->value[index] : def;
+}
+
+/* An exiting task's hints, and its process's when it is the leader, go. */
+static __always_inline void hints_forget(struct task_struct *p)
+{
+	struct schedc_hint_key key = {};
+
+	if (!L.uses_hints)
+		return;
+	key.id = p->pid;
+	key.scope = SCHEDC_HINT_TASK;
+	bpf_map_delete_elem(&schedc_hints, &key);
+	if (p->pid == p->tgid) {
+		key.scope = SCHEDC_HINT_PROCESS;
+		bpf_map_delete_elem(&schedc_hints, &key);
+	}
+}
+
 __attribute__((always_inline)) u64 schedc_random(void)
 {
 	return bpf_get_prandom_u32();
@@ -1368,6 +1412,7 @@ void BPF_PROG(schedc_exit_task, struct task_struct *p, struct scx_exit_task_args
 {
 	task_given(p);
 	task_leaves(p, SCHEDC_ON_EXIT);
+	hints_forget(p);
 }
 
 SEC("struct_ops/schedc_enable")

@@ -26,6 +26,7 @@
  *                                               values as decimal u64/s64; INFINITE and
  *                                               LIVE 0|1; LIVE is absent in older objects)
  *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
+ *   hint NAME TYPE DEFAULT MIN MAX SCOPE       (SCOPE: task process)
  *   counter NAME
  *   compiler schedc VERSION llvm VERSION
  *   source sha256 HEX                          (of the policy file's bytes)
@@ -42,6 +43,7 @@
 #define SCHEDC_META_HEADER "schedc-meta"
 #define SCHEDC_META_POLICY "policy"
 #define SCHEDC_META_PARAM "param"
+#define SCHEDC_META_HINT "hint"
 #define SCHEDC_META_QUEUE "queue"
 #define SCHEDC_META_COUNTER "counter"
 #define SCHEDC_META_COMPILER "compiler" /* compiler schedc VERSION llvm VERSION */
@@ -54,9 +56,17 @@
 #define SCHEDC_PARAMS_NAME "schedc_params"
 #define SCHEDC_SLOTS_NAME "schedc_slots"
 #define SCHEDC_LIVE_NAME "schedc_live"
+/* Hints from userspace (`hint` declarations): a HASH map from struct
+ * schedc_hint_key (a pid for per-task hints, a tgid for per-process ones) to
+ * struct schedc_hint_values, indexed by hint in metadata order. An entry holds
+ * every hint of its scope: a new one starts from the defaults. */
+#define SCHEDC_HINTS_MAP_NAME "schedc_hints"
+#define SCHEDC_HINT_TASK 0
+#define SCHEDC_HINT_PROCESS 1
 #define SCHEDC_LIVE_SECTION ".data.schedc_live"
 
 #define SCHEDC_MAX_PARAMS 32
+#define SCHEDC_MAX_HINTS 8
 #define SCHEDC_MAX_QUEUES 16
 #define SCHEDC_MAX_COUNTERS 32
 #define SCHEDC_MAX_TASK_FIELDS 16
@@ -97,6 +107,15 @@ struct schedc_exit_info {
 	char reason[128];
 	char msg[1024];
 	char dump[SCHEDC_EXIT_DUMP_LEN]; /* scx_exit_info.dump: tasks, CPUs, DSQs */
+};
+
+struct schedc_hint_key {
+	unsigned int id;    /* pid, or tgid for SCHEDC_HINT_PROCESS */
+	unsigned int scope; /* SCHEDC_HINT_TASK or SCHEDC_HINT_PROCESS */
+};
+
+struct schedc_hint_values {
+	unsigned long long value[SCHEDC_MAX_HINTS];
 };
 
 #endif /* SCHEDC_ABI_H */

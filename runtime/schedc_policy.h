@@ -21,6 +21,7 @@
 #define SCHEDC_TASKS_MAP_NAME "schedc_tasks"
 #define SCHEDC_CPUS_MAP_NAME "schedc_cpus"
 #define SCHEDC_CGROUPS_MAP_NAME "schedc_cgroups"
+/* and SCHEDC_HINTS_MAP_NAME (schedc_abi.h) */
 /* Runtime functions named so stay global BPF subprograms: the verifier checks
  * each once, on its own, instead of at every call with every path out of it
  * (a loop over the cgroup hierarchy, called in ops.dispatch's loops, went
@@ -95,6 +96,7 @@ struct schedc_layout {
 	u32 current_attrs;  /* bit per attribute read as `current.ATTR` */
 	u32 uses_cgroups;   /* reads group_weight or cgroup_weight: track cgroups */
 	u32 counts_group_load; /* reads group_weight: count runnable tasks' weight per cgroup */
+	u32 uses_hints;     /* declares hints: forget a task's when it exits */
 };
 
 /* Per-CPU state: the policy's percpu fields and a snapshot of the running task. */

@@ -68,6 +68,7 @@ enum class BinaryOp {
 enum class RefKind {
   Unresolved,
   Param,         // index into Policy::params
+  Hint,          // index into Policy::hints (of the task in context)
   TaskField,     // index into Policy::taskFields
   CpuField,      // index into Policy::cpuFields (this CPU's copy)
   GlobalField,   // index into Policy::globalFields

@@ -22,6 +22,19 @@ struct Param {
   bool live = false;
 };
 
+// `hint NAME: TYPE = DEFAULT [in MIN..MAX] [per process];`: a value per task
+// (or per process) that userspace sets while the policy runs (`schedrun
+// hint`); the default for tasks it has not set.
+struct Hint {
+  std::string name;
+  SourceRange range;
+  Type type = Type::U64;
+  uint64_t defaultValue = 0;  // two's complement for signed types
+  bool hasRange = false;
+  uint64_t min = 0, max = 0;  // inclusive
+  bool perProcess = false;    // keyed by tgid, not pid
+};
+
 struct StateField {  // task / percpu / global
   std::string name;
   SourceRange range;
@@ -131,6 +144,7 @@ struct Policy {
   std::string name;
   SourceRange nameRange;
   std::vector<Param> params;
+  std::vector<Hint> hints;
   std::vector<StateField> taskFields, cpuFields, globalFields;
   std::vector<Counter> counters;
   std::vector<Queue> queues;

@@ -202,6 +202,7 @@ void lowerLayout(Lowering &l) {
   init.set("current_attrs", u32(l, currentAttributes(p)));
   init.set("uses_cgroups", u32(l, usesCgroups(p)));
   init.set("counts_group_load", u32(l, countsGroupLoad(p)));
+  init.set("uses_hints", u32(l, !p.hints.empty()));
   llvm::Constant *value = init.finish();
   if (!value) return failed();
   layout->setInitializer(value);
@@ -267,7 +268,7 @@ void patchOps(Lowering &l) {
   needed[kStopping] = stoppingHandler || aggregates || wakeupPreempt;
   needed[kQuiescent] = hasHandler(p, Event::Quiescent) || aggregates || groupLoad;
   needed[kInitTask] = usesTaskStorage(p);
-  needed[kExitTask] = hasHandler(p, Event::Exit) || aggregates || groupLoad;
+  needed[kExitTask] = hasHandler(p, Event::Exit) || aggregates || groupLoad || !p.hints.empty();
   needed[kEnable] = hasHandler(p, Event::Enable) || groupLoad;
   needed[kSetWeight] = hasHandler(p, Event::Reweight) || aggregates || groupLoad;
   needed[kCgroupInit] = needed[kCgroupExit] = needed[kCgroupMove] = cgroups;

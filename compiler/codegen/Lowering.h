@@ -42,6 +42,7 @@ struct CacheKey {
   enum Kind {
     Param,
     Attr,
+    Hint,
     CurrentAttr,
     TaskSlot,
     CurrentSlot,

@@ -41,17 +41,27 @@ std::string metadataText(const Policy &policy) {
   std::ostringstream out;
   out << SCHEDC_META_HEADER " " << SCHEDC_META_VERSION << "\n";
   out << SCHEDC_META_POLICY " " << policy.name << "\n";
-  for (const Param &param : policy.params) {
-    uint64_t min = param.min, max = param.max;
-    if (!param.hasRange) {
-      min = isSigned(param.type) ? static_cast<uint64_t>(INT64_MIN) : 0;
-      max = isSigned(param.type) ? static_cast<uint64_t>(INT64_MAX) : UINT64_MAX;
-      if (param.type == Type::Bool) max = 1;
+  // NAME TYPE DEFAULT MIN MAX, the range of the type where none is declared.
+  auto valueLine = [&](const auto &decl) {
+    uint64_t min = decl.min, max = decl.max;
+    if (!decl.hasRange) {
+      min = isSigned(decl.type) ? static_cast<uint64_t>(INT64_MIN) : 0;
+      max = isSigned(decl.type) ? static_cast<uint64_t>(INT64_MAX) : UINT64_MAX;
+      if (decl.type == Type::Bool) max = 1;
     }
-    out << SCHEDC_META_PARAM " " << param.name << " " << typeName(param.type) << " "
-        << metaValue(param.type, param.defaultValue) << " " << metaValue(param.type, min) << " "
-        << metaValue(param.type, max) << " " << (param.allowInfinite ? 1 : 0) << " "
-        << (param.live ? 1 : 0) << "\n";
+    out << " " << decl.name << " " << typeName(decl.type) << " "
+        << metaValue(decl.type, decl.defaultValue) << " " << metaValue(decl.type, min) << " "
+        << metaValue(decl.type, max);
+  };
+  for (const Param &param : policy.params) {
+    out << SCHEDC_META_PARAM;
+    valueLine(param);
+    out << " " << (param.allowInfinite ? 1 : 0) << " " << (param.live ? 1 : 0) << "\n";
+  }
+  for (const Hint &hint : policy.hints) {
+    out << SCHEDC_META_HINT;
+    valueLine(hint);
+    out << " " << (hint.perProcess ? "process" : "task") << "\n";
   }
   for (const Queue &queue : policy.queues)
     out << SCHEDC_META_QUEUE " " << queue.name << " " << queueKindName(queue.kind) << " "

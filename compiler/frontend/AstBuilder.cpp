@@ -39,6 +39,8 @@ bool AstBuilder::build(P::PolicyFileContext *file) {
   for (P::DeclContext *d : file->decl()) {
     if (auto *c = d->paramDecl())
       paramDecl(c);
+    else if (auto *c = d->hintDecl())
+      hintDecl(c);
     else if (auto *c = d->stateDecl())
       stateDecl(c);
     else if (auto *c = d->counterDecl())
@@ -203,6 +205,21 @@ void AstBuilder::paramDecl(P::ParamDeclContext *ctx) {
   p.allowInfinite = ctx->orInfinite != nullptr;
   p.live = ctx->live != nullptr;
   policy_.params.push_back(std::move(p));
+}
+
+void AstBuilder::hintDecl(P::HintDeclContext *ctx) {
+  Hint h;
+  h.name = ctx->ident()->getText();
+  h.range = map_.rule(ctx->ident());
+  h.type = type(ctx->typeName());
+  h.defaultValue = literal(ctx->defaultValue, h.type);
+  if (ctx->low) {
+    h.hasRange = true;
+    h.min = literal(ctx->low, h.type);
+    h.max = literal(ctx->high, h.type);
+  }
+  h.perProcess = ctx->scope && ctx->scope->getText() == "process";
+  policy_.hints.push_back(std::move(h));
 }
 
 void AstBuilder::stateDecl(P::StateDeclContext *ctx) {

@@ -18,6 +18,8 @@ static std::string refText(const Ref &r) {
       return "";
     case RefKind::Param:
       return " param#" + std::to_string(r.index);
+    case RefKind::Hint:
+      return " hint#" + std::to_string(r.index);
     case RefKind::TaskField:
       return " task#" + std::to_string(r.index);
     case RefKind::CpuField:
@@ -147,7 +149,14 @@ std::string dumpPolicy(const Policy &p) {
         << valueText(x.type, x.defaultValue);
     if (x.hasRange) out << " in " << valueText(x.type, x.min) << ".." << valueText(x.type, x.max);
     if (x.allowInfinite) out << " or infinite";
+    if (x.live) out << " live";
     out << '\n';
+  }
+  for (const Hint &x : p.hints) {
+    out << "hint " << x.name << " :" << typeName(x.type) << " = "
+        << valueText(x.type, x.defaultValue);
+    if (x.hasRange) out << " in " << valueText(x.type, x.min) << ".." << valueText(x.type, x.max);
+    out << (x.perProcess ? " per process" : " per task") << '\n';
   }
   auto fields = [&](const char *kind, const std::vector<StateField> &fs) {
     for (const StateField &f : fs)

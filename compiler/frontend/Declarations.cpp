@@ -24,6 +24,7 @@ class DeclarationChecker {
     declareAll();
     checkLimits();
     for (const Param &p : policy_.params) checkParam(p);
+    for (const Hint &h : policy_.hints) checkRange(h, "hint");
     for (const Queue &q : policy_.queues) checkQueue(q);
     checkEnqueueRules();
     checkDispatch();
@@ -87,6 +88,7 @@ class DeclarationChecker {
     };
     std::vector<Declared> all;
     for (const Param &p : policy_.params) all.push_back({&p.name, p.range, "param"});
+    for (const Hint &h : policy_.hints) all.push_back({&h.name, h.range, "hint"});
     for (const StateField &f : policy_.taskFields) all.push_back({&f.name, f.range, "task field"});
     for (const StateField &f : policy_.cpuFields) all.push_back({&f.name, f.range, "percpu field"});
     for (const StateField &f : policy_.globalFields) all.push_back({&f.name, f.range, "global"});
@@ -112,6 +114,7 @@ class DeclarationChecker {
     limit(policy_.cpuFields, SCHEDC_MAX_CPU_FIELDS, "percpu fields");
     limit(policy_.globalFields, SCHEDC_MAX_GLOBAL_FIELDS, "globals");
     limit(policy_.params, SCHEDC_MAX_PARAMS, "params");
+    limit(policy_.hints, SCHEDC_MAX_HINTS, "hints");
     limit(policy_.counters, SCHEDC_MAX_COUNTERS, "counters");
     limit(policy_.queues, SCHEDC_MAX_QUEUES, "queues");
   }
@@ -126,17 +129,23 @@ class DeclarationChecker {
     if (p.allowInfinite && p.type != Type::Duration)
       diags_.error(p.range, "`or infinite` is only allowed on a 'duration' param, not '" +
                                 std::string(typeName(p.type)) + "'");
-    if (!p.hasRange) return;
+    checkRange(p, "param");
+  }
+
+  // A param's or a hint's range and default.
+  template <typename Decl>
+  void checkRange(const Decl &p, const std::string &what) {
+    if (!p.hasRange || p.type == Type::Invalid) return;
     if (p.type == Type::Bool) {
-      diags_.error(p.range, "a 'bool' param cannot have a range");
+      diags_.error(p.range, "a 'bool' " + what + " cannot have a range");
       return;
     }
     if (!lessEq(p.type, p.min, p.max)) {
-      diags_.error(p.range, "the range of param '" + p.name + "' is empty (min > max)");
+      diags_.error(p.range, "the range of " + what + " '" + p.name + "' is empty (min > max)");
       return;
     }
     if (!lessEq(p.type, p.min, p.defaultValue) || !lessEq(p.type, p.defaultValue, p.max))
-      diags_.error(p.range, "the default of param '" + p.name + "' is outside its range");
+      diags_.error(p.range, "the default of " + what + " '" + p.name + "' is outside its range");
   }
 
   void checkQueue(const Queue &q) {

@@ -247,6 +247,7 @@ class Resolver {
   bool lookupGlobal(const std::string &name, Ref &ref) {
     const std::pair<RefKind, int> found[] = {
         {RefKind::Param, indexOf(policy_.params, name)},
+        {RefKind::Hint, indexOf(policy_.hints, name)},
         {RefKind::TaskField, indexOf(policy_.taskFields, name)},
         {RefKind::CpuField, indexOf(policy_.cpuFields, name)},
         {RefKind::GlobalField, indexOf(policy_.globalFields, name)},
@@ -305,6 +306,7 @@ class Resolver {
     for (const auto &scope : scopes_)
       for (const auto &entry : scope) names.push_back(entry.first);
     for (const Param &p : policy_.params) names.push_back(p.name);
+    for (const Hint &h : policy_.hints) names.push_back(h.name);
     for (const StateField &f : policy_.taskFields) names.push_back(f.name);
     for (const StateField &f : policy_.cpuFields) names.push_back(f.name);
     for (const StateField &f : policy_.globalFields) names.push_back(f.name);

@@ -123,9 +123,9 @@ static std::string expectedText(const antlr4::misc::IntervalSet &set,
 
 // The words a declaration starts with, as the grammar spells them.
 static const std::vector<std::string> &declarationWords() {
-  static const std::vector<std::string> words = {"param",    "task",    "percpu",     "global",
-                                                 "counter",  "queue",   "select_cpu", "enqueue",
-                                                 "dispatch", "preempt", "balance",    "on"};
+  static const std::vector<std::string> words = {
+      "param",   "hint",     "task",    "percpu",  "global", "counter", "queue",
+      "select_cpu", "enqueue", "dispatch", "preempt", "balance", "on"};
   return words;
 }
 

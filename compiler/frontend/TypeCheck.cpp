@@ -206,6 +206,8 @@ class TypeChecker {
     switch (ref.kind) {
       case RefKind::Param:
         return policy_.params[ref.index].type;
+      case RefKind::Hint:
+        return policy_.hints[ref.index].type;
       case RefKind::TaskField:
       case RefKind::CurrentField:
         return policy_.taskFields[ref.index].type;
@@ -617,6 +619,10 @@ class TypeChecker {
       case RefKind::Param:
         diags_.error(target.range, "cannot assign to param '" + n + "': params are read-only",
                      "keep changing values in a task, percpu or global field, or a `let`");
+        return;
+      case RefKind::Hint:
+        diags_.error(target.range, "cannot assign to hint '" + n + "': userspace sets hints",
+                     "set it with `schedrun hint`; keep the policy's own values in a task field");
         return;
       default:
         diags_.error(target.range, "cannot assign to '" + n + "': it is read-only");

@@ -26,10 +26,11 @@ namespace schedc {
 namespace {
 
 struct Uses {
-  std::vector<bool> params, taskFields, cpuFields, globalFields, counters;
+  std::vector<bool> params, hints, taskFields, cpuFields, globalFields, counters;
 
   explicit Uses(const Policy &p)
       : params(p.params.size()),
+        hints(p.hints.size()),
         taskFields(p.taskFields.size()),
         cpuFields(p.cpuFields.size()),
         globalFields(p.globalFields.size()),
@@ -40,6 +41,9 @@ struct Uses {
     switch (ref.kind) {
       case RefKind::Param:
         table = &params;
+        break;
+      case RefKind::Hint:
+        table = &hints;
         break;
       case RefKind::TaskField:
       case RefKind::CurrentField:
@@ -75,6 +79,7 @@ void warnUnusedDeclarations(const Policy &policy, Diagnostics &diags) {
   Uses uses(policy);
   walkPolicy(policy, [&](const Expr &expr) { uses.mark(expr.ref); });
   warnUnusedOf(diags, uses.params, "param", policy.params);
+  warnUnusedOf(diags, uses.hints, "hint", policy.hints);
   warnUnusedOf(diags, uses.taskFields, "task field", policy.taskFields);
   warnUnusedOf(diags, uses.cpuFields, "percpu field", policy.cpuFields);
   warnUnusedOf(diags, uses.globalFields, "global", policy.globalFields);

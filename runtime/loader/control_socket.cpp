@@ -194,6 +194,17 @@ int request_set(const std::string &path, const std::vector<std::string> &sets) {
   return print_answer(exchange(path, request, 10));
 }
 
+int request_hint(const std::string &path, const std::string &pid,
+                 const std::vector<std::string> &sets) {
+  std::string request = "hint\t" + pid;
+  for (const std::string &s : sets) {
+    if (s.find_first_of("\t\n") != std::string::npos)
+      user_error(s + ": a value may not contain a tab or a newline");
+    request += "\t" + s;
+  }
+  return print_answer(exchange(path, request, 10));
+}
+
 int print_answer(const std::string &answer) {
   bool ok = answer.rfind("ok\n", 0) == 0;
   std::string text = answer.substr(answer.find('\n') + 1);

@@ -4,6 +4,7 @@
 //   stats                        the self-describing statistics (JSON)
 //   switch OBJ [NAME=VALUE...]   replace the running policy (root only)
 //   set NAME=VALUE...            change live params (root only)
+//   hint PID NAME=VALUE...|--clear  hints of a task (its owner or root)
 // An answer to a command starts with "ok\n" or "error\n".
 // `schedrun stats` and `schedrun switch` are the clients.
 #pragma once
@@ -62,6 +63,11 @@ int request_switch(const std::string &path, const std::string &object,
 // `schedrun set PATH NAME=VALUE...`: changes live params of the running
 // policy; prints the answer; exit status.
 int request_set(const std::string &path, const std::vector<std::string> &sets);
+
+// `schedrun hint PATH PID NAME=VALUE... | --clear`: sets (or clears) hints
+// of task PID and its process for the running policy; exit status.
+int request_hint(const std::string &path, const std::string &pid,
+                 const std::vector<std::string> &sets);
 
 // Prints an "ok"/"error" answer (the text after the first line, to stdout
 // or stderr); the exit status it means.

@@ -29,6 +29,8 @@ int run(int argc, char **argv) {
   if (options.client == "switch")
     return request_switch(options.client_socket, options.object, options.sets);
   if (options.client == "set") return request_set(options.client_socket, options.sets);
+  if (options.client == "hint")
+    return request_hint(options.client_socket, options.hint_pid, options.sets);
   if (options.version) {
     printf("schedrun %s (libbpf %u.%u)\n", SCHEDC_VERSION, libbpf_major_version(),
            libbpf_minor_version());

@@ -101,6 +101,19 @@ Meta parse_meta(const std::string &text) {
       p.infinite = parse_number(w[5], false, line) != 0;
       p.live = w.size() > 6 && parse_number(w[6], false, line) != 0;
       meta.params.push_back(p);
+    } else if (key == SCHEDC_META_HINT) {
+      need(6);
+      Hint h;
+      h.value.name = w[0];
+      h.value.type = parse_type(w[1], line);
+      bool is_signed = h.value.type == ParamType::S64 || h.value.type == ParamType::SDuration;
+      h.value.def = parse_number(w[2], is_signed, line);
+      h.value.min = parse_number(w[3], is_signed, line);
+      h.value.max = parse_number(w[4], is_signed, line);
+      if (w[5] != "task" && w[5] != "process")
+        user_error("bad hint scope '" + w[5] + "' in metadata line: " + line);
+      h.per_process = w[5] == "process";
+      meta.hints.push_back(h);
     } else if (key == SCHEDC_META_QUEUE) {
       need(3);
       meta.queues.push_back({w[0], w[1], static_cast<uint32_t>(parse_number(w[2], false, line))});
@@ -115,7 +128,8 @@ Meta parse_meta(const std::string &text) {
     // Unknown keys are skipped so that newer compilers can add information.
   }
   if (!header) user_error("metadata has no '" SCHEDC_META_HEADER "' header");
-  if (meta.params.size() > SCHEDC_MAX_PARAMS || meta.queues.size() > SCHEDC_MAX_QUEUES ||
+  if (meta.params.size() > SCHEDC_MAX_PARAMS || meta.hints.size() > SCHEDC_MAX_HINTS ||
+      meta.queues.size() > SCHEDC_MAX_QUEUES ||
       meta.counters.size() > SCHEDC_MAX_COUNTERS)
     user_error("metadata declares more params/queues/counters than the ABI allows");
   if (meta.policy.empty()) meta.policy = "unnamed";

@@ -18,6 +18,13 @@ struct Param {
   bool live = false;                   // `schedrun set` may change it while running
 };
 
+// A hint (`hint` in the policy): a value per task or per process that
+// `schedrun hint` sets; `value` carries its type, default and range.
+struct Hint {
+  Param value;  // value.live and value.infinite unused
+  bool per_process = false;
+};
+
 struct Queue {
   std::string name;
   std::string kind;  // global, per_cpu, shards
@@ -27,6 +34,7 @@ struct Queue {
 struct Meta {
   std::string policy;
   std::vector<Param> params;
+  std::vector<Hint> hints;  // in the policy's order: their index in the hint map
   std::vector<Queue> queues;
   std::vector<std::string> counters;
   std::string compiler;       // "schedc 0.1.0 llvm 19.1.7", or "" (older objects)

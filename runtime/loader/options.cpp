@@ -13,6 +13,7 @@ const char kUsage[] = R"(usage: schedrun [options] OBJ [-- CMD ARGS...]
        schedrun stats SOCKET
        schedrun switch SOCKET OBJ [--set NAME=VALUE]...
        schedrun set SOCKET NAME=VALUE...
+       schedrun hint SOCKET PID NAME=VALUE... | --clear
 
 Loads a schedc-built sched_ext policy, attaches it as the system scheduler and
 shows its statistics until stopped (Ctrl-C), until --duration elapses, or
@@ -33,7 +34,9 @@ until CMD exits (schedrun then exits with CMD's status).
                      self-describing JSON (any user); `schedrun switch PATH
                      OBJ` replaces the running policy with OBJ, verified
                      before the old one is detached (root); `schedrun set
-                     PATH NAME=VALUE` changes a `live` param at once (root)
+                     PATH NAME=VALUE` changes a `live` param at once (root);
+                     `schedrun hint PATH PID NAME=VALUE` sets a hint of task
+                     PID (its owner or root), `--clear` removes them
   --verify-only      load (verify) without attaching and report program sizes
   -v, --verbose      show libbpf's output and the full verifier log
   --version          print schedrun's and libbpf's versions
@@ -79,6 +82,16 @@ Options parse_options(int argc, char **argv) {
     o.client = "set";
     o.client_socket = argv[2];
     o.sets.assign(argv + 3, argv + argc);
+    return o;
+  }
+  if (argc >= 2 && std::string(argv[1]) == "hint") {
+    if (argc < 5)
+      user_error("usage: schedrun hint SOCKET PID NAME=VALUE... | schedrun hint SOCKET PID --clear",
+                 "SOCKET: the path given to --socket of the running schedrun");
+    o.client = "hint";
+    o.client_socket = argv[2];
+    o.hint_pid = argv[3];
+    o.sets.assign(argv + 4, argv + argc);
     return o;
   }
   if (argc >= 2 && std::string(argv[1]) == "switch") {

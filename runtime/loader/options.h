@@ -21,6 +21,7 @@ struct Options {
   // schedrun's socket (client is "stats" or "switch"; OBJ and --set in
   // object and sets).
   std::string client, client_socket;
+  std::string hint_pid;  // `schedrun hint PATH PID ...`
   bool partial = false;
   bool restart = true;                // re-attach when the kernel asks (hotplug); --no-restart
   uint32_t timeout_ms = 0;            // watchdog timeout; 0: the kernel's default

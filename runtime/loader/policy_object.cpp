@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,16 +102,16 @@ void PolicyObject::set_tunables(const std::vector<uint64_t> &values,
                                 const std::vector<bool> &live) {
   if (values.empty()) return;
   write_global(".rodata", SCHEDC_PARAMS_NAME, values.data(), values.size() * sizeof(uint64_t));
-  for (bool l : live) {
-    if (!l) continue;
+  // schedc drops the map when no code reads a live param.
+  bool any_live = std::find(live.begin(), live.end(), true) != live.end();
+  if (any_live && bpf_object__find_map_by_name(obj_, SCHEDC_LIVE_SECTION))
     write_global(SCHEDC_LIVE_SECTION, SCHEDC_LIVE_NAME, values.data(),
                  values.size() * sizeof(uint64_t));
-    break;
-  }
 }
 
 void PolicyObject::set_live(size_t index, uint64_t value) {
-  bpf_map *map = find_map(SCHEDC_LIVE_SECTION);
+  bpf_map *map = bpf_object__find_map_by_name(obj_, SCHEDC_LIVE_SECTION);
+  if (!map) return;  // no code reads a live param
   std::vector<uint64_t> values(bpf_map__value_size(map) / sizeof(uint64_t));
   uint32_t zero = 0;
   // Only schedrun writes this map, so reading it first loses nothing.

@@ -40,7 +40,7 @@ class PolicyObject {
   void attach();
   void detach();
   // After load: param `index`'s value in the live map, read by the policy
-  // from its next callback on.
+  // from its next callback on (nothing to write when no code reads one).
   void set_live(size_t index, uint64_t value);
   bool attached() const { return link_ != nullptr; }
 

@@ -207,7 +207,8 @@ std::string Session::answer(const Request &request, double now) {
     if (request.words.size() < 2) return "error\nusage: set NAME=VALUE...\n";
     return set_live({request.words.begin() + 1, request.words.end()});
   }
-  return "error\nunknown request '" + command + "': expected stats, switch or set\n";
+  if (command == "hint") return set_hints({request.words.begin() + 1, request.words.end()}, request.uid);
+  return "error\nunknown request '" + command + "': expected stats, switch, set or hint\n";
 }
 
 std::string Session::switch_to(const std::string &path, const std::vector<std::string> &sets,
@@ -295,6 +296,103 @@ std::string Session::set_live(const std::vector<std::string> &sets) {
   if (text.empty()) text = "no change\n";
   FILE *info_out = o_.json ? stderr : stdout;
   fprintf(info_out, "schedrun: set %s", text.c_str());
+  fflush(info_out);
+  return "ok\n" + text;
+}
+
+namespace {
+
+struct ProcessIds {
+  uint32_t tgid = 0;
+  uid_t owner = 0;
+};
+
+// The thread group and real user of task `pid`, from /proc; false if no
+// such task.
+bool read_process(uint32_t pid, ProcessIds &out) {
+  FILE *f = fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "re");
+  if (!f) return false;
+  char line[256];
+  bool tgid = false, uid = false;
+  while (fgets(line, sizeof(line), f)) {
+    unsigned long v;
+    if (sscanf(line, "Tgid: %lu", &v) == 1) {
+      out.tgid = static_cast<uint32_t>(v);
+      tgid = true;
+    } else if (sscanf(line, "Uid: %lu", &v) == 1) {
+      out.owner = static_cast<uid_t>(v);
+      uid = true;
+    }
+  }
+  fclose(f);
+  return tgid && uid;
+}
+
+}  // namespace
+
+std::string Session::set_hints(const std::vector<std::string> &words, uid_t uid) {
+  const Meta &meta = running_->meta;
+  int fd = running_->object->optional_map_fd(SCHEDC_HINTS_MAP_NAME);
+  if (meta.hints.empty() || fd < 0)
+    return "error\npolicy '" + meta.policy + "' declares no hints\n";
+  if (words.size() < 2) return "error\nusage: hint PID NAME=VALUE... | hint PID --clear\n";
+  char *end = nullptr;
+  unsigned long pid = strtoul(words[0].c_str(), &end, 10);
+  ProcessIds ids;
+  if (words[0].empty() || *end || pid == 0 || pid > UINT32_MAX ||
+      !read_process(static_cast<uint32_t>(pid), ids))
+    return "error\nno task " + words[0] + " is running\nnothing changed\n";
+  if (uid != 0 && uid != geteuid() && uid != ids.owner)
+    return "error\npermission denied: task " + words[0] +
+           " belongs to another user; only its owner or root may hint it\n";
+  schedc_hint_key keys[2] = {{static_cast<uint32_t>(pid), SCHEDC_HINT_TASK},
+                             {ids.tgid, SCHEDC_HINT_PROCESS}};
+  std::string text;
+  if (words[1] == "--clear") {
+    for (const schedc_hint_key &key : keys) bpf_map_delete_elem(fd, &key);
+    text = "cleared the hints of task " + words[0] + " and of process " +
+           std::to_string(ids.tgid) + "\n";
+  } else {
+    // Each scope's entry: what is set already, or the defaults.
+    schedc_hint_values values[2];
+    bool touched[2] = {false, false};
+    for (int s = 0; s < 2; s++) {
+      if (bpf_map_lookup_elem(fd, &keys[s], &values[s]) != 0) {
+        memset(&values[s], 0, sizeof(values[s]));
+        for (size_t i = 0; i < meta.hints.size(); i++) values[s].value[i] = meta.hints[i].value.def;
+      }
+    }
+    try {
+      for (size_t w = 1; w < words.size(); w++) {
+        const std::string &set = words[w];
+        size_t eq = set.find('=');
+        std::string name = set.substr(0, eq);
+        size_t i = 0;
+        while (i < meta.hints.size() && meta.hints[i].value.name != name) i++;
+        if (eq == std::string::npos || i == meta.hints.size()) {
+          std::string valid;
+          for (const Hint &h : meta.hints) valid += (valid.empty() ? "" : ", ") + h.value.name;
+          user_error("hint " + set + ": policy '" + meta.policy + "' has no hint '" + name + "'",
+                     "its hints: " + valid);
+        }
+        const Hint &h = meta.hints[i];
+        int s = h.per_process ? SCHEDC_HINT_PROCESS : SCHEDC_HINT_TASK;
+        values[s].value[i] = parse_tunable(h.value, set.substr(eq + 1));
+        touched[s] = true;
+        text += h.value.name + "=" + format_tunable(h.value, values[s].value[i]) +
+                (h.per_process ? " for process " + std::to_string(ids.tgid) + " (all its threads)"
+                               : " for task " + words[0]) +
+                "\n";
+      }
+    } catch (const Failure &f) {
+      return "error\n" + failure_text(f) + "nothing changed\n";
+    }
+    for (int s = 0; s < 2; s++)
+      if (touched[s] && bpf_map_update_elem(fd, &keys[s], &values[s], BPF_ANY) != 0)
+        return "error\ncannot store the hint: " + std::string(strerror(errno)) + "\n";
+  }
+  FILE *info_out = o_.json ? stderr : stdout;
+  fprintf(info_out, "schedrun: hint %s", text.c_str());
   fflush(info_out);
   return "ok\n" + text;
 }

@@ -45,6 +45,10 @@ class Session {
   // The `set` request: live params take the new values at once; anything
   // else (a param that is not live, a value out of range) changes nothing.
   std::string set_live(const std::vector<std::string> &sets);
+  // The `hint` request: hints of one task (per-task hints) and its process
+  // (per-process ones), or --clear for all of them; for root, the policy's
+  // own user and the process's owner.
+  std::string set_hints(const std::vector<std::string> &words, uid_t uid);
 
   using Clock = std::chrono::steady_clock;
 

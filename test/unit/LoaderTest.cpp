@@ -51,6 +51,8 @@ const char kGoodMeta[] =
     "param slice duration 20000000 100000 10000000000 1\n"
     "param bias s64 -3 -10 10 0\n"
     "param on bool 1 0 1 0 1\n"
+    "hint urgent bool 0 0 1 task\n"
+    "hint tier u64 1 0 3 process\n"
     "queue main global 1\n"
     "queue sh shards 4\n"
     "counter hits\n"
@@ -75,6 +77,14 @@ TEST(LoaderMeta, ParsesEveryKindOfLine) {
   // LIVE, the seventh field, is absent from older objects' lines.
   EXPECT_FALSE(meta.params[0].live);
   EXPECT_TRUE(meta.params[2].live);
+  ASSERT_EQ(meta.hints.size(), 2u);
+  EXPECT_EQ(meta.hints[0].value.name, "urgent");
+  EXPECT_EQ(meta.hints[0].value.type, ParamType::Bool);
+  EXPECT_FALSE(meta.hints[0].per_process);
+  EXPECT_EQ(meta.hints[1].value.max, 3u);
+  EXPECT_TRUE(meta.hints[1].per_process);
+  EXPECT_TRUE(contains(failureOf([] { parse_meta("schedc-meta 1\nhint x u64 0 0 1 thread\n"); }),
+                       "bad hint scope 'thread'"));
   ASSERT_EQ(meta.queues.size(), 2u);
   EXPECT_EQ(meta.queues[1].name, "sh");
   EXPECT_EQ(meta.queues[1].kind, "shards");
@@ -356,6 +366,13 @@ TEST(LoaderOptions, SocketAndItsClients) {
                          parse({"switch", "/run/s.sock", "o", "-q"});
                        }),
                        "unexpected argument -q"));
+
+  Options hint = parse({"hint", "/run/s.sock", "1234", "urgent=true"});
+  EXPECT_EQ(hint.client, "hint");
+  EXPECT_EQ(hint.hint_pid, "1234");
+  EXPECT_EQ(hint.sets, (std::vector<std::string>{"urgent=true"}));
+  EXPECT_TRUE(contains(failureOf([] { parse({"hint", "/run/s.sock", "1234"}); }),
+                       "usage: schedrun hint SOCKET PID"));
 
   Options set = parse({"set", "/run/s.sock", "boost=true", "quantum=2ms"});
   EXPECT_EQ(set.client, "set");
