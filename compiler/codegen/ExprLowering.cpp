@@ -138,9 +138,9 @@ llvm::Value *lowerName(Lowering &l, const Expr &expr) {
     case RefKind::Hint: {
       const Hint &h = l.policy.hints[static_cast<size_t>(ref.index)];
       uint32_t scope = h.perProcess ? SCHEDC_HINT_PROCESS : SCHEDC_HINT_TASK;
-      llvm::Value *value =
-          cachedCall(l, {CacheKey::Hint, ref.index}, "schedc_hint",
-                     {l.ctx, u32Const(l, scope), u32Const(l, ref.index), u64Const(l, h.defaultValue)});
+      llvm::Value *value = cachedCall(
+          l, {CacheKey::Hint, ref.index}, "schedc_hint",
+          {l.ctx, u32Const(l, scope), u32Const(l, ref.index), u64Const(l, h.defaultValue)});
       return fromSlot(l, value, expr.type);
     }
     case RefKind::TaskField:

@@ -124,7 +124,7 @@ static std::string expectedText(const antlr4::misc::IntervalSet &set,
 // The words a declaration starts with, as the grammar spells them.
 static const std::vector<std::string> &declarationWords() {
   static const std::vector<std::string> words = {
-      "param",   "hint",     "task",    "percpu",  "global", "counter", "queue",
+      "param",      "hint",    "task",     "percpu",  "global",  "counter", "queue",
       "select_cpu", "enqueue", "dispatch", "preempt", "balance", "on"};
   return words;
 }

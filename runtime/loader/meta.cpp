@@ -129,8 +129,7 @@ Meta parse_meta(const std::string &text) {
   }
   if (!header) user_error("metadata has no '" SCHEDC_META_HEADER "' header");
   if (meta.params.size() > SCHEDC_MAX_PARAMS || meta.hints.size() > SCHEDC_MAX_HINTS ||
-      meta.queues.size() > SCHEDC_MAX_QUEUES ||
-      meta.counters.size() > SCHEDC_MAX_COUNTERS)
+      meta.queues.size() > SCHEDC_MAX_QUEUES || meta.counters.size() > SCHEDC_MAX_COUNTERS)
     user_error("metadata declares more params/queues/counters than the ABI allows");
   if (meta.policy.empty()) meta.policy = "unnamed";
   return meta;

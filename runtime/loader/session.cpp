@@ -207,7 +207,8 @@ std::string Session::answer(const Request &request, double now) {
     if (request.words.size() < 2) return "error\nusage: set NAME=VALUE...\n";
     return set_live({request.words.begin() + 1, request.words.end()});
   }
-  if (command == "hint") return set_hints({request.words.begin() + 1, request.words.end()}, request.uid);
+  if (command == "hint")
+    return set_hints({request.words.begin() + 1, request.words.end()}, request.uid);
   return "error\nunknown request '" + command + "': expected stats, switch, set or hint\n";
 }
 
@@ -350,8 +351,8 @@ std::string Session::set_hints(const std::vector<std::string> &words, uid_t uid)
   std::string text;
   if (words[1] == "--clear") {
     for (const schedc_hint_key &key : keys) bpf_map_delete_elem(fd, &key);
-    text = "cleared the hints of task " + words[0] + " and of process " +
-           std::to_string(ids.tgid) + "\n";
+    text = "cleared the hints of task " + words[0] + " and of process " + std::to_string(ids.tgid) +
+           "\n";
   } else {
     // Each scope's entry: what is set already, or the defaults.
     schedc_hint_values values[2];

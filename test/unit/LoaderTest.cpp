@@ -371,7 +371,9 @@ TEST(LoaderOptions, SocketAndItsClients) {
   EXPECT_EQ(hint.client, "hint");
   EXPECT_EQ(hint.hint_pid, "1234");
   EXPECT_EQ(hint.sets, (std::vector<std::string>{"urgent=true"}));
-  EXPECT_TRUE(contains(failureOf([] { parse({"hint", "/run/s.sock", "1234"}); }),
+  EXPECT_TRUE(contains(failureOf([] {
+                         parse({"hint", "/run/s.sock", "1234"});
+                       }),
                        "usage: schedrun hint SOCKET PID"));
 
   Options set = parse({"set", "/run/s.sock", "boost=true", "quantum=2ms"});
