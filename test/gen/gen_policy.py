@@ -48,7 +48,7 @@ class Scope:
         out = [n for n, pt in p.params if pt == t]
         out += [n for n, ft in p.percpu + p.globals if ft == t]
         if self.task:
-            out += [n for n, ft in p.task if ft == t]
+            out += [n for n, ft in p.task + p.hints if ft == t]
             out += [a for a, at in ATTRS.items() if at == t]
         if self.current:
             out += ["current." + n for n, ft in p.task if ft == t]
@@ -75,6 +75,7 @@ class Gen:
         self.r = rng
         self.name = name
         self.params, self.task, self.percpu, self.globals = [], [], [], []
+        self.hints = []
         self.param_info = {}   # name -> (type, default, min, max, infinite)
         self.counters, self.queues = [], []  # queues: dict(name, kind, shards, aggs)
         self.local_id = 0
@@ -326,6 +327,25 @@ class Gen:
             self.param_units[n] = (lo, hi)
             out.append(text)
 
+    def gen_hints(self, out):
+        """Hints: per task or per process, read where a task is."""
+        r = self.r
+        for i in range(r.choice([0, 0, 1, 2])):
+            n = "h%d" % i
+            t = r.choice([U64, BOOL, DUR])
+            if t == BOOL:
+                text = "hint %s: bool = %s" % (n, r.choice(["false", "true"]))
+            else:
+                unit = "us" if t == DUR else ""
+                lo = r.randint(0, 10)
+                hi = lo + r.randint(0, 100)
+                text = "hint %s: %s = %d%s" % (n, t, r.randint(lo, hi), unit)
+                if r.random() < 0.5:
+                    text += " in %d%s..%d%s" % (lo, unit, hi, unit)
+            text += r.choice(["", " per task", " per process"]) + ";"
+            self.hints.append((n, t))
+            out.append(text)
+
     def gen_state(self, out):
         r = self.r
         for kind, store in (("task", self.task), ("percpu", self.percpu), ("global", self.globals)):
@@ -471,6 +491,7 @@ class Gen:
     def generate(self):
         out = ["policy %s;" % self.name]
         self.gen_params(out)
+        self.gen_hints(out)
         self.gen_state(out)
         if self.r.random() < 0.5:
             self.counters = ["n%d" % i for i in range(self.r.randint(1, 3))]
