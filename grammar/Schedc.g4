@@ -18,6 +18,7 @@ decl
   | dispatchDecl
   | preemptRule
   | balanceRule
+  | timer
   | handler
   | policyDecl      // a second one: rejected with a clear message by the builder
   ;
@@ -33,7 +34,7 @@ nameWord
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'when' | 'else' | 'head' | 'none'
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
-  | 'direct' | 'or' | 'balance' | 'every' | 'live' | 'per' | 'process'
+  | 'direct' | 'or' | 'balance' | 'every' | 'live' | 'per' | 'process' | 'kick'
   ;
 
 // ---------------------------------------------------------------- declarations
@@ -106,6 +107,9 @@ balanceRule : 'balance' ident 'by' by=ident 'every' interval=expr 'when' conditi
 
 handler : 'on' eventName block ;
 
+// `every 10ms { ... }`: statements run on a timer, with no task in context.
+timer : 'every' period=expr block ;
+
 // Any word: an unknown one is reported with the list of events.
 eventName : ident | 'enqueue' ;
 
@@ -118,6 +122,7 @@ stmt
   | nameRef op=('=' | '+=' | '-=') expr ';'          # assignStmt
   | ifChain                                          # ifStmt
   | 'for' ident 'in' from=loopBound '..' to=loopBound block  # forStmt
+  | kind=('kick' | 'preempt') '(' expr ')' ';'       # kickStmt
   ;
 
 // A literal, or a param whose declared range bounds the loop.
@@ -170,7 +175,7 @@ ident
   : IDENT
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
   | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every' | 'live'
-  | 'per' | 'process'
+  | 'per' | 'process' | 'kick'
   ;
 
 // ---------------------------------------------------------------- tokens

@@ -1526,6 +1526,82 @@ void BPF_PROG(schedc_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 	cg->cpu_weight = weight;
 }
 
+/* ---- the `every` timer --------------------------------------------------- */
+
+struct schedc_timer {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct schedc_timer);
+	__uint(max_entries, 1);
+} schedc_timers SEC(".maps");
+
+/* Runs the policy's `every` block, then arms the timer again: the period is
+ * read each time, so a live param changes it from the next run on. */
+static int timer_fired(void *map, int *key, struct schedc_timer *t)
+{
+	struct schedc_ctx sc;
+	u64 period;
+
+	ctx_init(&sc, NULL, NULL);
+	schedc_policy_handler(SCHEDC_ON_TIMER, &sc);
+	period = schedc_policy_timer_period(&sc);
+	bpf_timer_start(&t->timer, period ? period : SCX_SLICE_DFL, 0);
+	return 0;
+}
+
+static __always_inline s32 timer_start(void)
+{
+	struct schedc_ctx sc;
+	struct schedc_timer *t;
+	u32 zero = 0;
+	s32 err;
+
+	if (!L.has_handler[SCHEDC_ON_TIMER])
+		return 0;
+	t = bpf_map_lookup_elem(&schedc_timers, &zero);
+	if (!t)
+		return -2; /* -ENOENT */
+	err = bpf_timer_init(&t->timer, &schedc_timers, CLOCK_MONOTONIC);
+	if (err)
+		return err;
+	err = bpf_timer_set_callback(&t->timer, timer_fired);
+	if (err)
+		return err;
+	ctx_init(&sc, NULL, NULL);
+	return bpf_timer_start(&t->timer, schedc_policy_timer_period(&sc), 0);
+}
+
+/* A policy's `for` loop (StmtLowering.cpp): `count` iterations, each
+ * giving its index, then -1. */
+__attribute__((always_inline)) void schedc_loop_begin(struct bpf_iter_num *it, u64 count)
+{
+	bpf_iter_num_new(it, 0, (int)count);
+}
+
+__attribute__((always_inline)) s64 schedc_loop_next(struct bpf_iter_num *it)
+{
+	int *index = bpf_iter_num_next(it);
+
+	return index ? *index : -1;
+}
+
+__attribute__((always_inline)) void schedc_loop_end(struct bpf_iter_num *it)
+{
+	bpf_iter_num_destroy(it);
+}
+
+/* kick(cpu) wakes an idle CPU so it dispatches; preempt(cpu) ends the slice
+ * of the task running there. A CPU number past the last does nothing. */
+__attribute__((always_inline)) void schedc_kick(u64 cpu, u32 preempt)
+{
+	if (cpu < scx_bpf_nr_cpu_ids())
+		scx_bpf_kick_cpu((s32)cpu, preempt ? SCX_KICK_PREEMPT : SCX_KICK_IDLE);
+}
+
 SEC("struct_ops.s/schedc_init")
 s32 BPF_PROG(schedc_init)
 {
@@ -1563,7 +1639,7 @@ s32 BPF_PROG(schedc_init)
 				c->fields[f] = L.cpu_init[f];
 		}
 	}
-	return 0;
+	return timer_start();
 }
 
 SEC("struct_ops/schedc_ops_exit")

@@ -21,7 +21,8 @@
 #define SCHEDC_TASKS_MAP_NAME "schedc_tasks"
 #define SCHEDC_CPUS_MAP_NAME "schedc_cpus"
 #define SCHEDC_CGROUPS_MAP_NAME "schedc_cgroups"
-/* and SCHEDC_HINTS_MAP_NAME (schedc_abi.h) */
+/* and SCHEDC_HINTS_MAP_NAME (schedc_abi.h), and the timer's: */
+#define SCHEDC_TIMERS_MAP_NAME "schedc_timers"
 /* Runtime functions named so stay global BPF subprograms: the verifier checks
  * each once, on its own, instead of at every call with every path out of it
  * (a loop over the cgroup hierarchy, called in ops.dispatch's loops, went
@@ -54,7 +55,7 @@ enum schedc_attr {
 enum schedc_event {
 	SCHEDC_ON_ENABLE, SCHEDC_ON_RUNNABLE, SCHEDC_ON_ENQUEUE, SCHEDC_ON_RUNNING,
 	SCHEDC_ON_STOPPING, SCHEDC_ON_QUIESCENT, SCHEDC_ON_EXIT, SCHEDC_ON_TICK,
-	SCHEDC_ON_REWEIGHT, SCHEDC_ON_NR,
+	SCHEDC_ON_REWEIGHT, SCHEDC_ON_TIMER, SCHEDC_ON_NR,
 };
 
 struct schedc_queue_layout {
@@ -160,6 +161,8 @@ bool schedc_policy_eligible(u32 queue, struct schedc_ctx *ctx);
 bool schedc_policy_preempt_wakeup(struct schedc_ctx *ctx);
 bool schedc_policy_preempt_tick(struct schedc_ctx *ctx);
 u64 schedc_policy_balance_interval(struct schedc_ctx *ctx);
+/* The `every` timer's period in ns (0: the policy has none). */
+u64 schedc_policy_timer_period(struct schedc_ctx *ctx);
 bool schedc_policy_balance_pull(struct schedc_ctx *ctx);
 
 /* Services the generated code calls (defined in runtime.bpf.c). */

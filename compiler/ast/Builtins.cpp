@@ -152,21 +152,23 @@ const char *builtinAggregateName(BuiltinAggregate id) {
 
 const std::vector<EventInfo> &events() {
   static const std::vector<EventInfo> table = {
-      {"enable", Event::Enable, "in `on enable`", false, false},
-      {"runnable", Event::Runnable, "in `on runnable`", true, false},
-      {"enqueue", Event::Enqueue, "in `on enqueue`", true, false},
-      {"running", Event::Running, "in `on running`", false, false},
-      {"stopping", Event::Stopping, "in `on stopping`", false, true},
-      {"quiescent", Event::Quiescent, "in `on quiescent`", false, false},
-      {"exit", Event::Exit, "in `on exit`", false, false},
-      {"tick", Event::Tick, "in `on tick`", false, false},
-      {"reweight", Event::Reweight, "in `on reweight`", false, false},
+      {"enable", Event::Enable, "in `on enable`", false, false, true, true},
+      {"runnable", Event::Runnable, "in `on runnable`", true, false, true, true},
+      {"enqueue", Event::Enqueue, "in `on enqueue`", true, false, true, true},
+      {"running", Event::Running, "in `on running`", false, false, true, true},
+      {"stopping", Event::Stopping, "in `on stopping`", false, true, true, true},
+      {"quiescent", Event::Quiescent, "in `on quiescent`", false, false, true, true},
+      {"exit", Event::Exit, "in `on exit`", false, false, true, true},
+      {"tick", Event::Tick, "in `on tick`", false, false, true, true},
+      {"reweight", Event::Reweight, "in `on reweight`", false, false, true, true},
+      {"every", Event::Timer, "in `every`", false, false, false, false},
   };
   return table;
 }
 
 const EventInfo *findEvent(const std::string &name) {
-  return findByName(events(), name);
+  const EventInfo *found = findByName(events(), name);
+  return found && found->onName ? found : nullptr;
 }
 
 const EventInfo &eventInfo(Event id) {

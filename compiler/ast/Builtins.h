@@ -116,11 +116,13 @@ struct EventInfo {
   const char *where;  // for messages: "in `on tick`"
   bool wakeup;        // `wakeup` is available
   bool runtime;       // `runtime` is available
+  bool task;          // a task is in context (its fields, attributes, hints)
+  bool onName;        // declared as `on NAME` (the timer is `every PERIOD`)
 };
 
 // In the runtime's order (enum schedc_event).
 const std::vector<EventInfo> &events();
-const EventInfo *findEvent(const std::string &name);
+const EventInfo *findEvent(const std::string &name);  // `on NAME` events only
 const EventInfo &eventInfo(Event id);
 
 // "a, b, c and d": for hints that list a table's names.

@@ -129,11 +129,24 @@ struct BalanceRule {
   ExprPtr condition;
 };
 
-enum class Event { Enable, Runnable, Enqueue, Running, Stopping, Quiescent, Exit, Tick, Reweight };
+// Timer: `every PERIOD { ... }`, no task in context.
+enum class Event {
+  Enable,
+  Runnable,
+  Enqueue,
+  Running,
+  Stopping,
+  Quiescent,
+  Exit,
+  Tick,
+  Reweight,
+  Timer
+};
 
 struct Handler {
   SourceRange range;
   Event event = Event::Enable;
+  ExprPtr period;  // Timer: how often it runs (a duration literal or param)
   Block body;
   int numLocals = 0;  // filled by resolution: slots used by let/for in body
 };

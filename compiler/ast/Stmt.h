@@ -13,6 +13,7 @@ enum class StmtKind {
   Assign,  // target op value;  (op: =, +=, -=)        target is a Name Expr
   If,      // if cond { thenBody } else { elseBody }   (else-if = If inside elseBody)
   For,     // for name in from..to { thenBody }        -> localSlot
+  Kick,    // kick(value); / preempt(value);  (preempt: the CPU's task gives up its slice)
 };
 
 enum class AssignOp { Set, Add, Sub };
@@ -28,8 +29,9 @@ struct Stmt {
   bool hasDeclaredType = false;       // Let
   Type declaredType = Type::Invalid;  // Let
   AssignOp assignOp = AssignOp::Set;  // Assign
+  bool preempt = false;               // Kick: preempt(cpu) rather than kick(cpu)
   ExprPtr target;                     // Assign
-  ExprPtr value;                      // Let, Assign; If: condition
+  ExprPtr value;                      // Let, Assign, Kick (the CPU); If: condition
   uint64_t from = 0, to = 0;          // For: [from, to), the widest when a bound is a param
   ExprPtr fromParam, toParam;         // For: a bound that is a param's name, else null
   Block thenBody;                     // If, For

@@ -45,7 +45,10 @@ inline void walkPolicy(const Policy &policy, const ExprVisitor &visit) {
     walkExpr(rule.interval.get(), visit);
     walkExpr(rule.condition.get(), visit);
   }
-  for (const Handler &handler : policy.handlers) walkBlock(handler.body, visit);
+  for (const Handler &handler : policy.handlers) {
+    walkExpr(handler.period.get(), visit);
+    walkBlock(handler.body, visit);
+  }
 }
 
 }  // namespace schedc

@@ -232,6 +232,23 @@ void lowerBalanceHooks(Lowering &l) {
   }
 }
 
+// The `every` timer's period in ns; 0 without a timer (the runtime then
+// starts none).
+void lowerTimerPeriodHook(Lowering &l) {
+  llvm::Function *function = l.beginHook("schedc_policy_timer_period", l.policy.nameRange);
+  if (!function) return;
+  l.ctx = argument(function, 0);
+  l.beginBody();
+  llvm::Value *period = l.builder.getInt64(0);
+  for (const Handler &h : l.policy.handlers) {
+    if (!h.period) continue;
+    l.setLocation(h.period->range);
+    period = lowerStorable(l, *h.period);
+  }
+  l.builder.CreateRet(period);
+  l.finishHook();
+}
+
 }  // namespace
 
 void lowerHooks(Lowering &l) {
@@ -243,6 +260,7 @@ void lowerHooks(Lowering &l) {
   lowerPreemptHook(l, "schedc_policy_preempt_wakeup", PreemptKind::Wakeup);
   lowerPreemptHook(l, "schedc_policy_preempt_tick", PreemptKind::Tick);
   lowerBalanceHooks(l);
+  lowerTimerPeriodHook(l);
 }
 
 }  // namespace schedc

@@ -70,40 +70,59 @@ void lowerIf(Lowering &l, const Stmt &stmt) {
   l.builder.SetInsertPoint(endBlock);
 }
 
-// for NAME in FROM..TO: the bounds are literals, or params tested beside
-// their range's end, so the verifier sees a bounded loop (or the optimizer
-// unrolls it).
+// for NAME in FROM..TO: an open-coded iterator (bpf_iter_num) over the
+// iteration count, NAME = FROM + index. The verifier checks the body until
+// its states repeat, not once per iteration: a body with branches would
+// otherwise multiply the paths it walks by the trip count. The bounds are
+// literals, or params cut at their range's end, so the count is at most the
+// static one (the checker caps loops at 1024 iterations).
 void lowerFor(Lowering &l, const Stmt &stmt) {
   Ref ref;
   ref.kind = RefKind::Local;
   ref.localSlot = stmt.localSlot;
   llvm::Value *slot = slotForAssignment(l, ref);
-  if (!slot) return;
+  llvm::Function *begin = l.runtimeFunction("schedc_loop_begin");
+  llvm::Function *next = l.runtimeFunction("schedc_loop_next");
+  llvm::Function *end = l.runtimeFunction("schedc_loop_end");
+  if (!slot || !begin || !next || !end) return;
   llvm::Function *function = l.builder.GetInsertBlock()->getParent();
+  llvm::IRBuilder<> entry(&function->getEntryBlock(), function->getEntryBlock().begin());
+  llvm::AllocaInst *iterator = entry.CreateAlloca(l.i64(), nullptr, "loop.it");
+  iterator->setAlignment(llvm::Align(8));
   auto *headBlock = llvm::BasicBlock::Create(l.context, "for.head", function);
   auto *bodyBlock = llvm::BasicBlock::Create(l.context, "for.body", function);
   auto *endBlock = llvm::BasicBlock::Create(l.context, "for.end", function);
   l.setLocation(stmt.range);
   llvm::Value *from =
       stmt.fromParam ? lowerExpr(l, *stmt.fromParam) : l.builder.getInt64(stmt.from);
-  llvm::Value *to = stmt.toParam ? lowerExpr(l, *stmt.toParam) : nullptr;
-  l.builder.CreateAlignedStore(from, slot, llvm::MaybeAlign(8));
+  llvm::Value *to = l.builder.getInt64(stmt.to);
+  if (stmt.toParam) {
+    llvm::Value *param = lowerExpr(l, *stmt.toParam);
+    to = l.builder.CreateSelect(l.builder.CreateICmpULT(param, to), param, to);
+  }
+  llvm::Value *count = l.builder.CreateSelect(l.builder.CreateICmpULT(from, to),
+                                              l.builder.CreateSub(to, from), l.builder.getInt64(0));
+  l.builder.CreateCall(begin, {iterator, count});
   l.builder.CreateBr(headBlock);
   l.builder.SetInsertPoint(headBlock);
-  llvm::Value *counter = l.builder.CreateAlignedLoad(l.i64(), slot, llvm::MaybeAlign(8));
-  llvm::Value *more = l.builder.CreateICmpULT(counter, l.builder.getInt64(stmt.to));
-  if (to) more = l.builder.CreateAnd(more, l.builder.CreateICmpULT(counter, to));
-  l.builder.CreateCondBr(more, bodyBlock, endBlock);
+  llvm::Value *index = l.builder.CreateCall(next, {iterator});
+  l.builder.CreateCondBr(l.builder.CreateICmpSLT(index, l.builder.getInt64(0)), endBlock,
+                         bodyBlock);
   l.builder.SetInsertPoint(bodyBlock);
+  // The body cannot assign the loop variable (the checker forbids it).
+  l.builder.CreateAlignedStore(l.builder.CreateAdd(from, index), slot, llvm::MaybeAlign(8));
   lowerScopedBlock(l, stmt.thenBody);
   l.setLocation(stmt.range);
-  // The body cannot assign the loop variable (the checker forbids it), so this
-  // increment is the only write: the loop always ends.
-  llvm::Value *current = l.builder.CreateAlignedLoad(l.i64(), slot, llvm::MaybeAlign(8));
-  l.builder.CreateAlignedStore(l.builder.CreateAdd(current, l.builder.getInt64(1)), slot,
-                               llvm::MaybeAlign(8));
   l.builder.CreateBr(headBlock);
   l.builder.SetInsertPoint(endBlock);
+  l.builder.CreateCall(end, {iterator});
+}
+
+// kick(cpu) / preempt(cpu): scx_bpf_kick_cpu, past the last CPU nothing.
+void lowerKick(Lowering &l, const Stmt &stmt) {
+  llvm::Value *cpu = lowerStorable(l, *stmt.value);
+  if (llvm::Function *kick = l.runtimeFunction("schedc_kick"))
+    l.builder.CreateCall(kick, {cpu, l.builder.getInt32(stmt.preempt ? 1 : 0)});
 }
 
 void lowerStmt(Lowering &l, const Stmt &stmt) {
@@ -120,6 +139,9 @@ void lowerStmt(Lowering &l, const Stmt &stmt) {
       break;
     case StmtKind::For:
       lowerFor(l, stmt);
+      break;
+    case StmtKind::Kick:
+      lowerKick(l, stmt);
       break;
   }
 }

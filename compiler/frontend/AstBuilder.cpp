@@ -59,6 +59,8 @@ bool AstBuilder::build(P::PolicyFileContext *file) {
       balanceRule(c);
     else if (auto *c = d->handler())
       handler(c);
+    else if (auto *c = d->timer())
+      timer(c);
     else if (auto *c = d->policyDecl())
       policyDecl(c);
   }
@@ -373,6 +375,15 @@ void AstBuilder::balanceRule(P::BalanceRuleContext *ctx) {
   policy_.balances.push_back(std::move(r));
 }
 
+void AstBuilder::timer(P::TimerContext *ctx) {
+  Handler h;
+  h.range = map_.span(ctx->getStart(), ctx->period->getStop());
+  h.event = Event::Timer;
+  h.period = expr(ctx->period);
+  h.body = block(ctx->block());
+  policy_.handlers.push_back(std::move(h));
+}
+
 void AstBuilder::handler(P::HandlerContext *ctx) {
   Handler h;
   h.range = map_.span(ctx->getStart(), ctx->eventName()->getStop());
@@ -380,7 +391,8 @@ void AstBuilder::handler(P::HandlerContext *ctx) {
   const EventInfo *event = findEvent(text);
   if (!event) {
     std::vector<std::string> names;
-    for (const EventInfo &known : events()) names.push_back(known.name);
+    for (const EventInfo &known : events())
+      if (known.onName) names.push_back(known.name);
     std::string near = closestName(text, names);
     diags_.error(map_.rule(ctx->eventName()), "unknown event '" + text + "'",
                  near.empty() ? "the events are " + listNames(names, " and ")
@@ -427,6 +439,10 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->assignOp = op == "+=" ? AssignOp::Add : op == "-=" ? AssignOp::Sub : AssignOp::Set;
     s->target = name(assign->nameRef());
     s->value = expr(assign->expr());
+  } else if (auto *kick = dynamic_cast<P::KickStmtContext *>(ctx)) {
+    s->kind = StmtKind::Kick;
+    s->preempt = kick->kind->getText() == "preempt";
+    s->value = expr(kick->expr());
   } else if (auto *forLoop = dynamic_cast<P::ForStmtContext *>(ctx)) {
     s->kind = StmtKind::For;
     s->name = forLoop->ident()->getText();

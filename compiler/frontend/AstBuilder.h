@@ -23,6 +23,7 @@ class AstBuilder {
 
   void policyDecl(P::PolicyDeclContext *ctx);
   void paramDecl(P::ParamDeclContext *ctx);
+  void timer(P::TimerContext *ctx);
   void hintDecl(P::HintDeclContext *ctx);
   void stateDecl(P::StateDeclContext *ctx);
   void counterDecl(P::CounterDeclContext *ctx);

@@ -117,6 +117,9 @@ static void dumpStmt(std::ostream &out, const Stmt &s, int indent) {
         dumpBlock(out, s.elseBody, indent + 2);
       }
       return;
+    case StmtKind::Kick:
+      out << pad << (s.preempt ? "preempt " : "kick ") << dumpExpr(*s.value) << '\n';
+      return;
     case StmtKind::For:
       out << pad << "for " << s.name << " local#" << s.localSlot << " in "
           << (s.fromParam ? dumpExpr(*s.fromParam) + " (>= " + std::to_string(s.from) + ")"
@@ -211,7 +214,10 @@ std::string dumpPolicy(const Policy &p) {
     out << " every " << dumpExpr(*r.interval) << " when " << dumpExpr(*r.condition) << '\n';
   }
   for (const Handler &h : p.handlers) {
-    out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
+    if (h.period)
+      out << "every " << dumpExpr(*h.period) << " locals " << h.numLocals << '\n';
+    else
+      out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);
   }
   return out.str();

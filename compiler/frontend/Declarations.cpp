@@ -222,10 +222,16 @@ class DeclarationChecker {
 
   void checkHandlers() {
     std::set<Event> seen;
-    for (const Handler &h : policy_.handlers)
-      if (!seen.insert(h.event).second)
+    for (const Handler &h : policy_.handlers) {
+      if (seen.insert(h.event).second) continue;
+      if (h.event == Event::Timer)
+        diags_.error(h.range, "a second `every` timer: a policy has one",
+                     "run the statements of both at the shorter period, counting periods in a "
+                     "global to do some less often");
+      else
         diags_.error(h.range, std::string("duplicate handler `on ") + eventInfo(h.event).name + "`",
                      "put all the statements for one event in one handler");
+    }
   }
 
   Policy &policy_;

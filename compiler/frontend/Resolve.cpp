@@ -17,6 +17,7 @@ struct Context {
   bool runtime = false;    // `runtime`
   bool current = false;    // `current.F`
   bool balance = false;    // `busiest`
+  bool task = true;        // a task in context: its fields, attributes, hints
   int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
 
   bool has(ValueScope scope) const {
@@ -151,6 +152,13 @@ class Resolver {
     ctx.where = event.where;
     ctx.wakeup = event.wakeup;
     ctx.runtime = event.runtime;
+    ctx.task = event.task;
+    if (h.period) {
+      Context periodCtx;
+      periodCtx.where = "in a timer's period";
+      periodCtx.task = false;
+      expr(*h.period, periodCtx);
+    }
     nextSlot_ = 0;
     scopes_.clear();
     block(h.body, ctx);
@@ -201,6 +209,9 @@ class Resolver {
         expr(*s.value, ctx);
         block(s.thenBody, ctx);
         block(s.elseBody, ctx);
+        break;
+      case StmtKind::Kick:
+        expr(*s.value, ctx);
         break;
       case StmtKind::For:
         // The bounds are read before the loop variable exists.
@@ -329,10 +340,15 @@ class Resolver {
       if (e.ref.kind == RefKind::Counter)
         fail(e, "counter '" + n + "' cannot be read",
              "counters are only incremented: `" + n + " += 1;`");
+      if (!ctx.task && (e.ref.kind == RefKind::TaskField || e.ref.kind == RefKind::Hint))
+        noTask(e, ctx);
       return;
     }
     if (lookupBuiltin(n, e.ref)) {
-      if (e.ref.kind == RefKind::TaskAttr) return;  // every expression has a task
+      if (e.ref.kind == RefKind::TaskAttr) {
+        if (!ctx.task) noTask(e, ctx);
+        return;
+      }
       ValueScope scope = builtinValueInfo(e.ref.kind).scope;
       if (scope == ValueScope::Stopping && !ctx.runtime)
         fail(e, "'" + n + "' is not available " + ctx.where, "it is only defined in `on stopping`");
@@ -457,10 +473,20 @@ class Resolver {
          "declare it `percpu " + e.text + ": TYPE;` to keep a value per CPU");
   }
 
+  // A name of the task in context where there is none (a timer).
+  void noTask(Expr &e, const Context &ctx) {
+    diags_.error(e.range,
+                 "'" + e.text + "' reads the task in context, and there is none " + ctx.where,
+                 "a timer runs for no task: use globals, percpu fields (F[cpu] for any CPU) and "
+                 "queue aggregates");
+    e.ref = Ref();
+  }
+
   void call(Expr &e, const Context &ctx) {
     for (ExprPtr &arg : e.operands) expr(*arg, ctx);
     if (const FunctionInfo *f = findFunction(e.text)) {
       e.function = f->id;
+      if (!ctx.task && (f->id == Function::Comm || f->id == Function::Allowed)) noTask(e, ctx);
       return;
     }
     if (findAggregateFunction(e.text)) {

@@ -219,6 +219,9 @@ class SafetyChecker {
           forget(guards, assigned);
           break;
         }
+        case StmtKind::Kick:
+          visit(s->value.get(), guards);
+          break;
         case StmtKind::For: {
           uint64_t outer = loopIterations_;
           loopIterations_ = checkLoopBounds(*s, outer);

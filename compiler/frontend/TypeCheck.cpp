@@ -54,6 +54,7 @@ class TypeChecker {
       expect(*r.condition, Type::Bool, "a balance condition");
     }
     for (Handler &h : policy_.handlers) {
+      if (h.period) timerPeriod(*h.period);
       localTypes_.assign(h.numLocals, Type::Invalid);
       loopSlot_.assign(h.numLocals, false);
       block(h.body);
@@ -559,6 +560,9 @@ class TypeChecker {
         block(s.thenBody);
         block(s.elseBody);
         return;
+      case StmtKind::Kick:
+        expect(*s.value, Type::U64, std::string("the CPU to ") + (s.preempt ? "preempt" : "kick"));
+        return;
       case StmtKind::For:
         if (s.fromParam) loopBound(*s.fromParam, s.from, false);
         if (s.toParam) loopBound(*s.toParam, s.to, true);
@@ -567,6 +571,31 @@ class TypeChecker {
         block(s.thenBody);
         return;
     }
+  }
+
+  static constexpr uint64_t kMinTimerPeriod = 10000;  // ns
+
+  // A timer's period: a duration literal or param, at least kMinTimerPeriod
+  // (a param's whole range), so the timer can never fire back to back.
+  void timerPeriod(Expr &period) {
+    if (expect(period, Type::Duration, "a timer's period") == Type::Invalid) return;
+    const char *fix = "write a duration literal such as `10ms`, or a duration param with a range";
+    uint64_t shortest;
+    if (period.kind == ExprKind::DurationLiteral || period.kind == ExprKind::IntLiteral) {
+      shortest = period.intValue;
+    } else if (period.kind == ExprKind::Name && period.ref.kind == RefKind::Param &&
+               policy_.params[period.ref.index].hasRange) {
+      shortest = policy_.params[period.ref.index].min;
+    } else {
+      diags_.error(period.range, "a timer's period must be a duration literal or a ranged param",
+                   fix);
+      return;
+    }
+    if (shortest < kMinTimerPeriod)
+      diags_.error(period.range,
+                   "a timer period of " + std::to_string(shortest) + "ns is below the shortest, " +
+                       std::to_string(kMinTimerPeriod / 1000) + "us",
+                   "a shorter timer would keep a CPU in its interrupt; use 10us or more");
   }
 
   // A param bounding a loop: the loop's widest bound is its range's end, so
@@ -718,8 +747,8 @@ class TypeChecker {
                    what +
                        " is shorter than a scheduler tick: sched_ext ends a slice at the "
                        "next tick, 1 ms at HZ=1000 and 4 ms on Debian's kernels (HZ=250)",
-                   "use 1ms or more; slices shorter than a tick need a timer, which the "
-                   "language does not have yet");
+                   "use 1ms or more, or an `infinite` slice ended by an `every` timer's "
+                   "`preempt(cpu)` (examples/shinjuku.sched)");
   }
 
   static std::string nanosecondsText(uint64_t ns) {

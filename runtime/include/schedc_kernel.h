@@ -128,6 +128,10 @@ struct sched_ext_ops {
 struct bpf_iter_num { u64 __opaque[1]; } __attribute__((aligned(8)));
 #define BPF_FOR_EACH_ITER (&___it)
 
+/* bpf_timer: its size must match the kernel's (2 x u64). */
+struct bpf_timer { u64 __opaque[2]; } __attribute__((aligned(8)));
+#define CLOCK_MONOTONIC 1
+
 /* The DSQ iterator's state: its size must match the kernel's (6 x u64). */
 struct bpf_iter_scx_dsq { u64 __opaque[6]; } __attribute__((aligned(8)));
 

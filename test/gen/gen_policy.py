@@ -28,6 +28,13 @@ TYPED = re.compile(r"\b(?:[ptcgl]\d+|a\d+_\d+|pid|tgid|weight|\w+_weight|cpu|nic
                    r"nr_cpus|nr_cpus_allowed|current|wakeup|u64|s64|duration|sduration|q\d+)\b")
 
 
+def is_constant(text):
+    """Whether an expression's text is built from literals alone (no names)."""
+    text = re.sub(r"\b(u64|s64|duration|sduration|min|max|clamp|abs|log2)\(", "(", text)
+    text = re.sub(r"\b\d+(ns|us|ms|s)\b", "0", text)
+    return re.search(r"[A-Za-z_]", text) is None
+
+
 class Scope:
     """Names an expression may use where it is generated."""
 
@@ -159,7 +166,10 @@ class Gen:
             rhs = str(r.randint(0, 63)) if op in ("<<", ">>") and r.random() < 0.5 else e(U64)
             if op in ("<<", ">>"):
                 rhs = str(int(rhs) % 64) if rhs.isdigit() else "(%s & 63)" % rhs
-            return "(%s %s %s)" % (e(U64), op, rhs)
+            lhs = e(U64)
+            if op == "<<" and is_constant(lhs):  # a constant shifted left must not wrap
+                lhs = "1"
+            return "(%s %s %s)" % (lhs, op, rhs)
         if c == 5:
             f = r.choice(["min", "max"])
             return "%s(%s, %s)" % (f, e(t), e(t))
@@ -236,6 +246,9 @@ class Gen:
 
     def stmt(self, sc, depth, indent):
         r, pad = self.r, "    " * indent
+        if r.random() < 0.06:
+            cpu = r.choice(["this_cpu", "0", "(nr_cpus - 1)", self.expr(U64, sc, 2)])
+            return ["%s%s(%s);" % (pad, r.choice(["kick", "preempt"]), cpu)]
         c = r.randrange(10)
         if c <= 1:
             t = r.choice(NUMERIC + [BOOL])
@@ -244,7 +257,7 @@ class Gen:
             sc.locals.append((name, t, True))
             return [line]
         if c <= 5:
-            targets = [(n, t) for n, t in self.task + self.percpu + self.globals]
+            targets = [(n, t) for n, t in (self.task if sc.task else []) + self.percpu + self.globals]
             targets += [(n, t) for n, t, ok in sc.locals if ok]
             if self.counters and r.random() < 0.3:
                 return ["%s%s += %s;" % (pad, r.choice(self.counters), self.expr(U64, sc, 2))]
@@ -472,6 +485,12 @@ class Gen:
             sc = Scope(self, wakeup=ev in ("runnable", "enqueue"), runtime=ev == "stopping")
             out.append("on %s {" % ev)
             out += self.block(sc, 2, 1, self.r.randint(1, 6))
+            out.append("}")
+        if self.r.random() < 0.3:
+            # A timer: no task in context; a period of 1ms to 50ms.
+            sc = Scope(self, task=False, qualified_aggs=True)
+            out.append("every %dms {" % self.r.randint(1, 50))
+            out += self.block(sc, 2, 1, self.r.randint(1, 5))
             out.append("}")
 
     def set_options(self):

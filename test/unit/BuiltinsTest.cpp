@@ -37,7 +37,7 @@ TEST(Builtins, AttributesAndEventsAreInTheRuntimesOrder) {
   for (size_t i = 0; i < events().size(); ++i)
     EXPECT_EQ(int(events()[i].id), int(i)) << events()[i].name;
   EXPECT_EQ(&taskAttrInfo(TaskAttr::Runtime), &taskAttributes().back());
-  EXPECT_EQ(&eventInfo(Event::Reweight), &events().back());
+  EXPECT_EQ(&eventInfo(Event::Timer), &events().back());
 }
 
 TEST(Builtins, NamesAreFoundByNameAndId) {
@@ -54,7 +54,13 @@ TEST(Builtins, NamesAreFoundByNameAndId) {
     EXPECT_EQ(findBuiltinAggregate(a.name), &a);
     EXPECT_STREQ(builtinAggregateName(a.id), a.name);
   }
-  for (const EventInfo &e : events()) EXPECT_EQ(findEvent(e.name), &e);
+  // `on NAME` finds every event but the timer, which is `every PERIOD`.
+  for (const EventInfo &e : events()) {
+    EXPECT_EQ(&eventInfo(e.id), &e);
+    EXPECT_EQ(findEvent(e.name), e.onName ? &e : nullptr) << e.name;
+    EXPECT_EQ(e.onName, e.id != Event::Timer) << e.name;
+    EXPECT_EQ(e.task, e.id != Event::Timer) << e.name;
+  }
 }
 
 // A name that means something in expressions cannot be declared; only
