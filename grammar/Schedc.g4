@@ -87,6 +87,7 @@ enqueueRule : 'enqueue' ('when' expr)? 'into' enqueueTarget ('slice' sliceValue)
 
 enqueueTarget
   : 'local'
+  | 'local_on' '(' expr ')'
   | ident ('[' expr ']')?
   ;
 

@@ -864,6 +864,12 @@ s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fl
 			schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
 		}
 		choose_placement(&sc, &pl);
+		if (pl.local == SCHEDC_PLACE_LOCAL_ON) {
+			/* The rules chose a CPU: the task goes there, not here. */
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | pl.inst, pl.slice, 0);
+			scx_bpf_kick_cpu(pl.inst, SCX_KICK_IDLE);
+			return pl.inst;
+		}
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, 0);
 	}
 	return cpu;
@@ -933,6 +939,11 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 	requeue_done(t);
 
 	choose_placement(&sc, &pl);
+	if (pl.local == SCHEDC_PLACE_LOCAL_ON) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | pl.inst, pl.slice, enq_flags);
+		scx_bpf_kick_cpu(pl.inst, SCX_KICK_IDLE);
+		return;
+	}
 	if (pl.local || pl.queue >= L.nr_queues) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, pl.slice, enq_flags);
 		return;

@@ -144,10 +144,14 @@ struct schedc_ctx {
 };
 
 /* Where an enqueue rule puts a task. */
+/* Where the enqueue rules put a task: queue `queue`'s instance `inst`, or a
+ * local DSQ (`local`: this CPU's; `local_on`: CPU `inst`'s). */
+enum schedc_place_kind { SCHEDC_PLACE_QUEUE = 0, SCHEDC_PLACE_LOCAL = 1, SCHEDC_PLACE_LOCAL_ON = 2 };
+
 struct schedc_placement {
 	u32 queue;
 	u32 inst;
-	u32 local;
+	u32 local; /* enum schedc_place_kind */
 	u64 slice;
 };
 

@@ -94,6 +94,9 @@ struct EnqueueRule {
   std::string queueName;
   SourceRange queueRange;
   ExprPtr instance;  // `into q[expr]`; null = default instance
+  // `into local_on(CPU)`: CPU's local DSQ, when the task may run there
+  // (else the next rule applies).
+  ExprPtr localOn;
   bool infiniteSlice = false;
   ExprPtr slice;  // null and !infiniteSlice = 20ms default
 };

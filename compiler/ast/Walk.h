@@ -38,6 +38,7 @@ inline void walkPolicy(const Policy &policy, const ExprVisitor &visit) {
   for (const EnqueueRule &rule : policy.enqueueRules) {
     walkExpr(rule.condition.get(), visit);
     walkExpr(rule.instance.get(), visit);
+    walkExpr(rule.localOn.get(), visit);
     walkExpr(rule.slice.get(), visit);
   }
   for (const PreemptRule &rule : policy.preempts) walkExpr(rule.condition.get(), visit);

@@ -96,6 +96,20 @@ void lowerPlaceHook(Lowering &l) {
     }
     // The rule's body ends in a return: nothing it computes reaches `next`.
     CacheScope ruleBody(l);
+    llvm::Value *localOnCpu = nullptr;
+    if (rule.localOn) {
+      // Only a CPU the task may run on (allowed() bounds it too); else the
+      // next rule places the task.
+      localOnCpu = lowerStorable(l, *rule.localOn);
+      llvm::Function *allowed = l.runtimeFunction("schedc_allowed");
+      if (!allowed) return;
+      llvm::Value *ok = l.builder.CreateICmpNE(l.builder.CreateCall(allowed, {l.ctx, localOnCpu}),
+                                               l.builder.getInt64(0));
+      auto *take = llvm::BasicBlock::Create(l.context, "local_on", function);
+      if (!next) next = llvm::BasicBlock::Create(l.context, "next", function);
+      l.builder.CreateCondBr(ok, take, next);
+      l.builder.SetInsertPoint(take);
+    }
     llvm::Value *slice;
     if (rule.infiniteSlice)
       slice = l.builder.getInt64(~0ULL);
@@ -104,8 +118,11 @@ void lowerPlaceHook(Lowering &l) {
     else
       slice = l.builder.getInt64(20'000'000);  // SCX_SLICE_DFL
     l.setLocation(rule.range);
-    if (rule.toLocal) {
-      l.builder.CreateStore(l.builder.getInt32(1), field(2));
+    if (localOnCpu) {
+      l.builder.CreateStore(l.builder.CreateTrunc(localOnCpu, l.builder.getInt32Ty()), field(1));
+      l.builder.CreateStore(l.builder.getInt32(SCHEDC_PLACE_LOCAL_ON), field(2));
+    } else if (rule.toLocal) {
+      l.builder.CreateStore(l.builder.getInt32(SCHEDC_PLACE_LOCAL), field(2));
     } else {
       llvm::Value *instance;
       if (rule.instance) {

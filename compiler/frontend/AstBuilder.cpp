@@ -333,6 +333,7 @@ void AstBuilder::enqueueRule(P::EnqueueRuleContext *ctx) {
   } else {
     r.toLocal = true;
     r.queueRange = map_.rule(target);
+    if (target->expr()) r.localOn = expr(target->expr());
   }
   if (P::SliceValueContext *slice = ctx->sliceValue()) {
     if (slice->expr())

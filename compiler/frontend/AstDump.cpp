@@ -192,7 +192,9 @@ std::string dumpPolicy(const Policy &p) {
     out << "enqueue";
     if (r.condition) out << " when " << dumpExpr(*r.condition);
     out << " into "
-        << (r.toLocal ? "local" : r.queueName + " queue#" + std::to_string(r.queueIndex));
+        << (r.localOn   ? "local_on(" + dumpExpr(*r.localOn) + ")"
+            : r.toLocal ? "local"
+                        : r.queueName + " queue#" + std::to_string(r.queueIndex));
     if (r.instance) out << '[' << dumpExpr(*r.instance) << ']';
     if (r.infiniteSlice) out << " slice infinite";
     if (r.slice) out << " slice " << dumpExpr(*r.slice);

@@ -186,8 +186,13 @@ class DeclarationChecker {
     if (rules.back().condition)
       diags_.error(rules.back().range, "the last enqueue rule must have no `when` condition",
                    "every task must be placed: end with `enqueue into QUEUE;`");
+    else if (rules.back().localOn)
+      diags_.error(rules.back().queueRange,
+                   "the last enqueue rule cannot be `local_on`: it does not apply when the task "
+                   "may not run on that CPU",
+                   "add a rule after it that places every task, e.g. `enqueue into QUEUE;`");
     for (size_t i = 0; i + 1 < rules.size(); ++i) {
-      if (!rules[i].condition) {
+      if (!rules[i].condition && !rules[i].localOn) {
         diags_.warning(rules[i + 1].range, "this enqueue rule is never used",
                        "an earlier rule without `when` already places every task");
         break;

@@ -102,6 +102,7 @@ class Resolver {
                      "write `into " + r.queueName + "`");
     }
     if (r.instance) expr(*r.instance, ctx);
+    if (r.localOn) expr(*r.localOn, ctx);
     if (r.slice) expr(*r.slice, ctx);
   }
 

@@ -712,6 +712,7 @@ class TypeChecker {
   void checkEnqueueRule(EnqueueRule &r) {
     if (r.condition) expect(*r.condition, Type::Bool, "an enqueue condition");
     if (r.instance) expect(*r.instance, Type::U64, "a queue index");
+    if (r.localOn) expect(*r.localOn, Type::U64, "the CPU of `local_on`");
     if (r.slice) {
       Type t = expect(*r.slice, Type::Duration, "the slice");
       bool literal =

@@ -142,6 +142,7 @@ struct bpf_iter_scx_dsq { u64 __opaque[6]; } __attribute__((aligned(8)));
 
 /* enum scx_* values the kernel has used unchanged since 6.12. */
 #define SCX_DSQ_LOCAL 0x8000000000000002ULL
+#define SCX_DSQ_LOCAL_ON 0xc000000000000000ULL /* | cpu */
 #define SCX_SLICE_DFL 20000000ULL
 #define SCX_SLICE_INF (~0ULL)
 #define SCX_ENQ_WAKEUP 1ULL

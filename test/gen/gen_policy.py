@@ -435,6 +435,10 @@ class Gen:
             c = r.random()
             if c < 0.1:
                 target = "local"
+            elif c < 0.2 and i < n - 1:  # not last: it may not apply
+                cond = cond if r.random() < 0.5 else ""
+                target = "local_on(%s)" % r.choice(["0", "(nr_cpus - 1)", "this_cpu",
+                                                     self.expr(U64, sc, 2)])
             else:
                 q = r.choice(self.queues)
                 target = q["name"]
