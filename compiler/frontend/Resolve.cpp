@@ -18,6 +18,7 @@ struct Context {
   bool current = false;    // `current.F`
   bool balance = false;    // `busiest`
   bool task = true;        // a task in context: its fields, attributes, hints
+  bool timer = false;      // an `every` block: kick() and preempt() allowed
   int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
 
   bool has(ValueScope scope) const {
@@ -154,6 +155,7 @@ class Resolver {
     ctx.wakeup = event.wakeup;
     ctx.runtime = event.runtime;
     ctx.task = event.task;
+    ctx.timer = h.event == Event::Timer;
     if (h.period) {
       Context periodCtx;
       periodCtx.where = "in a timer's period";
@@ -212,6 +214,14 @@ class Resolver {
         block(s.elseBody, ctx);
         break;
       case StmtKind::Kick:
+        // In a callback, preempt(this_cpu) from `on running` would end every
+        // slice as it starts: the CPU would loop, no task would progress.
+        if (!ctx.timer)
+          diags_.error(s.range,
+                       std::string(s.preempt ? "preempt" : "kick") +
+                           "() is only allowed in an `every` timer, not " + ctx.where,
+                       "a callback that kicks or preempts CPUs can keep them from running any "
+                       "task; a timer does it at most once a period");
         expr(*s.value, ctx);
         break;
       case StmtKind::For:

@@ -246,7 +246,7 @@ class Gen:
 
     def stmt(self, sc, depth, indent):
         r, pad = self.r, "    " * indent
-        if r.random() < 0.06:
+        if not sc.task and r.random() < 0.15:  # kick() and preempt(): timers only
             cpu = r.choice(["this_cpu", "0", "(nr_cpus - 1)", self.expr(U64, sc, 2)])
             return ["%s%s(%s);" % (pad, r.choice(["kick", "preempt"]), cpu)]
         c = r.randrange(10)
