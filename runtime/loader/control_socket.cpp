@@ -124,8 +124,11 @@ void ControlSocket::serve(const std::function<std::string(const Request &)> &ans
     if (fd < 0) break;  // none waiting (EAGAIN), or it went away
     pending_.push_back({fd, peer_uid(fd), {}, Clock::now() + kRequestWait});
   }
-  std::vector<Client> waiting;
-  for (Client &c : pending_) {
+  // Taken out first: a client answered (closed) is never in pending_ again,
+  // even when `answer` throws.
+  std::vector<Client> clients = std::move(pending_);
+  pending_.clear();
+  for (Client &c : clients) {
     char buf[1024];
     ssize_t n;
     bool eof = false;
@@ -134,7 +137,7 @@ void ControlSocket::serve(const std::function<std::string(const Request &)> &ans
     size_t nl = c.line.find('\n');
     if (nl == std::string::npos && !eof) {
       if (Clock::now() < c.deadline && c.line.size() < kMaxRequest)
-        waiting.push_back(c);
+        pending_.push_back(c);
       else
         reply(c, "error\nno request line within 2 s\n");
       continue;
@@ -144,7 +147,6 @@ void ControlSocket::serve(const std::function<std::string(const Request &)> &ans
     r.uid = c.uid;
     reply(c, answer(r));
   }
-  pending_ = std::move(waiting);
 }
 
 std::vector<std::string> split_request(const std::string &line) {
