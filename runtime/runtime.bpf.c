@@ -1139,10 +1139,11 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 			set_scan_first(&sc, queue, p->scx.dsq_vtime);
 		if (scanned++ >= L.queues[queue].scan)
 			break;
-		/* A shared queue holds tasks this CPU may not run: moving one
-		 * here would be a runtime error that ejects the scheduler. */
-		if (L.queues[queue].kind != SCHEDC_QUEUE_PERCPU &&
-		    !bpf_cpumask_test_cpu(sc.this_cpu, p->cpus_ptr))
+		/* Any instance may hold tasks this CPU may not run (a shared
+		 * queue, an indexed `q[i]` rule, a task pinned after it was
+		 * queued): moving one here would be a runtime error that ejects
+		 * the scheduler. */
+		if (!bpf_cpumask_test_cpu(sc.this_cpu, p->cpus_ptr))
 			continue;
 		sc.p = p;
 		sc.task = task_state(p);

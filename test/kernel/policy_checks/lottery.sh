@@ -1,7 +1,7 @@
 #!/bin/sh
 # examples/lottery.sched: three CPU-bound tasks on one CPU holding 100, 200
 # and 300 tickets (hints set at run time) get CPU shares within 0.05 of
-# 1/6, 1/3 and 1/2 over 8 s: each quantum is drawn in proportion to tickets.
+# 1/6, 1/3 and 1/2 over 10 s: each quantum is drawn in proportion to tickets.
 . "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
 obj=$SCHEDC_DATA/policies/lottery.bpf.o
 spin=$(command -v spin 2>/dev/null || echo "$SCHEDC_DATA/spin")
@@ -20,7 +20,7 @@ if wait_state enabled 30; then
     schedrun hint "$sock" $c tickets=300 >> "$out/h" 2>&1 || fail lottery-hints "hint refused" "$out/h"
   sleep 1
   a0=$(runtime_of $a) b0=$(runtime_of $b) c0=$(runtime_of $c)
-  sleep 8
+  sleep 10
   a1=$(runtime_of $a) b1=$(runtime_of $b) c1=$(runtime_of $c)
   set -- $(awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v c=$((c1 - c0)) \
     'BEGIN { t = a + b + c; printf "%.3f %.3f %.3f\n", a / t, b / t, c / t }')
