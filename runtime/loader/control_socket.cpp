@@ -76,6 +76,18 @@ std::string exchange(const std::string &path, const std::string &request, int ti
   return answer;
 }
 
+// The words of a request, tab-separated; a word holding a tab or a newline
+// could not be told apart on the other side.
+std::string request_line(const std::vector<std::string> &words) {
+  std::string line;
+  for (const std::string &w : words) {
+    if (w.find_first_of("\t\n") != std::string::npos)
+      user_error("'" + w + "' cannot be sent: it holds a tab or a newline");
+    line += (line.empty() ? "" : "\t") + w;
+  }
+  return line;
+}
+
 }  // namespace
 
 ControlSocket::ControlSocket(const std::string &path) : path_(path) {
@@ -174,37 +186,23 @@ int request_switch(const std::string &path, const std::string &object,
   char resolved[PATH_MAX];
   if (!realpath(object.c_str(), resolved))
     user_error("cannot read " + object + ": " + strerror(errno));
-  std::string request = std::string("switch\t") + resolved;
-  for (const std::string &s : sets) {
-    if (s.find_first_of("\t\n") != std::string::npos)
-      user_error("--set " + s + ": a value may not contain a tab or a newline");
-    request += "\t" + s;
-  }
-  if (std::string(resolved).find_first_of("\t\n") != std::string::npos)
-    user_error(object + ": a path with a tab or a newline cannot be sent");
+  std::vector<std::string> words = {"switch", resolved};
+  words.insert(words.end(), sets.begin(), sets.end());
   // Loading the new policy runs the verifier: allow it time.
-  return print_answer(exchange(path, request, 300));
+  return print_answer(exchange(path, request_line(words), 300));
 }
 
 int request_set(const std::string &path, const std::vector<std::string> &sets) {
-  std::string request = "set";
-  for (const std::string &s : sets) {
-    if (s.find_first_of("\t\n") != std::string::npos)
-      user_error(s + ": a value may not contain a tab or a newline");
-    request += "\t" + s;
-  }
-  return print_answer(exchange(path, request, 10));
+  std::vector<std::string> words = {"set"};
+  words.insert(words.end(), sets.begin(), sets.end());
+  return print_answer(exchange(path, request_line(words), 10));
 }
 
 int request_hint(const std::string &path, const std::string &pid,
                  const std::vector<std::string> &sets) {
-  std::string request = "hint\t" + pid;
-  for (const std::string &s : sets) {
-    if (s.find_first_of("\t\n") != std::string::npos)
-      user_error(s + ": a value may not contain a tab or a newline");
-    request += "\t" + s;
-  }
-  return print_answer(exchange(path, request, 10));
+  std::vector<std::string> words = {"hint", pid};
+  words.insert(words.end(), sets.begin(), sets.end());
+  return print_answer(exchange(path, request_line(words), 10));
 }
 
 int print_answer(const std::string &answer) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 
+#include "elf_file.h"
 #include "failure.h"
 
 namespace schedrun {
@@ -68,15 +69,6 @@ const std::map<std::string, std::string> &first_releases() {
   }();
   return releases;
 }
-
-struct ElfFile {
-  int fd = -1;
-  Elf *elf = nullptr;
-  ~ElfFile() {
-    if (elf) elf_end(elf);
-    if (fd >= 0) close(fd);
-  }
-};
 
 struct BtfDeleter {
   void operator()(btf *b) const { btf__free(b); }

@@ -10,21 +10,12 @@
 #include <cstring>
 #include <sstream>
 
+#include "elf_file.h"
 #include "failure.h"
 #include "schedc_abi.h"
 
 namespace schedrun {
 namespace {
-
-// Owns the file descriptor and libelf handle for the duration of a read.
-struct ElfFile {
-  int fd = -1;
-  Elf *elf = nullptr;
-  ~ElfFile() {
-    if (elf) elf_end(elf);
-    if (fd >= 0) close(fd);
-  }
-};
 
 std::string find_section(Elf *elf, const char *wanted, bool *found) {
   size_t shstrndx;

@@ -57,3 +57,21 @@ stop_bg() {
   bg_rc=$?
   wait_state disabled 20
 }
+
+# as_tester CMD: runs the shell command CMD as an unprivileged user (uid
+# 1000): with util-linux setpriv where there is one (a host), else with
+# busybox su as a user added to the VM's /etc/passwd on first use.
+as_tester() {
+  if setpriv --help 2>&1 | grep -q -- --reuid; then
+    setpriv --reuid 1000 --regid 1000 --clear-groups sh -c "$*"
+    return
+  fi
+  grep -q '^tester:' /etc/passwd 2>/dev/null || echo "tester:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd
+  su tester -s /bin/sh -c "$*"
+}
+
+# within V LO HI: whether LO <= V <= HI (decimals).
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+
+# cpu_ns PID: the CPU time task PID has had, in ns (/proc/PID/schedstat).
+cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }

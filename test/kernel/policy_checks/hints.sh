@@ -10,16 +10,14 @@ obj=$SCHEDC_DATA/policies/hinted.bpf.o
 spin=$(command -v spin 2>/dev/null || echo "$SCHEDC_DATA/spin")
 sock=/tmp/schedrun-hint.sock
 cpu=$(($(nproc) - 1))
-runtime_of() { cut -d' ' -f1 "/proc/$1/schedstat"; }
 # share PID SECS: PID's part of the CPU time the three hogs got over SECS.
 share() {
-  set -- "$1" "$2" "$(runtime_of $a)" "$(runtime_of $b)" "$(runtime_of $c)" "$(runtime_of $1)"
+  set -- "$1" "$2" "$(cpu_ns $a)" "$(cpu_ns $b)" "$(cpu_ns $c)" "$(cpu_ns $1)"
   sleep "$2"
-  awk -v a0="$3" -v b0="$4" -v c0="$5" -v x0="$6" -v a1="$(runtime_of $a)" \
-    -v b1="$(runtime_of $b)" -v c1="$(runtime_of $c)" -v x1="$(runtime_of $1)" \
+  awk -v a0="$3" -v b0="$4" -v c0="$5" -v x0="$6" -v a1="$(cpu_ns $a)" \
+    -v b1="$(cpu_ns $b)" -v c1="$(cpu_ns $c)" -v x1="$(cpu_ns $1)" \
     'BEGIN { t = (a1 - a0) + (b1 - b0) + (c1 - c0); printf "%.3f", (t > 0 ? (x1 - x0) / t : 0) }'
 }
-within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
 
 schedrun -q --socket "$sock" "$obj" > "$out/run" 2>&1 &
 pid=$!
@@ -44,11 +42,10 @@ if wait_state enabled 30; then
   within "$cleared" 0.25 0.42 && pass hint-unmark || fail hint-unmark "share $cleared after clearing"
 
   # The owner of a task may hint it; another user may not.
-  grep -q '^tester:' /etc/passwd 2>/dev/null || echo "tester:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd
-  d=$(su tester -s /bin/sh -c "$spin d 0 > /dev/null 2>&1 & echo \$!")
-  su tester -s /bin/sh -c "schedrun hint $sock $d latency_critical=true" > "$out/h3" 2>&1
+  d=$(as_tester "$spin d 0 > /dev/null 2>&1 & echo \$!")
+  as_tester "schedrun hint $sock $d latency_critical=true" > "$out/h3" 2>&1
   expect_rc hint-owner 0 $? "$out/h3" && pass hint-owner
-  su tester -s /bin/sh -c "schedrun hint $sock $a latency_critical=true" > "$out/h4" 2>&1
+  as_tester "schedrun hint $sock $a latency_critical=true" > "$out/h4" 2>&1
   expect_rc hint-other-user 1 $? "$out/h4" &&
     expect_grep hint-other-user "permission denied: task $a belongs to another user" "$out/h4" &&
     pass hint-other-user

@@ -32,8 +32,7 @@ if wait_state enabled 30; then
   schedrun set "$sock" boost=false quantum=500ms > "$out/s3" 2>&1
   expect_rc live-range 1 $? "$out/s3" &&
     expect_grep live-range "out of range" "$out/s3" && pass live-range
-  grep -q '^tester:' /etc/passwd 2>/dev/null || echo "tester:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd
-  su tester -s /bin/sh -c "schedrun set $sock boost=false" > "$out/s4" 2>&1
+  as_tester "schedrun set $sock boost=false" > "$out/s4" 2>&1
   expect_rc live-root-only 1 $? "$out/s4" &&
     expect_grep live-root-only "permission denied: only root may change a tunable" "$out/s4" &&
     pass live-root-only

@@ -36,9 +36,9 @@ if wait_state enabled 30; then
   # Pinned to CPU 0, the task may not run on the rule's CPU: the next rule
   # places it, and it runs.
   taskset -c 0 /tmp/onone y 0 > /dev/null 2>&1 & b=$!
-  t0=$(cut -d' ' -f1 /proc/$b/schedstat)
+  t0=$(cpu_ns $b)
   sleep 1
-  t1=$(cut -d' ' -f1 /proc/$b/schedstat)
+  t1=$(cpu_ns $b)
   kill $b 2>/dev/null
   wait $b 2>/dev/null
   ran=$(((t1 - t0) / 1000000))

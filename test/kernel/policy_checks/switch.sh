@@ -36,12 +36,10 @@ if wait_state enabled 30 && [ "$(ops)" = eevdf ]; then
     pass switch-bad-set
 
   # Statistics for anyone, switching for root only.
-  grep -q '^tester:' /etc/passwd 2>/dev/null || echo "tester:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd
-  as_user() { su tester -s /bin/sh -c "$*"; }
-  as_user schedrun stats "$sock" > "$out/u1" 2>&1
+  as_tester schedrun stats "$sock" > "$out/u1" 2>&1
   expect_rc stats-any-user 0 $? "$out/u1" &&
     expect_grep stats-any-user '"policy":"fifo"' "$out/u1" && pass stats-any-user
-  as_user schedrun switch "$sock" "$eevdf" > "$out/u2" 2>&1
+  as_tester schedrun switch "$sock" "$eevdf" > "$out/u2" 2>&1
   expect_rc switch-root-only 1 $? "$out/u2" &&
     expect_grep switch-root-only "permission denied: only root may switch" "$out/u2" &&
     { [ "$(ops)" = fifo ] || fail switch-root-only "root/ops is '$(ops)'" "$out/u2"; } &&

@@ -20,7 +20,6 @@ runs() {
     a = $7 - $1; b = $10 - $4; n = ($9 - $3) + ($12 - $6)
     printf "%.3f %.2f\n", (a + b > 0 ? a / (a + b) : 0), (n > 0 ? (a + b) / n / 1e6 : 0) }'
 }
-within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
 
 schedrun -q --socket "$sock" "$obj" > "$out/run" 2>&1 &
 pid=$!
