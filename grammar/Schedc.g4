@@ -66,7 +66,7 @@ queueDecl : 'queue' ident ':' queueKind queueOrder ('scan' scanLimit=INT)? (queu
 queueKind
   : 'global'
   | 'percpu'
-  | shardsWord=IDENT '(' count=INT ')'     // shards(N)
+  | kindWord=IDENT ('(' count=INT ')')?    // shards(N), per_llc, per_node
   ;
 
 queueOrder
@@ -81,7 +81,10 @@ queueItem
   | 'eligible' 'when' expr ('else' fallback=('head' | 'none'))? ';'   # eligibleDecl
   ;
 
-selectCpuDecl : 'select_cpu' choice=('default' | 'prev') direct='direct'? ';' ;
+selectCpuDecl : 'select_cpu' choice=('default' | 'prev' | IDENT) reach? direct='direct'? ';' ;
+
+// `within llc` / `within node`: how far a steal or a CPU search may go.
+reach : withinWord=IDENT scope=IDENT ;
 
 enqueueRule : 'enqueue' ('when' expr)? 'into' enqueueTarget ('slice' sliceValue)? ';' ;
 
@@ -98,7 +101,7 @@ sliceValue
 
 dispatchDecl : 'dispatch' dispatchSource (',' dispatchSource)* ';' ;
 
-dispatchSource : steal='steal'? ident ;
+dispatchSource : steal='steal'? ident reach? ;
 
 preemptRule : 'preempt' kind=('wakeup' | 'tick') 'when' expr ';' ;
 

@@ -13,6 +13,7 @@ char _license[] SEC("license") = "GPL";
 /* Tunables and sizes, written by the loader before load (see schedc_abi.h). */
 const volatile u64 schedc_params[SCHEDC_MAX_PARAMS];
 const volatile u32 schedc_slots = SCHEDC_DEFAULT_SLOTS;
+const volatile struct schedc_topology schedc_topology;
 /* `live` params: the loader writes them before load and while running. */
 volatile u64 schedc_live[SCHEDC_MAX_PARAMS] SEC(SCHEDC_LIVE_SECTION);
 
@@ -156,6 +157,80 @@ static __always_inline u32 slots(void)
 	return n > SCHEDC_MAX_SLOTS ? SCHEDC_MAX_SLOTS : n;
 }
 
+/* An index into the topology's arrays, masked in a way LLVM cannot drop:
+ * callers check the range, but LLVM may prove the check redundant from facts
+ * the verifier does not have (a value that passed through the stack or a
+ * function's argument), and the verifier refuses an unbounded index. */
+static __always_inline u64 topology_slot(u64 cpu)
+{
+	volatile u64 slot = cpu;
+
+	return slot & (SCHEDC_MAX_SLOTS - 1);
+}
+
+/* The machine's LLCs, nodes and cores, from the loader. */
+__attribute__((always_inline)) u64 schedc_llc_of(u64 cpu)
+{
+	if (!schedc_topology.known || cpu >= SCHEDC_MAX_SLOTS)
+		return 0;
+	return schedc_topology.llc[topology_slot(cpu)];
+}
+
+__attribute__((always_inline)) u64 schedc_node_of(u64 cpu)
+{
+	if (!schedc_topology.known || cpu >= SCHEDC_MAX_SLOTS)
+		return 0;
+	return schedc_topology.node[topology_slot(cpu)];
+}
+
+__attribute__((always_inline)) u64 schedc_core_of(u64 cpu)
+{
+	if (!schedc_topology.known || cpu >= SCHEDC_MAX_SLOTS)
+		return cpu;
+	return schedc_topology.core[topology_slot(cpu)];
+}
+
+__attribute__((always_inline)) u64 schedc_nr_llcs(void)
+{
+	return schedc_topology.known ? schedc_topology.nr_llcs : 1;
+}
+
+__attribute__((always_inline)) u64 schedc_nr_nodes(void)
+{
+	return schedc_topology.known ? schedc_topology.nr_nodes : 1;
+}
+
+static __always_inline u32 llc_node(u32 llc)
+{
+	if (!schedc_topology.known || llc >= SCHEDC_MAX_SLOTS)
+		return 0;
+	return schedc_topology.llc_node[topology_slot(llc)];
+}
+
+/* Where a CPU (or a queue instance) is. A loop measuring distances from one
+ * place reads it before the loop: the verifier widens what a loop body
+ * reloads from the stack, and an array index it no longer bounds is refused. */
+struct place {
+	u64 llc;
+	u64 node;
+};
+
+static __always_inline void place_of_cpu(u32 cpu, struct place *at)
+{
+	at->llc = schedc_llc_of(cpu);
+	at->node = schedc_node_of(cpu);
+}
+
+/* How far CPU `cpu` is from a place. */
+static __always_inline u32 distance_to_cpu(const struct place *from, u32 cpu)
+{
+	if (schedc_llc_of(cpu) == from->llc)
+		return SCHEDC_SAME_LLC;
+	if (schedc_node_of(cpu) == from->node)
+		return SCHEDC_SAME_NODE;
+	return SCHEDC_REMOTE;
+}
+
 /* Instances of a per-CPU queue: one a CPU id, within the slots. */
 static __always_inline u32 percpu_instances(void)
 {
@@ -173,10 +248,34 @@ static __always_inline u32 queue_instances(u32 queue)
 		return percpu_instances();
 	if (L.queues[queue].kind == SCHEDC_QUEUE_SHARDS)
 		n = L.queues[queue].shards;
+	if (L.queues[queue].kind == SCHEDC_QUEUE_LLC)
+		n = schedc_nr_llcs();
+	if (L.queues[queue].kind == SCHEDC_QUEUE_NODE)
+		n = schedc_nr_nodes();
 	return n > limit ? limit : n;
 }
 
-/* The instance an index (a CPU for percpu, anything for shards) selects. */
+/* Whether the policy has a queue of this kind (a constant, once folded). */
+static __always_inline bool has_queue_kind(u32 kind)
+{
+	u32 q;
+
+	_Pragma("unroll") for (q = 0; q < SCHEDC_MAX_QUEUES; q++)
+		if (q < L.nr_queues && L.queues[q].kind == kind)
+			return true;
+	return false;
+}
+
+/* Whether a queue of this kind has an instance per CPU or per CPU domain:
+ * the one its CPU serves. */
+static __always_inline bool kind_by_cpu(u32 kind)
+{
+	return kind == SCHEDC_QUEUE_PERCPU || kind == SCHEDC_QUEUE_LLC ||
+	       kind == SCHEDC_QUEUE_NODE;
+}
+
+/* The instance an index (`q[i]`: a CPU for percpu, a shard, an LLC or a
+ * node id) selects. */
 __attribute__((always_inline)) u32 schedc_instance_of(u32 queue, u64 index)
 {
 	u32 n;
@@ -185,6 +284,43 @@ __attribute__((always_inline)) u32 schedc_instance_of(u32 queue, u64 index)
 		return 0;
 	n = queue_instances(queue);
 	return n ? index % n : 0;
+}
+
+/* The instance CPU `cpu` serves: its own, its LLC's, its node's, or shard
+ * cpu % N. */
+__attribute__((always_inline)) u32 schedc_instance_of_cpu(u32 queue, u64 cpu)
+{
+	if (L.queues[queue].kind == SCHEDC_QUEUE_LLC)
+		return schedc_instance_of(queue, schedc_llc_of(cpu));
+	if (L.queues[queue].kind == SCHEDC_QUEUE_NODE)
+		return schedc_instance_of(queue, schedc_node_of(cpu));
+	return schedc_instance_of(queue, cpu);
+}
+
+/* Where instance `inst` of a queue is. Shards have no place. */
+static __always_inline void place_of_instance(u32 queue, u32 inst, struct place *at)
+{
+	at->llc = 0;
+	at->node = 0;
+	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU) {
+		place_of_cpu(inst, at);
+	} else if (L.queues[queue].kind == SCHEDC_QUEUE_LLC) {
+		at->llc = inst;
+		at->node = llc_node(inst);
+	}
+}
+
+/* How far instance `inst` of a queue is from a place of another of its
+ * instances. */
+static __always_inline u32 distance_to_instance(u32 queue, const struct place *from, u32 inst)
+{
+	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU)
+		return distance_to_cpu(from, inst);
+	if (L.queues[queue].kind == SCHEDC_QUEUE_LLC)
+		return llc_node(inst) == from->node ? SCHEDC_SAME_NODE : SCHEDC_REMOTE;
+	if (L.queues[queue].kind == SCHEDC_QUEUE_NODE)
+		return SCHEDC_REMOTE;
+	return SCHEDC_SAME_LLC;
 }
 
 static __always_inline u64 dsq_id(u32 queue, u32 inst)
@@ -645,7 +781,7 @@ static __always_inline void member_join_queue(struct schedc_task *t, u32 queue, 
 		return;
 	t->member_queue = queue;
 	t->member_inst = inst;
-	t->member_percpu = L.queues[queue].kind == SCHEDC_QUEUE_PERCPU;
+	t->member_kind = L.queues[queue].kind;
 	bpf_spin_lock(&qs->lock);
 	qs->count++;
 	_Pragma("unroll") for (a = 0; a < SCHEDC_MAX_AGGREGATES; a++) {
@@ -838,6 +974,69 @@ static __always_inline void place(struct task_struct *p, struct schedc_task *t,
 	choose_placement(&sc, pl);
 }
 
+/* An idle CPU at `distance` from CPU `from` that the task may run on (and,
+ * unless `only` is NULL, in `only`), claimed (no longer idle); -1 if none.
+ * The walk starts after `from`, so searches from different CPUs spread out. */
+static __always_inline s32 idle_cpu_at(struct task_struct *p, s32 from, u32 distance,
+				       const struct cpumask *only)
+{
+	u32 n = percpu_instances();
+	struct place at;
+	int i;
+
+	place_of_cpu(from, &at);
+	bpf_for(i, 1, (int)n + 1) {
+		u32 cpu = ((u32)from + i) % n;
+
+		if (distance_to_cpu(&at, cpu) != distance || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		if (only && !bpf_cpumask_test_cpu(cpu, only))
+			continue;
+		if (scx_bpf_test_and_clear_cpu_idle(cpu))
+			return cpu;
+	}
+	return -1;
+}
+
+/* The nearest idle CPU to `from`, no farther than `within`; -1 if none. */
+static __always_inline s32 nearest_idle_cpu(struct task_struct *p, s32 from, u32 within)
+{
+	s32 cpu = -1;
+	u32 distance;
+
+	_Pragma("unroll") for (distance = SCHEDC_SAME_LLC; distance <= SCHEDC_REMOTE; distance++) {
+		if (cpu >= 0 || distance > within)
+			break;
+		cpu = idle_cpu_at(p, from, distance, NULL);
+	}
+	return cpu;
+}
+
+/* `select_cpu nearest [within llc|node]`: prev if its whole core is idle,
+ * else the nearest idle CPU by distance (prev's LLC, its node, anywhere, no
+ * farther than the limit), a whole idle core before an idle CPU at each
+ * distance; prev itself if nothing is idle. */
+static __always_inline s32 select_nearest(struct task_struct *p, s32 prev, bool *is_idle)
+{
+	const struct cpumask *idle_cores = scx_bpf_get_idle_smtmask();
+	s32 cpu = -1;
+	u32 distance;
+
+	if (bpf_cpumask_test_cpu(prev, p->cpus_ptr) && bpf_cpumask_test_cpu(prev, idle_cores) &&
+	    scx_bpf_test_and_clear_cpu_idle(prev))
+		cpu = prev;
+	_Pragma("unroll") for (distance = SCHEDC_SAME_LLC; distance <= SCHEDC_REMOTE; distance++) {
+		if (cpu >= 0 || distance > L.select_within)
+			break;
+		cpu = idle_cpu_at(p, prev, distance, idle_cores);
+		if (cpu < 0)
+			cpu = idle_cpu_at(p, prev, distance, NULL);
+	}
+	scx_bpf_put_idle_cpumask(idle_cores);
+	*is_idle = cpu >= 0;
+	return cpu >= 0 ? cpu : prev;
+}
+
 SEC("struct_ops/schedc_select_cpu")
 s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -847,6 +1046,8 @@ s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fl
 	task_given(p);
 	if (L.select_mode == SCHEDC_SELECT_PREV)
 		is_idle = scx_bpf_test_and_clear_cpu_idle(prev_cpu);
+	else if (L.select_mode == SCHEDC_SELECT_NEAREST)
+		cpu = select_nearest(p, prev_cpu, &is_idle);
 	else
 		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 
@@ -875,16 +1076,55 @@ s32 BPF_PROG(schedc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fl
 	return cpu;
 }
 
-/* Wake a CPU that can run the task, so no CPU idles while work waits. */
+/* An idle CPU the task may run on that serves instance `inst` of a per-LLC
+ * or per-node queue, claimed (no longer idle); -1 if none. */
+static __always_inline s32 idle_cpu_serving(struct task_struct *p, u32 queue, u32 inst)
+{
+	u32 n = percpu_instances();
+	int i;
+
+	bpf_for(i, 0, (int)n) {
+		if (schedc_instance_of_cpu(queue, i) != inst ||
+		    !bpf_cpumask_test_cpu(i, p->cpus_ptr))
+			continue;
+		if (scx_bpf_test_and_clear_cpu_idle(i))
+			return i;
+	}
+	return -1;
+}
+
+/* The task this CPU was running, put back at the end of its slice, first in
+ * an instance this CPU serves, with nothing else to run here: this CPU takes
+ * it again at once, and a CPU woken to steal it would only move it. */
+static __always_inline bool resumes_here(struct task_struct *p, u32 queue, u32 inst,
+					 struct schedc_ctx *ctx)
+{
+	return !ctx->wakeup && scx_bpf_task_running(p) &&
+	       schedc_instance_of_cpu(queue, ctx->this_cpu) == inst &&
+	       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) == 0 && queued_in(queue, inst) <= 1;
+}
+
+/* Wake a CPU that will run the task, so no CPU idles while work waits: one
+ * that serves the task's instance, else, if the policy steals from this
+ * queue, the nearest idle CPU the steal reaches. */
 static __always_inline void kick_for(struct task_struct *p, u32 queue, u32 inst)
 {
-	s32 cpu;
+	u32 kind = L.queues[queue].kind;
+	s32 cpu = -1;
 
-	if (L.queues[queue].kind == SCHEDC_QUEUE_PERCPU) {
-		scx_bpf_kick_cpu(inst, SCX_KICK_IDLE);
-		return;
+	if (!kind_by_cpu(kind)) {
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	} else if (kind == SCHEDC_QUEUE_PERCPU) {
+		if (!L.queues[queue].stolen || scx_bpf_test_and_clear_cpu_idle(inst)) {
+			scx_bpf_kick_cpu(inst, SCX_KICK_IDLE);
+			return;
+		}
+		cpu = nearest_idle_cpu(p, inst, L.queues[queue].steal_reach);
+	} else {
+		cpu = idle_cpu_serving(p, queue, inst);
+		if (cpu < 0 && L.queues[queue].stolen)
+			cpu = nearest_idle_cpu(p, scx_bpf_task_cpu(p), L.queues[queue].steal_reach);
 	}
-	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 	if (cpu >= 0)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
@@ -914,7 +1154,8 @@ static __always_inline void enqueue_into(struct task_struct *p, struct schedc_ta
 			return;
 		}
 	}
-	kick_for(p, queue, inst);
+	if (!(kind_by_cpu(L.queues[queue].kind) && resumes_here(p, queue, inst, ctx)))
+		kick_for(p, queue, inst);
 }
 
 SEC("struct_ops/schedc_enqueue")
@@ -966,14 +1207,26 @@ void BPF_PROG(schedc_enqueue, struct task_struct *p, u64 enq_flags)
 static __always_inline bool dispatched_to_its_instance(struct task_struct *p,
 						       struct schedc_task *t, u64 deq_flags)
 {
-	u32 n;
+	u32 cpu = scx_bpf_task_cpu(p), n;
 
 	if (deq_flags != 0)
 		return false;
-	if (!t->member_percpu)
-		return true;
-	n = percpu_instances(); /* the task's (new) CPU consumes cpu % n */
-	return (n ? (u32)scx_bpf_task_cpu(p) % n : 0) == t->member_inst;
+	/* The instance the task's (new) CPU serves; the kind is the task's,
+	 * not a layout constant, so each case is kept only where the policy
+	 * has a queue of that kind. */
+	if (t->member_kind == SCHEDC_QUEUE_PERCPU && has_queue_kind(SCHEDC_QUEUE_PERCPU)) {
+		n = percpu_instances();
+		return (n ? cpu % n : 0) == t->member_inst;
+	}
+	if (t->member_kind == SCHEDC_QUEUE_LLC && has_queue_kind(SCHEDC_QUEUE_LLC)) {
+		n = schedc_nr_llcs();
+		return (n ? schedc_llc_of(cpu) % n : 0) == t->member_inst;
+	}
+	if (t->member_kind == SCHEDC_QUEUE_NODE && has_queue_kind(SCHEDC_QUEUE_NODE)) {
+		n = schedc_nr_nodes();
+		return (n ? schedc_node_of(cpu) % n : 0) == t->member_inst;
+	}
+	return true;
 }
 
 SEC("struct_ops/schedc_dequeue")
@@ -1173,14 +1426,31 @@ static __always_inline int consume(u32 queue, u32 inst, struct prev_choice *pc)
 	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst)) ? CONSUMED_MOVED : CONSUMED_NONE;
 }
 
-static __always_inline bool steal(u32 queue, u32 own)
+/* Take the first task of another instance, nearest first (same LLC, same
+ * node, then any), going no farther than `within` (enum schedc_distance). */
+static __always_inline bool steal(u32 queue, u32 own, u32 within)
 {
-	u32 n = queue_instances(queue);
+	u32 n = queue_instances(queue), distance;
+	struct place at;
 	int i;
 
-	bpf_for(i, 1, (int)n) {
-		if (scx_bpf_dsq_move_to_local(dsq_id(queue, (own + i) % n)))
-			return true;
+	place_of_instance(queue, own, &at);
+	_Pragma("unroll") for (distance = SCHEDC_SAME_LLC; distance <= SCHEDC_REMOTE; distance++) {
+		if (distance > within)
+			break;
+		bpf_for(i, 1, (int)n) {
+			u32 other = (own + i) % n;
+
+			if (distance_to_instance(queue, &at, other) != distance)
+				continue;
+			if (scx_bpf_dsq_move_to_local(dsq_id(queue, other))) {
+				queue_stat(queue, SCHEDC_QSTAT_STEALS_LLC + distance);
+				return true;
+			}
+		}
+		/* Shards have no place: the first round saw every instance. */
+		if (!kind_by_cpu(L.queues[queue].kind))
+			break;
 	}
 	return false;
 }
@@ -1220,7 +1490,7 @@ static __always_inline bool balance(u32 cpu)
 	 * yet re-enqueued) and never see the imbalance. */
 	c->balanced_at = now - bpf_get_prandom_u32() % (interval / 4 + 1);
 
-	own = schedc_instance_of(queue, cpu);
+	own = schedc_instance_of_cpu(queue, cpu);
 	busiest = own;
 	most = schedc_agg_read(queue_state(queue, own), queue, own, L.balance_agg);
 	n = queue_instances(queue);
@@ -1280,7 +1550,7 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 		queue = L.dispatch[i].queue;
 		if (queue >= SCHEDC_MAX_QUEUES)
 			break;
-		own = schedc_instance_of(queue, (u32)cpu);
+		own = schedc_instance_of_cpu(queue, (u32)cpu);
 		if (!L.dispatch[i].steal) {
 			result = consume(queue, own, &pc);
 			/* One depth update per source, whatever the outcome. */
@@ -1293,7 +1563,7 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 				queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
 				return;
 			}
-		} else if (steal(queue, own)) {
+		} else if (steal(queue, own, L.dispatch[i].steal_within)) {
 			queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
 			queue_stat(queue, SCHEDC_QSTAT_STEALS);
 			return;

@@ -15,6 +15,9 @@
  * Read-only globals in .rodata, set by the loader before load:
  *   schedc_params[SCHEDC_MAX_PARAMS]  u64 tunables, in metadata order.
  *   schedc_slots                      instances per queue (>= possible CPUs).
+ *   schedc_topology                   the machine's CPUs by LLC, NUMA node and
+ *                                     core (struct schedc_topology), present
+ *                                     when the policy reads the topology.
  * Writable while the policy runs, in the section SCHEDC_LIVE_SECTION (its own
  * array map, present when a policy declares a `live` param):
  *   schedc_live[SCHEDC_MAX_PARAMS]    the live params' values, by param index.
@@ -25,7 +28,8 @@
  *                                              (TYPE: u64 s64 bool duration sduration;
  *                                               values as decimal u64/s64; INFINITE and
  *                                               LIVE 0|1; LIVE is absent in older objects)
- *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards)
+ *   queue NAME KIND SHARDS                     (KIND: global per_cpu shards per_llc
+ *                                               per_node)
  *   hint NAME TYPE DEFAULT MIN MAX SCOPE       (SCOPE: task process)
  *   counter NAME
  *   compiler schedc VERSION llvm VERSION
@@ -56,6 +60,7 @@
 #define SCHEDC_PARAMS_NAME "schedc_params"
 #define SCHEDC_SLOTS_NAME "schedc_slots"
 #define SCHEDC_LIVE_NAME "schedc_live"
+#define SCHEDC_TOPOLOGY_NAME "schedc_topology"
 /* Hints from userspace (`hint` declarations): a HASH map from struct
  * schedc_hint_key (a pid for per-task hints, a tgid for per-process ones) to
  * struct schedc_hint_values, indexed by hint in metadata order. An entry holds
@@ -89,7 +94,12 @@ enum schedc_qstat {
 	SCHEDC_QSTAT_PREEMPTIONS = 2,
 	SCHEDC_QSTAT_STEALS = 3,
 	SCHEDC_QSTAT_BALANCED = 4, /* pulled by the balance rule */
-	SCHEDC_QSTAT_NR = 5,
+	/* Steals by how far the instance stolen from is (their sum is STEALS):
+	 * a CPU of the same LLC, another LLC of the same NUMA node, another node. */
+	SCHEDC_QSTAT_STEALS_LLC = 5,
+	SCHEDC_QSTAT_STEALS_NODE = 6,
+	SCHEDC_QSTAT_STEALS_REMOTE = 7,
+	SCHEDC_QSTAT_NR = 8,
 };
 
 #define SCHEDC_COUNTER_BASE (SCHEDC_MAX_QUEUES * SCHEDC_QSTAT_NR)
@@ -107,6 +117,28 @@ struct schedc_exit_info {
 	char reason[128];
 	char msg[1024];
 	char dump[SCHEDC_EXIT_DUMP_LEN]; /* scx_exit_info.dump: tasks, CPUs, DSQs */
+};
+
+/* How far apart two CPUs (or two instances of a per-domain queue) are. */
+enum schedc_distance {
+	SCHEDC_SAME_LLC = 0,
+	SCHEDC_SAME_NODE = 1,
+	SCHEDC_REMOTE = 2,
+};
+
+/* The machine's topology, written by the loader from sysfs. Ids are dense
+ * (0 .. nr_llcs - 1 and so on) and indexed by CPU id, except llc_node (by LLC).
+ * Until the loader writes it (known == 0), the runtime sees one LLC and one
+ * node, and a core per CPU. */
+struct schedc_topology {
+	unsigned int known;
+	unsigned int nr_llcs;
+	unsigned int nr_nodes;
+	unsigned int nr_cores;
+	unsigned short llc[SCHEDC_MAX_SLOTS];
+	unsigned short node[SCHEDC_MAX_SLOTS];
+	unsigned short core[SCHEDC_MAX_SLOTS];
+	unsigned short llc_node[SCHEDC_MAX_SLOTS];
 };
 
 struct schedc_hint_key {

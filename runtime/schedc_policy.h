@@ -29,7 +29,10 @@
  * past the 1M-instruction limit inline). schedc drops those no code calls. */
 #define SCHEDC_SUBPROG_PREFIX "schedc_subprog_"
 
-enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2 };
+enum schedc_queue_kind {
+	SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHEDC_QUEUE_SHARDS = 2,
+	SCHEDC_QUEUE_LLC = 3, SCHEDC_QUEUE_NODE = 4,
+};
 /* FIRST is not kept over members: it reads the key of the first queued task.
  * Built in, as negative aggregate indices: the member count and the number of
  * tasks queued in the DSQ (schedc::BuiltinAggregate; ExprLowering.cpp). */
@@ -38,7 +41,9 @@ enum schedc_queue_kind { SCHEDC_QUEUE_GLOBAL = 0, SCHEDC_QUEUE_PERCPU = 1, SCHED
 enum schedc_agg_kind {
 	SCHEDC_AGG_COUNT = 0, SCHEDC_AGG_SUM = 1, SCHEDC_AGG_WAVG = 2, SCHEDC_AGG_FIRST = 3,
 };
-enum schedc_select_mode { SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1 };
+enum schedc_select_mode {
+	SCHEDC_SELECT_DEFAULT = 0, SCHEDC_SELECT_PREV = 1, SCHEDC_SELECT_NEAREST = 2,
+};
 
 /* Task attributes, in the order of schedc::TaskAttr. */
 enum schedc_attr {
@@ -67,11 +72,14 @@ struct schedc_queue_layout {
 	u32 has_eligible;
 	u32 scan;          /* at most this many tasks are tested for eligibility */
 	u32 fallback_head; /* none eligible: take the head anyway */
+	u32 stolen;        /* a dispatch source steals from it ... */
+	u32 steal_reach;   /* ... this far (enum schedc_distance) at most */
 };
 
 struct schedc_dispatch_source {
 	u32 queue;
 	u32 steal;
+	u32 steal_within;  /* enum schedc_distance: the farthest instance stolen from */
 };
 
 /* Everything about a policy that is decided at compile time. */
@@ -80,6 +88,7 @@ struct schedc_layout {
 	u32 nr_dispatch;
 	u32 select_mode;
 	u32 select_direct;
+	u32 select_within; /* NEAREST: enum schedc_distance, the farthest CPU taken */
 	u32 has_preempt_wakeup;
 	u32 has_preempt_tick;
 	u32 has_handler[SCHEDC_ON_NR];
@@ -117,7 +126,7 @@ struct schedc_task {
 	u32 requeued;     /* ... and `on enqueue` for the re-enqueue that follows */
 	s32 member_queue; /* -1: not a member of any queue instance */
 	u32 member_inst;
-	u32 member_percpu; /* member_queue is per CPU: a CPU consumes member_inst */
+	u32 member_kind;   /* member_queue's kind: a CPU leaving its instance leaves it */
 	u32 pad;
 	u64 cgroup;         /* its cgroup (cpu controller): the id, 0 for the root */
 	u64 group_counted;  /* the weight it adds to group_counted_in's active weight; 0: none */
@@ -187,6 +196,12 @@ u64 schedc_wakeup(struct schedc_ctx *ctx);
 u64 schedc_busiest(struct schedc_ctx *ctx);
 u64 schedc_nr_cpus(void);
 u32 schedc_instance_of(u32 queue, u64 index);
+u32 schedc_instance_of_cpu(u32 queue, u64 cpu);
+u64 schedc_llc_of(u64 cpu);
+u64 schedc_node_of(u64 cpu);
+u64 schedc_core_of(u64 cpu);
+u64 schedc_nr_llcs(void);
+u64 schedc_nr_nodes(void);
 void schedc_counter_add(u32 counter, u64 value);
 s64 schedc_sdiv(s64 a, s64 b);
 s64 schedc_smod(s64 a, s64 b);

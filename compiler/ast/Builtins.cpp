@@ -50,6 +50,13 @@ const std::vector<FunctionInfo> &builtinFunctions() {
       // Whether the task in context may run on CPU `cpu` (its affinity).
       {"allowed", Function::Allowed, 1, "allowed(cpu)", ResultRule::Fixed, Type::Bool, Type::U64,
        false},
+      // The machine's topology (dense ids; one LLC and node, a core per CPU,
+      // where the loader could not read it).
+      {"llc_of", Function::LlcOf, 1, "llc_of(cpu)", ResultRule::Fixed, Type::U64, Type::U64, false},
+      {"node_of", Function::NodeOf, 1, "node_of(cpu)", ResultRule::Fixed, Type::U64, Type::U64,
+       false},
+      {"core_of", Function::CoreOf, 1, "core_of(cpu)", ResultRule::Fixed, Type::U64, Type::U64,
+       false},
   };
   return table;
 }
@@ -91,6 +98,8 @@ const std::vector<BuiltinValueInfo> &builtinValues() {
   static const std::vector<BuiltinValueInfo> table = {
       {"this_cpu", RefKind::ThisCpu, Type::U64, ValueScope::Everywhere, false},
       {"nr_cpus", RefKind::NrCpus, Type::U64, ValueScope::Everywhere, true},
+      {"nr_llcs", RefKind::NrLlcs, Type::U64, ValueScope::Everywhere, true},
+      {"nr_nodes", RefKind::NrNodes, Type::U64, ValueScope::Everywhere, true},
       {"now", RefKind::Now, Type::Duration, ValueScope::Everywhere, false},
       {"runtime", RefKind::Runtime, Type::Duration, ValueScope::Stopping, false},
       {"wakeup", RefKind::Wakeup, Type::Bool, ValueScope::Wakeup, false},

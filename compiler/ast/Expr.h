@@ -39,7 +39,10 @@ enum class Function {
   ToSDuration,
   Random,
   Log2,
-  Allowed
+  Allowed,
+  LlcOf,
+  NodeOf,
+  CoreOf
 };
 
 enum class UnaryOp { Negate, Not, BitNot };
@@ -81,6 +84,8 @@ enum class RefKind {
   Counter,       // index into Policy::counters (only as += target)
   ThisCpu,
   NrCpus,
+  NrLlcs,
+  NrNodes,
   Now,
   Runtime,
   Wakeup,

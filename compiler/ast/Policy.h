@@ -47,7 +47,24 @@ struct Counter {
   SourceRange range;
 };
 
-enum class QueueKind { Global, PerCpu, Shards };
+// PerLlc and PerNode queues have an instance per LLC / NUMA node of the machine.
+enum class QueueKind { Global, PerCpu, Shards, PerLlc, PerNode };
+
+// The word a policy writes for the kind (`percpu`, `per_llc`, ...), and what
+// one instance stands for ("CPU", "LLC", ...; "" for a global queue).
+inline const char *queueKindWord(QueueKind kind) {
+  static const char *const words[] = {"global", "percpu", "shards", "per_llc", "per_node"};
+  return words[static_cast<int>(kind)];
+}
+inline const char *queueInstanceNoun(QueueKind kind) {
+  static const char *const nouns[] = {"", "CPU", "shard", "LLC", "node"};
+  return nouns[static_cast<int>(kind)];
+}
+// The index that names the instance a task's CPU serves, for hints.
+inline const char *instanceIndexExample(QueueKind kind) {
+  static const char *const examples[] = {"", "cpu", "cpu", "llc_of(cpu)", "node_of(cpu)"};
+  return examples[static_cast<int>(kind)];
+}
 // The order matches the runtime's enum schedc_agg_kind. First is not kept
 // over members: it reads the key of the instance's first queued task.
 enum class AggregateKind { Count, Sum, WeightedAvg, First };
@@ -66,7 +83,7 @@ struct Queue {
   std::string name;
   SourceRange range;
   QueueKind kind = QueueKind::Global;
-  uint32_t shards = 1;  // Shards: N; Global: 1; PerCpu: (number of CPUs)
+  uint32_t shards = 1;  // Shards: N; Global: 1; others: set by the machine
   ExprPtr orderKey;     // null = fifo
   uint32_t scanLimit = 16;
   std::vector<Aggregate> aggregates;
@@ -77,13 +94,19 @@ struct Queue {
   EligibleFallback fallback = EligibleFallback::Head;
 };
 
-enum class SelectCpuMode { Default, Prev };
+enum class SelectCpuMode { Default, Prev, Nearest };
+
+// How far apart two CPUs are (enum schedc_distance in the runtime): the
+// farthest a steal or a CPU search may go (`within llc`, `within node`).
+enum class Distance { SameLlc = 0, SameNode = 1, Remote = 2 };
 
 struct SelectCpu {
   SourceRange range;
   SelectCpuMode mode = SelectCpuMode::Default;
   bool direct = false;
   SourceRange directRange;  // the `direct` word
+  Distance within = Distance::Remote;
+  SourceRange withinRange;  // `within ...`, if written
 };
 
 struct EnqueueRule {
@@ -104,6 +127,8 @@ struct EnqueueRule {
 struct DispatchSource {
   SourceRange range;
   bool steal = false;
+  Distance within = Distance::Remote;
+  SourceRange withinRange;  // `within ...`, if written
   std::string queueName;
   int queueIndex = -1;  // filled by resolution
 };

@@ -172,6 +172,10 @@ llvm::Value *lowerName(Lowering &l, const Expr &expr) {
       return cachedCall(l, {CacheKey::ThisCpu}, "schedc_this_cpu", {});
     case RefKind::NrCpus:
       return cachedCall(l, {CacheKey::NrCpus}, "schedc_nr_cpus", {});
+    case RefKind::NrLlcs:
+      return call(l, "schedc_nr_llcs", {});
+    case RefKind::NrNodes:
+      return call(l, "schedc_nr_nodes", {});
     case RefKind::Now:
       return call(l, "schedc_now", {});
     case RefKind::Runtime:
@@ -311,6 +315,12 @@ llvm::Value *lowerCall(Lowering &l, const Expr &expr) {
     }
     case Function::Allowed:
       return fromSlot(l, call(l, "schedc_allowed", {l.ctx, args[0]}), Type::Bool);
+    case Function::LlcOf:
+      return call(l, "schedc_llc_of", {args[0]});
+    case Function::NodeOf:
+      return call(l, "schedc_node_of", {args[0]});
+    case Function::CoreOf:
+      return call(l, "schedc_core_of", {args[0]});
     case Function::Comm:
     case Function::None:
       break;
@@ -336,6 +346,10 @@ int runtimeAggregateIndex(const Ref &ref) {
 llvm::Value *lowerTaskAttr(Lowering &l, TaskAttr attr) {
   int index = static_cast<int>(attr);
   return cachedCall(l, {CacheKey::Attr, index}, "schedc_attr", {l.ctx, u32Const(l, index)});
+}
+
+llvm::Value *lowerInstanceOfCpu(Lowering &l, int queue, llvm::Value *cpu) {
+  return call(l, "schedc_instance_of_cpu", {u32Const(l, static_cast<uint64_t>(queue)), cpu});
 }
 
 llvm::Value *lowerInstance(Lowering &l, int queue, llvm::Value *index) {

@@ -66,11 +66,12 @@ void lowerHandlerHook(Lowering &l) {
   l.finishHook();
 }
 
-// Instance of queue q a task goes to when the rule names no index.
+// Instance of queue q a task goes to when the rule names no index: the one
+// its CPU serves (its CPU's own, its LLC's, its node's, shard cpu % N).
 llvm::Value *defaultInstance(Lowering &l, int q) {
   const Queue &queue = l.policy.queues[static_cast<size_t>(q)];
   if (queue.kind == QueueKind::Global) return l.builder.getInt32(0);
-  return lowerInstance(l, q, lowerTaskAttr(l, TaskAttr::Cpu));
+  return lowerInstanceOfCpu(l, q, lowerTaskAttr(l, TaskAttr::Cpu));
 }
 
 void lowerPlaceHook(Lowering &l) {

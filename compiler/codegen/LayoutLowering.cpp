@@ -116,9 +116,9 @@ llvm::Constant *queueLayout(Lowering &l, StructInitializer &layout, llvm::Struct
     aggKinds.push_back(u32(l, static_cast<unsigned>(AggregateKind::Count)));
     numAggs = 1;
   }
-  unsigned kind = queue.kind == QueueKind::Global   ? SCHEDC_QUEUE_GLOBAL
-                  : queue.kind == QueueKind::PerCpu ? SCHEDC_QUEUE_PERCPU
-                                                    : SCHEDC_QUEUE_SHARDS;
+  static const unsigned kinds[] = {SCHEDC_QUEUE_GLOBAL, SCHEDC_QUEUE_PERCPU, SCHEDC_QUEUE_SHARDS,
+                                   SCHEDC_QUEUE_LLC, SCHEDC_QUEUE_NODE};
+  unsigned kind = kinds[static_cast<int>(queue.kind)];
   StructInitializer init(l.module.getDataLayout(), type, debugType);
   llvm::Type *aggKindType = init.fieldType("agg_kind");
   if (!aggKindType) {
@@ -133,6 +133,16 @@ llvm::Constant *queueLayout(Lowering &l, StructInitializer &layout, llvm::Struct
   init.set("has_eligible", u32(l, queue.eligible ? 1 : 0));
   init.set("scan", u32(l, queue.scanLimit));
   init.set("fallback_head", u32(l, queue.fallback == EligibleFallback::Head ? 1 : 0));
+  // How far CPUs reach to steal from it: the widest of its steal sources.
+  bool stolen = false;
+  unsigned reach = 0;
+  for (const DispatchSource &source : l.policy.dispatch)
+    if (source.steal && source.queueIndex == static_cast<int>(q)) {
+      stolen = true;
+      reach = std::max(reach, static_cast<unsigned>(source.within));
+    }
+  init.set("stolen", u32(l, stolen));
+  init.set("steal_reach", u32(l, reach));
   llvm::Constant *value = init.finish();
   if (!value) layout.failWith(init);
   return value;
@@ -174,6 +184,7 @@ void lowerLayout(Lowering &l) {
     StructInitializer sourceInit(dataLayout, sourceType, sourceDebugType);
     sourceInit.set("queue", u32(l, source.queueIndex));
     sourceInit.set("steal", u32(l, source.steal));
+    sourceInit.set("steal_within", u32(l, static_cast<unsigned>(source.within)));
     sources.push_back(sourceInit.finish());
     if (!sources.back()) init.failWith(sourceInit);
   }
@@ -181,9 +192,11 @@ void lowerLayout(Lowering &l) {
 
   init.set("nr_queues", u32(l, p.queues.size()));
   init.set("nr_dispatch", u32(l, p.dispatch.size()));
-  init.set("select_mode", u32(l, p.selectCpu.mode == SelectCpuMode::Prev ? SCHEDC_SELECT_PREV
-                                                                         : SCHEDC_SELECT_DEFAULT));
+  static const unsigned selectModes[] = {SCHEDC_SELECT_DEFAULT, SCHEDC_SELECT_PREV,
+                                         SCHEDC_SELECT_NEAREST};
+  init.set("select_mode", u32(l, selectModes[static_cast<int>(p.selectCpu.mode)]));
   init.set("select_direct", u32(l, p.selectCpu.direct));
+  init.set("select_within", u32(l, static_cast<unsigned>(p.selectCpu.within)));
   init.set("has_preempt_wakeup", u32(l, hasPreempt(p, PreemptKind::Wakeup)));
   init.set("has_preempt_tick", u32(l, hasPreempt(p, PreemptKind::Tick)));
   init.set("has_handler", aggregate(handlersType, handlers));

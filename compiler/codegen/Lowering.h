@@ -168,6 +168,8 @@ llvm::Value *slotForAssignment(Lowering &l, const Ref &ref);
 // A task attribute of ctx->p, and the instance of `queue` an index selects.
 llvm::Value *lowerTaskAttr(Lowering &l, TaskAttr attr);
 llvm::Value *lowerInstance(Lowering &l, int queue, llvm::Value *index);
+// The instance of `queue` CPU `cpu` serves (its LLC's for a per_llc queue).
+llvm::Value *lowerInstanceOfCpu(Lowering &l, int queue, llvm::Value *cpu);
 void lowerBlock(Lowering &l, const Block &block);
 // Makes `count` i64 stack slots for a body's locals at the function entry.
 void allocateLocals(Lowering &l, int count);

@@ -31,6 +31,10 @@ const char *queueKindName(QueueKind kind) {
       return "per_cpu";
     case QueueKind::Shards:
       return "shards";
+    case QueueKind::PerLlc:
+      return "per_llc";
+    case QueueKind::PerNode:
+      return "per_node";
   }
   return "global";
 }

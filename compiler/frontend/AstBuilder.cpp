@@ -257,11 +257,22 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
     q.kind = QueueKind::PerCpu;
   } else if (kindText == "shards") {
     q.kind = QueueKind::Shards;
-    uint64_t n = integer(kind->count);
-    q.shards = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
+    if (!kind->count) {
+      diags_.error(map_.token(kind->getStart()), "shards need a count", "write `shards(N)`");
+    } else {
+      uint64_t n = integer(kind->count);
+      q.shards = uint32_t(std::min<uint64_t>(n, std::numeric_limits<uint32_t>::max()));
+    }
+  } else if (kindText == "per_llc" || kindText == "per_node") {
+    q.kind = kindText == "per_llc" ? QueueKind::PerLlc : QueueKind::PerNode;
+    if (kind->count)
+      diags_.error(map_.rule(kind), "a " + kindText + " queue takes no count",
+                   "it has one instance per " +
+                       std::string(kindText == "per_llc" ? "LLC" : "node") +
+                       " of the machine it runs on; write `" + kindText + "`");
   } else {
     diags_.error(map_.token(kind->getStart()), "unknown queue kind '" + kindText + "'",
-                 "a queue is global, percpu or shards(N)");
+                 "a queue is global, percpu, shards(N), per_llc or per_node");
   }
 
   if (P::ExprContext *key = ctx->queueOrder()->expr()) q.orderKey = expr(key);
@@ -315,8 +326,23 @@ void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
   policy_.selectCpuDecls.push_back(map_.rule(ctx));
   if (policy_.selectCpuDecls.size() > 1) return;  // a repeat: the declaration pass reports it
   policy_.selectCpu.range = map_.rule(ctx);
-  policy_.selectCpu.mode =
-      ctx->choice->getText() == "prev" ? SelectCpuMode::Prev : SelectCpuMode::Default;
+  std::string choice = ctx->choice->getText();
+  if (choice == "prev") {
+    policy_.selectCpu.mode = SelectCpuMode::Prev;
+  } else if (choice == "nearest") {
+    policy_.selectCpu.mode = SelectCpuMode::Nearest;
+  } else if (choice != "default") {
+    diags_.error(map_.token(ctx->choice), "unknown CPU selection '" + choice + "'",
+                 "select_cpu is default, prev or nearest");
+  }
+  if (P::ReachContext *r = ctx->reach()) {
+    policy_.selectCpu.withinRange = map_.rule(r);
+    reach(r, policy_.selectCpu.within);
+    if (policy_.selectCpu.mode != SelectCpuMode::Nearest)
+      diags_.error(map_.rule(r), "only `select_cpu nearest` searches by distance",
+                   "write `select_cpu nearest " + r->getText().substr(0, 6) + " " +
+                       r->scope->getText() + ";`");
+  }
   policy_.selectCpu.direct = ctx->direct != nullptr;
   if (ctx->direct) policy_.selectCpu.directRange = map_.token(ctx->direct);
 }
@@ -352,8 +378,29 @@ void AstBuilder::dispatchDecl(P::DispatchDeclContext *ctx) {
     d.range = map_.rule(s);
     d.steal = s->steal != nullptr;
     d.queueName = s->ident()->getText();
+    if (P::ReachContext *r = s->reach()) {
+      d.withinRange = map_.rule(r);
+      reach(r, d.within);
+    }
     policy_.dispatch.push_back(std::move(d));
   }
+}
+
+// `within llc` or `within node`.
+void AstBuilder::reach(P::ReachContext *ctx, Distance &out) {
+  if (ctx->withinWord->getText() != "within") {
+    diags_.error(map_.token(ctx->withinWord), "unexpected '" + ctx->withinWord->getText() + "'",
+                 "limit how far to look with `within llc` or `within node`");
+    return;
+  }
+  std::string scope = ctx->scope->getText();
+  if (scope == "llc")
+    out = Distance::SameLlc;
+  else if (scope == "node")
+    out = Distance::SameNode;
+  else
+    diags_.error(map_.token(ctx->scope), "unknown scope '" + scope + "'",
+                 "write `within llc` or `within node`");
 }
 
 void AstBuilder::preemptRule(P::PreemptRuleContext *ctx) {

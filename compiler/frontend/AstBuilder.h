@@ -32,6 +32,7 @@ class AstBuilder {
   void selectCpuDecl(P::SelectCpuDeclContext *ctx);
   void enqueueRule(P::EnqueueRuleContext *ctx);
   void dispatchDecl(P::DispatchDeclContext *ctx);
+  void reach(P::ReachContext *ctx, Distance &out);
   void preemptRule(P::PreemptRuleContext *ctx);
   void balanceRule(P::BalanceRuleContext *ctx);
   void handler(P::HandlerContext *ctx);

@@ -42,6 +42,8 @@ static std::string refText(const Ref &r) {
       return " counter#" + std::to_string(r.index);
     case RefKind::ThisCpu:
     case RefKind::NrCpus:
+    case RefKind::NrLlcs:
+    case RefKind::NrNodes:
     case RefKind::Now:
     case RefKind::Runtime:
     case RefKind::Wakeup:
@@ -171,8 +173,7 @@ std::string dumpPolicy(const Policy &p) {
   fields("global", p.globalFields);
   for (const Counter &c : p.counters) out << "counter " << c.name << '\n';
   for (const Queue &q : p.queues) {
-    static const char *const kinds[] = {"global", "percpu", "shards"};
-    out << "queue " << q.name << ' ' << kinds[int(q.kind)];
+    out << "queue " << q.name << ' ' << queueKindWord(q.kind);
     if (q.kind == QueueKind::Shards) out << '(' << q.shards << ')';
     out << (q.orderKey ? " by " + dumpExpr(*q.orderKey) : std::string(" fifo")) << " scan "
         << q.scanLimit << '\n';

@@ -109,10 +109,28 @@ class Resolver {
 
   void resolveDispatchSource(DispatchSource &d) {
     d.queueIndex = queueIndex(d.queueName, d.range);
-    if (d.queueIndex >= 0 && d.steal && policy_.queues[d.queueIndex].kind == QueueKind::Global)
+    if (d.queueIndex < 0) return;
+    QueueKind kind = policy_.queues[d.queueIndex].kind;
+    if (d.steal && kind == QueueKind::Global)
       diags_.error(d.range,
                    "cannot steal from global queue '" + d.queueName + "': it has one instance",
                    "dispatch it directly: `dispatch " + d.queueName + "`");
+    if (d.withinRange.line == 0) return;
+    if (!d.steal)
+      diags_.error(d.withinRange, "only a steal goes to other instances",
+                   "a CPU dispatches from its own instance; write `steal " + d.queueName +
+                       " within ...` to bound a steal");
+    else if (kind == QueueKind::Shards)
+      diags_.error(d.withinRange, "shards are not tied to CPUs, so no shard is nearer than another",
+                   "bound steals of a `percpu`, `per_llc` or `per_node` queue");
+    else if ((kind == QueueKind::PerLlc && d.within == Distance::SameLlc) ||
+             (kind == QueueKind::PerNode && d.within != Distance::Remote))
+      diags_.error(d.withinRange,
+                   std::string("every other instance of a ") + queueKindWord(kind) +
+                       " queue is in another " + queueInstanceNoun(kind) +
+                       ": this steal takes nothing",
+                   kind == QueueKind::PerLlc ? "write `within node` or drop the limit"
+                                             : "drop the limit, or do not steal");
   }
 
   // The queue must have instances to balance between, and `by` must name an
@@ -378,7 +396,10 @@ class Resolver {
     if (int q = indexOf(policy_.queues, n); q >= 0) {
       bool global = policy_.queues[q].kind == QueueKind::Global;
       fail(e, "'" + n + "' is a queue, not a value",
-           "read one of its aggregates, e.g. `" + n + (global ? "" : "[cpu]") + ".count`");
+           "read one of its aggregates, e.g. `" + n +
+               (global ? ""
+                       : "[" + std::string(instanceIndexExample(policy_.queues[q].kind)) + "]") +
+               ".count`");
       return;
     }
     // An aggregate is read through its queue, outside the queue's own body.
@@ -388,7 +409,8 @@ class Resolver {
           bool global = queue.kind == QueueKind::Global;
           fail(e, "unknown name '" + n + "'",
                "'" + n + "' is an aggregate of queue '" + queue.name + "': write `" + queue.name +
-                   (global ? "" : "[cpu]") + "." + n + "`");
+                   (global ? "" : "[" + std::string(instanceIndexExample(queue.kind)) + "]") + "." +
+                   n + "`");
           return;
         }
     fail(e, "unknown name '" + n + "'", didYouMean(n, visibleNames(ctx)));
@@ -449,9 +471,8 @@ class Resolver {
     }
     if (queue.kind != QueueKind::Global && !indexed) {
       fail(e,
-           "queue '" + b + "' has an instance per " +
-               (queue.kind == QueueKind::PerCpu ? "CPU" : "shard") + "; say which",
-           "write `" + b + "[cpu]." + e.text + "`");
+           "queue '" + b + "' has an instance per " + queueInstanceNoun(queue.kind) + "; say which",
+           "write `" + b + "[" + instanceIndexExample(queue.kind) + "]." + e.text + "`");
       return;
     }
     if (!lookupAggregate(q, e.text, e.ref)) {
@@ -475,7 +496,9 @@ class Resolver {
     }
     if (indexOf(policy_.queues, base.text) >= 0) {
       fail(e, "'" + e.text + "[...]' is an instance of a queue, not a value",
-           "read one of its aggregates, e.g. `" + e.text + "[cpu].count`");
+           "read one of its aggregates, e.g. `" + e.text + "[" +
+               instanceIndexExample(policy_.queues[indexOf(policy_.queues, base.text)].kind) +
+               "].count`");
       return;
     }
     name(base, ctx);

@@ -121,6 +121,8 @@ class SafetyChecker {
             return taskAttrInfo(e.ref.attr).nonZero;
           case RefKind::ThisCpu:
           case RefKind::NrCpus:
+          case RefKind::NrLlcs:
+          case RefKind::NrNodes:
           case RefKind::Now:
           case RefKind::Runtime:
           case RefKind::Wakeup:

@@ -229,6 +229,8 @@ class TypeChecker {
         return Type::U64;
       case RefKind::ThisCpu:
       case RefKind::NrCpus:
+      case RefKind::NrLlcs:
+      case RefKind::NrNodes:
       case RefKind::Now:
       case RefKind::Runtime:
       case RefKind::Wakeup:

@@ -130,7 +130,11 @@ void warnForeignInstances(const Policy &policy, Diagnostics &diags) {
   for (const EnqueueRule &r : policy.enqueueRules) {
     if (!r.instance || r.toLocal || r.queueIndex < 0) continue;
     const Queue &q = policy.queues[r.queueIndex];
-    if (q.kind == QueueKind::Global || !onlyCpuDependent(*r.instance)) continue;
+    // Which instance a CPU of a per_llc or per_node queue serves depends on
+    // the machine: it cannot be checked here.
+    if ((q.kind != QueueKind::PerCpu && q.kind != QueueKind::Shards) ||
+        !onlyCpuDependent(*r.instance))
+      continue;
     // Per-CPU queues: tried on 64 CPUs, as many instances as CPUs.
     uint64_t n = q.kind == QueueKind::Shards ? q.shards : 64;
     for (uint64_t cpu = 0; cpu < std::max<uint64_t>(4 * n, 64); ++cpu) {

@@ -164,6 +164,8 @@ s32 scx_bpf_dsq_nr_queued(u64 dsq_id) __ksym;
  * callback runs in), so LLVM may merge repeated calls and drop unused ones. */
 u32 scx_bpf_nr_cpu_ids(void) __ksym __attribute__((const));
 s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed, u64 flags) __ksym;
+const struct cpumask *scx_bpf_get_idle_smtmask(void) __ksym;
+void scx_bpf_put_idle_cpumask(const struct cpumask *cpumask) __ksym;
 bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym __attribute__((const));
 bool scx_bpf_task_running(const struct task_struct *p) __ksym;

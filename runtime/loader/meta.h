@@ -27,7 +27,7 @@ struct Hint {
 
 struct Queue {
   std::string name;
-  std::string kind;  // global, per_cpu, shards
+  std::string kind;  // global, per_cpu, shards, per_llc, per_node
   uint32_t shards = 1;
 };
 

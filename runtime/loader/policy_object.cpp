@@ -124,6 +124,23 @@ void PolicyObject::set_live(size_t index, uint64_t value) {
     internal_error("cannot write the live params of " + path_ + ": " + errno_text(errno));
 }
 
+bool PolicyObject::has_global(const char *section, const char *var) const {
+  const btf *btf = bpf_object__btf(obj_);
+  int sec_id = btf ? btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) : -1;
+  if (sec_id < 0) return false;
+  const btf_type *sec = btf__type_by_id(btf, sec_id);
+  const btf_var_secinfo *vi = btf_var_secinfos(sec);
+  for (unsigned i = 0; i < btf_vlen(sec); i++, vi++)
+    if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vi->type)->name_off), var) == 0)
+      return true;
+  return false;
+}
+
+void PolicyObject::set_topology(const schedc_topology &topology) {
+  if (has_global(".rodata", SCHEDC_TOPOLOGY_NAME))
+    write_global(".rodata", SCHEDC_TOPOLOGY_NAME, &topology, sizeof(topology));
+}
+
 void PolicyObject::set_slots(uint32_t slots, size_t nr_queues) {
   write_global(".rodata", SCHEDC_SLOTS_NAME, &slots, sizeof(slots));
   uint32_t entries = static_cast<uint32_t>(nr_queues ? nr_queues : 1) * slots;

@@ -9,6 +9,8 @@
 
 #include "meta.h"
 
+struct schedc_topology;
+
 struct bpf_object;
 struct bpf_link;
 struct bpf_map;
@@ -27,6 +29,9 @@ class PolicyObject {
   // `set_live` writes.
   void set_tunables(const std::vector<uint64_t> &values, const std::vector<bool> &live);
   void set_slots(uint32_t slots, size_t nr_queues);
+  // The machine's topology, when the policy reads it (schedc drops the
+  // variable from policies that do not).
+  void set_topology(const schedc_topology &topology);
   void set_ops_flag(uint64_t flag);
   // ops.timeout_ms: how long a runnable task may wait before the kernel's
   // watchdog ejects the policy (0: the kernel's default, 30 s).
@@ -54,6 +59,7 @@ class PolicyObject {
   char *ops_member(const char *name, size_t size);
   // Writes the initial value of global `var` in data section `section`.
   void write_global(const char *section, const char *var, const void *value, size_t size);
+  bool has_global(const char *section, const char *var) const;
 
   std::string path_;
   bpf_object *obj_ = nullptr;

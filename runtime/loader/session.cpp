@@ -22,6 +22,7 @@
 #include "sched_ext_sysfs.h"
 #include "schedc_abi.h"
 #include "stats.h"
+#include "topology.h"
 #include "tunables.h"
 
 namespace schedrun {
@@ -90,6 +91,7 @@ struct Running {
   Meta meta;
   std::vector<uint64_t> tunables;
   uint32_t slots = 0;
+  Topology topology;
   std::unique_ptr<PolicyObject> object;
   int exit_fd = -1;
   std::unique_ptr<StatsReader> reader;  // reads `meta`: a Running never moves
@@ -126,6 +128,8 @@ std::unique_ptr<Running> Session::load(const std::string &path, const Meta &meta
   r->meta = meta;
   r->tunables = std::move(tunables);
   r->slots = slots(r->meta);
+  r->topology =
+      read_topology("/sys/devices/system", static_cast<uint32_t>(libbpf_num_possible_cpus()));
   check_kernel_features(path);
   r->object = std::make_unique<PolicyObject>(path);
   PolicyObject &policy = *r->object;
@@ -133,6 +137,9 @@ std::unique_ptr<Running> Session::load(const std::string &path, const Meta &meta
   for (const Param &p : r->meta.params) live.push_back(p.live);
   policy.set_tunables(r->tunables, live);
   policy.set_slots(r->slots, r->meta.queues.size());
+  auto abi_topology = std::make_unique<schedc_topology>();
+  fill_abi_topology(r->topology, *abi_topology);
+  policy.set_topology(*abi_topology);
   if (o_.partial) policy.set_ops_flag(kSwitchPartial);
   if (o_.timeout_ms) policy.set_watchdog_timeout(o_.timeout_ms);
   policy.keep_exit_dump();
@@ -156,6 +163,7 @@ void Session::print_banner(FILE *out, const Running &r) const {
     fprintf(out, "  built by:  %s, from source sha256 %s\n", r.meta.compiler.c_str(),
             r.meta.source_sha256.empty() ? "(none)" : r.meta.source_sha256.c_str());
   fprintf(out, "  cpus:      %d possible, %u queue slots\n", libbpf_num_possible_cpus(), r.slots);
+  fprintf(out, "  topology:  %s\n", describe_topology(r.topology).c_str());
   fprintf(out, "  sched_ext: state %s, ops %s\n", sched_ext_state().c_str(), active_ops().c_str());
   fflush(out);
 }

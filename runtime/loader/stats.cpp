@@ -9,8 +9,15 @@
 namespace schedrun {
 namespace {
 
-const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued", "dispatched", "preemptions", "steals",
-                                                  "balanced"};
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",   "preemptions",
+                                                  "steals",      "balanced",     "steals_llc",
+                                                  "steals_node", "steals_remote"};
+
+// The steals by distance, in the text view only once there were any.
+bool steal_detail(int k) {
+  return k == SCHEDC_QSTAT_STEALS_LLC || k == SCHEDC_QSTAT_STEALS_NODE ||
+         k == SCHEDC_QSTAT_STEALS_REMOTE;
+}
 
 uint64_t at(const std::vector<uint64_t> &v, size_t i) {
   return i < v.size() ? v[i] : 0;
@@ -66,6 +73,7 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
     for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
       uint64_t total = qstat(cur, q, k);
       if (k == SCHEDC_QSTAT_PREEMPTIONS) fprintf(out, "  depth %" PRIu64, at(cur.depth, q));
+      if (steal_detail(k) && qstat(cur, q, SCHEDC_QSTAT_STEALS) == 0) continue;
       if (final)
         fprintf(out, "  %s %" PRIu64, kQstatNames[k], total);
       else
@@ -89,9 +97,14 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
 std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s) {
   // Names are [A-Za-z0-9_.] (the compiler's rule), so they need no escaping.
   static const char *const kQstatMeaning[SCHEDC_QSTAT_NR] = {
-      "tasks inserted into the queue", "tasks moved from the queue to a CPU",
-      "running tasks cut short by a preempt rule", "tasks taken from another instance",
-      "tasks pulled by the balance rule"};
+      "tasks inserted into the queue",
+      "tasks moved from the queue to a CPU",
+      "running tasks cut short by a preempt rule",
+      "tasks taken from another instance",
+      "tasks pulled by the balance rule",
+      "steals from a CPU of the same LLC",
+      "steals from another LLC of the same NUMA node",
+      "steals from another NUMA node"};
   std::string out = "{\"schema\":1,\"policy\":\"" + meta.policy + "\",\"time_s\":";
   char number[64];
   snprintf(number, sizeof number, "%.3f", elapsed_s);

@@ -239,6 +239,7 @@ TEST(StructInitializer, SetsFieldsByName) {
   StructInitializer init = s.make();
   init.set("steal", s.u32(1));
   init.set("queue", s.u32(7));
+  init.set("steal_within", s.u32(2));
   llvm::Constant *value = init.finish();
   ASSERT_TRUE(value) << init.error();
   EXPECT_EQ(intAt(s.module->getDataLayout(), value, offsetof(schedc_dispatch_source, queue)), 7u);

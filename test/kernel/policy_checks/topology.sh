@@ -1,0 +1,163 @@
+#!/bin/sh
+# Topology, on a machine with two NUMA nodes of two LLCs each (the 8-CPU
+# boot: sockets=2, dies=2, a node per socket):
+# - schedrun and a loaded policy see what sysfs says (llc_of, node_of,
+#   core_of, nr_llcs, nr_nodes, and schedrun's topology line);
+# - steals go nearest first: four hogs started on CPU 3 of a policy that
+#   spreads work only by stealing take node 0's four CPUs (CPU 2 shares its
+#   LLC), not the next CPUs by number (4, 5, 6 on node 1);
+# - with node 0 overloaded and node 1 idle, llc_vtime moves tasks across;
+#   numa_bound never does.
+. "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
+policies=$SCHEDC_DATA/policies
+tests=$SCHEDC_DATA/test-policies
+spin=$(command -v spin 2>/dev/null || echo "$SCHEDC_DATA/spin")
+sock=/tmp/schedrun-topology.sock
+sys=/sys/devices/system
+ncpu=$(nproc)
+stat() { schedrun stats "$sock" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+# queue_stat QUEUE NAME: one of a queue's counters.
+queue_stat() { schedrun stats "$sock" | sed -n "s/.*\"$1\":{[^}]*\"$2\":\([0-9]*\).*/\1/p"; }
+
+# What sysfs says, numbered as schedrun numbers it: a domain's id is the
+# order of its first CPU. llc_key CPU: the first CPU sharing its LLC.
+llc_key() {
+  best=0 list=$1
+  for d in $sys/cpu/cpu$1/cache/index*; do
+    [ "$(cat $d/type)" = Instruction ] && continue
+    [ "$(cat $d/level)" -gt $best ] && best=$(cat $d/level) list=$(cat $d/shared_cpu_list)
+  done
+  echo "$list" | sed 's/[-,].*//'
+}
+node_key() {
+  for n in $sys/node/node*; do
+    for c in $(echo "$(cat $n/cpulist)" | tr ',' ' '); do
+      lo=${c%-*} hi=${c#*-}
+      [ "$1" -ge "$lo" ] && [ "$1" -le "$hi" ] && { echo "${n##*node}"; return; }
+    done
+  done
+  echo 0
+}
+core_key() { sed 's/[-,].*//' $sys/cpu/cpu$1/topology/thread_siblings_list; }
+# dense KEYFN: prints "code count": hex digit c of code is CPU c's dense id.
+dense() {
+  seen= code=0 c=0
+  while [ $c -lt $ncpu ]; do
+    k=$($1 $c) id=0 found=
+    for s in $seen; do [ "$s" = "$k" ] && found=1 && break; id=$((id + 1)); done
+    [ -n "$found" ] || seen="$seen $k"
+    code=$((code + (id << (4 * c))))
+    c=$((c + 1))
+  done
+  echo "$code $(echo $seen | wc -w)"
+}
+set -- $(dense llc_key); llc_code=$1 nr_llcs=$2
+set -- $(dense node_key); node_code=$1 nr_nodes=$2
+set -- $(dense core_key); core_code=$1
+echo "sysfs: $ncpu CPUs, $nr_nodes nodes, $nr_llcs LLCs; llc_code=$llc_code node_code=$node_code core_code=$core_code"
+[ "$ncpu" -eq 8 ] && [ "$nr_nodes" -eq 2 ] && [ "$nr_llcs" -eq 4 ] && pass topology-guest ||
+  fail topology-guest "expected 8 CPUs in 2 nodes of 2 LLCs (QEMU -smp 8,sockets=2,dies=2 -numa)"
+
+# The policy's view, as counters (topology_probe.sched).
+schedrun --socket "$sock" "$tests/topology_probe.bpf.o" > "$out/probe" 2>&1 &
+pid=$!
+if wait_state enabled 30; then
+  sleep 0.5
+  seen="llc_code=$(stat llc_code) node_code=$(stat node_code) core_code=$(stat core_code) llcs=$(stat llcs) nodes=$(stat nodes)"
+  want="llc_code=$llc_code node_code=$node_code core_code=$core_code llcs=$nr_llcs nodes=$nr_nodes"
+  echo "policy sees: $seen"
+  [ "$seen" = "$want" ] && pass topology-policy-sees || fail topology-policy-sees "sysfs says $want"
+  stop_bg $pid
+  expect_grep topology-banner "topology: +$nr_nodes nodes, $nr_llcs LLCs, 8 cores, 8 CPUs: node 0 llc 0 = cpus 0-1, llc 1 = cpus 2-3; node 1 llc 2 = cpus 4-5, llc 3 = cpus 6-7" "$out/probe" &&
+    pass topology-banner
+else
+  fail topology-policy-sees "never enabled" "$out/probe"
+  kill -9 $pid 2>/dev/null
+fi
+
+# start_hogs N CPUS: N CPU-bound tasks started on CPUS, then allowed on all
+# CPUs, so only the policy moves them. Their pids are in $hogs.
+start_hogs() {
+  hogs= i=0
+  while [ $i -lt "$1" ]; do
+    taskset -c "$2" "$spin" hog 0 > /dev/null 2>&1 &
+    hogs="$hogs $!"
+    i=$((i + 1))
+  done
+  sleep 0.2
+  for h in $hogs; do taskset -p ff "$h" > /dev/null; done
+}
+stop_hogs() { kill $hogs 2>/dev/null; wait $hogs 2>/dev/null; }
+# samples_on_node1: of 20 samples 0.1 s apart of every hog, how many found
+# one on node 1 (CPUs 4-7).
+samples_on_node1() {
+  n=0 i=0
+  while [ $i -lt 20 ]; do
+    for h in $hogs; do
+      [ "$(cut -d' ' -f39 /proc/$h/stat)" -ge 4 ] && n=$((n + 1))
+    done
+    i=$((i + 1))
+    sleep 0.1
+  done
+  echo "$n"
+}
+
+# Four hogs on CPU 3 of per-CPU queues that spread only by stealing: they
+# fill node 0 (CPU 2 from the same LLC, 0 and 1 from the other LLC) before
+# any CPU of node 1 takes one, though 4, 5 and 6 come next by number. A task that queues behind a hog would send
+# one to node 1 (a remote CPU is the nearest idle one then), so this script,
+# schedrun and what they start run on CPUs 6 and 7.
+taskset -p c0 $$ > /dev/null
+schedrun --socket "$sock" "$tests/steal_order.bpf.o" > "$out/steal" 2>&1 &
+pid=$!
+if wait_state enabled 30; then
+  start_hogs 4 3
+  sleep 1
+  cpus=$(for h in $hogs; do cut -d' ' -f39 /proc/$h/stat; done | sort -n | tr '\n' ' ')
+  llc=$(queue_stat rq steals_llc) node=$(queue_stat rq steals_node)
+  stop_hogs
+  echo "steal_order, 4 hogs from CPU 3: on CPUs $cpus; steals llc=$llc node=$node"
+  [ "$cpus" = "0 1 2 3 " ] && [ "${llc:-0}" -ge 1 ] && [ "${node:-0}" -ge 2 ] &&
+    pass steal-nearest-first ||
+    fail steal-nearest-first "on CPUs $cpus (want 0 1 2 3), steals llc=$llc node=$node"
+  # Eight hogs: node 0 is full, so node 1 steals too.
+  start_hogs 8 0
+  sleep 1
+  n1=$(samples_on_node1)
+  remote=$(queue_stat rq steals_remote)
+  stop_hogs
+  echo "steal_order, 8 hogs from CPU 0: steals remote=$remote; on node 1 in $n1 of 160 samples"
+  [ "${remote:-0}" -ge 1 ] && [ "$n1" -ge 40 ] && pass steal-remote-when-needed ||
+    fail steal-remote-when-needed "remote steals $remote, on node 1 in $n1 of 160 samples"
+  stop_bg $pid
+else
+  fail steal-nearest-first "never enabled" "$out/steal"
+  kill -9 $pid 2>/dev/null
+fi
+
+# Node 0 overloaded (six hogs on its four CPUs), node 1 idle.
+for pol in llc_vtime numa_bound; do
+  schedrun --socket "$sock" "$policies/$pol.bpf.o" > "$out/$pol" 2>&1 &
+  pid=$!
+  if wait_state enabled 30; then
+    start_hogs 6 0-3
+    sleep 1
+    n1=$(samples_on_node1)
+    remote=$(queue_stat rq steals_remote)
+    stop_hogs
+    echo "$pol, 6 hogs from node 0: remote steals $remote; on node 1 in $n1 of 120 samples"
+    if [ $pol = llc_vtime ]; then
+      [ "${remote:-0}" -ge 1 ] && [ "$n1" -ge 20 ] && pass topology-llc-vtime-spreads ||
+        fail topology-llc-vtime-spreads "remote steals $remote, on node 1 in $n1 of 120 samples"
+    else
+      [ "${remote:-0}" -eq 0 ] && [ "$n1" -eq 0 ] && pass topology-numa-bound-stays ||
+        fail topology-numa-bound-stays "remote steals $remote, on node 1 in $n1 of 120 samples"
+    fi
+    stop_bg $pid
+    expect_rc "topology-$pol-detach" 130 $bg_rc "$out/$pol" && pass "topology-$pol-detach"
+  else
+    fail "topology-$pol" "never enabled" "$out/$pol"
+    kill -9 $pid 2>/dev/null
+  fi
+done
+finish
