@@ -1106,8 +1106,10 @@ static __always_inline bool resumes_here(struct task_struct *p, u32 queue, u32 i
 
 /* Wake a CPU that will run the task, so no CPU idles while work waits: one
  * that serves the task's instance, else, if the policy steals from this
- * queue, the nearest idle CPU the steal reaches. */
-static __always_inline void kick_for(struct task_struct *p, u32 queue, u32 inst)
+ * queue, the nearest idle CPU the steal reaches. At a wakeup, ops.select_cpu
+ * already claimed the task's CPU if it was idle (its idle bit is clear
+ * though it idles): that CPU is kicked, and no other is sent for it. */
+static __always_inline void kick_for(struct task_struct *p, u32 queue, u32 inst, bool wakeup)
 {
 	u32 kind = L.queues[queue].kind;
 	s32 cpu = -1;
@@ -1115,14 +1117,16 @@ static __always_inline void kick_for(struct task_struct *p, u32 queue, u32 inst)
 	if (!kind_by_cpu(kind)) {
 		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 	} else if (kind == SCHEDC_QUEUE_PERCPU) {
-		if (!L.queues[queue].stolen || scx_bpf_test_and_clear_cpu_idle(inst)) {
+		if (wakeup || !L.queues[queue].stolen || scx_bpf_test_and_clear_cpu_idle(inst)) {
 			scx_bpf_kick_cpu(inst, SCX_KICK_IDLE);
 			return;
 		}
 		cpu = nearest_idle_cpu(p, inst, L.queues[queue].steal_reach);
 	} else {
 		cpu = idle_cpu_serving(p, queue, inst);
-		if (cpu < 0 && L.queues[queue].stolen)
+		if (cpu < 0 && wakeup)
+			cpu = scx_bpf_task_cpu(p);
+		else if (cpu < 0 && L.queues[queue].stolen)
 			cpu = nearest_idle_cpu(p, scx_bpf_task_cpu(p), L.queues[queue].steal_reach);
 	}
 	if (cpu >= 0)
@@ -1155,7 +1159,7 @@ static __always_inline void enqueue_into(struct task_struct *p, struct schedc_ta
 		}
 	}
 	if (!(kind_by_cpu(L.queues[queue].kind) && resumes_here(p, queue, inst, ctx)))
-		kick_for(p, queue, inst);
+		kick_for(p, queue, inst, ctx->wakeup);
 }
 
 SEC("struct_ops/schedc_enqueue")

@@ -5,6 +5,7 @@
 #include "ast/Builtins.h"
 #include "frontend/NameHints.h"
 #include "frontend/Passes.h"
+#include "schedc_abi.h"
 
 namespace schedc {
 
@@ -521,6 +522,14 @@ class Resolver {
     if (const FunctionInfo *f = findFunction(e.text)) {
       e.function = f->id;
       if (!ctx.task && (f->id == Function::Comm || f->id == Function::Allowed)) noTask(e, ctx);
+      bool takesCpu = f->id == Function::Allowed || f->id == Function::LlcOf ||
+                      f->id == Function::NodeOf || f->id == Function::CoreOf;
+      if (takesCpu && e.operands.size() == 1 && e.operands[0]->kind == ExprKind::IntLiteral &&
+          e.operands[0]->intValue >= SCHEDC_MAX_SLOTS)
+        diags_.error(e.operands[0]->range,
+                     "CPU " + std::to_string(e.operands[0]->intValue) + " cannot exist",
+                     "schedc supports CPU ids 0 to " + std::to_string(SCHEDC_MAX_SLOTS - 1) +
+                         "; use `nr_cpus` for the machine's count");
       return;
     }
     if (findAggregateFunction(e.text)) {

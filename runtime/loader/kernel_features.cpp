@@ -32,6 +32,8 @@ const std::map<std::string, std::string> &first_releases() {
                              "scx_bpf_nr_cpu_ids",
                              "scx_bpf_pick_idle_cpu",
                              "scx_bpf_test_and_clear_cpu_idle",
+                             "scx_bpf_get_idle_smtmask",
+                             "scx_bpf_put_idle_cpumask",
                              "scx_bpf_task_cpu",
                              "scx_bpf_task_running",
                              "scx_bpf_error_bstr",

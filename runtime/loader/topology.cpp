@@ -63,7 +63,9 @@ std::vector<uint32_t> llc_cpus(const std::string &cpu_dir) {
 // Dense ids for keys, in the order they are first seen.
 struct Numbering {
   std::map<uint64_t, uint32_t> ids;
-  uint32_t id(uint64_t key) { return ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second; }
+  uint32_t id(uint64_t key) {
+    return ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second;
+  }
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
 };
 
@@ -76,9 +78,9 @@ std::vector<uint32_t> parse_cpu_list(const std::string &text) {
   while (std::getline(in, part, ',')) {
     size_t dash = part.find('-');
     uint32_t lo = 0, hi = 0;
-    bool ok = dash == std::string::npos
-                  ? parse_number(part, lo) && parse_number(part, hi)
-                  : parse_number(part.substr(0, dash), lo) && parse_number(part.substr(dash + 1), hi);
+    bool ok = dash == std::string::npos ? parse_number(part, lo) && parse_number(part, hi)
+                                        : parse_number(part.substr(0, dash), lo) &&
+                                              parse_number(part.substr(dash + 1), hi);
     if (!ok || hi < lo || hi - lo > SCHEDC_MAX_SLOTS * 64u)
       user_error("cannot read the CPU list '" + text + "'");
     for (uint32_t c = lo; c <= hi; c++) cpus.push_back(c);

@@ -86,6 +86,9 @@ class Gen:
         self.param_info = {}   # name -> (type, default, min, max, infinite)
         self.counters, self.queues = [], []  # queues: dict(name, kind, shards, aggs)
         self.local_id = 0
+        # Topology features draw from a generator of their own, so adding
+        # them left the rest of every policy as it was for a given seed.
+        self.rt = random.Random("topology:" + name)
 
     # ------------------------------------------------------------ literals
 
@@ -114,7 +117,12 @@ class Gen:
     def leaf(self, t, sc):
         names = sc.names(t)
         if names and self.r.random() < 0.7:
-            return self.r.choice(names)
+            name = self.r.choice(names)
+            if t == U64 and self.rt.random() < 0.1:
+                return self.rt.choice(["llc_of(%s)", "node_of(%s)", "core_of(%s)"]) % name
+            if t == U64 and self.rt.random() < 0.05:
+                return self.rt.choice(["nr_llcs", "nr_nodes"])
+            return name
         return self.lit(t)
 
     def expr(self, t, sc, depth):
@@ -137,7 +145,8 @@ class Gen:
             if c == 4:
                 return "(%s == %s)" % (e(BOOL), e(BOOL))
             if c == 5 and sc.task:
-                cpu = r.choice(["this_cpu", "cpu", "(nr_cpus - 1)", e(U64)])
+                # A literal CPU past 1023 is an error; a computed one is not.
+                cpu = r.choice(["this_cpu", "cpu", "(nr_cpus - 1)", "(0 + %s)" % e(U64)])
                 return "allowed(%s)" % cpu
             return self.leaf(BOOL, sc)
         c = r.randrange(13)
@@ -382,6 +391,8 @@ class Gen:
         r = self.r
         for i in range(r.randint(1, 4)):
             kind = r.choice(["global", "global", "percpu", "shards(%d)" % r.randint(1, 8)])
+            if kind != "global" and self.rt.random() < 0.3:
+                kind = self.rt.choice(["per_llc", "per_node"])
             q = {"name": "q%d" % i, "kind": kind.split("(")[0], "aggs": [], "loads": []}
             task_sc = Scope(self, qualified_aggs=False)
             order = "fifo" if r.random() < 0.5 else "by %s" % self.expr(r.choice([U64, DUR]), task_sc, 2)
@@ -426,7 +437,10 @@ class Gen:
     def gen_rules(self, out):
         r = self.r
         if r.random() < 0.5:
-            out.append("select_cpu %s%s;" % (r.choice(["default", "prev"]), r.choice(["", " direct"])))
+            mode = r.choice(["default", "prev"])
+            if self.rt.random() < 0.3:
+                mode = "nearest" + self.rt.choice(["", " within llc", " within node"])
+            out.append("select_cpu %s%s;" % (mode, r.choice(["", " direct"])))
         targeted, indexed = set(), set()
         n = r.randint(1, 4)
         for i in range(n):
@@ -453,7 +467,9 @@ class Gen:
             if q["name"] in targeted or r.random() < 0.3:
                 sources.append(q["name"])
             if q["kind"] != "global" and (q["name"] in indexed or r.random() < 0.4):
-                sources.append("steal " + q["name"])
+                reach = {"percpu": ["", " within llc", " within node"],
+                         "per_llc": ["", " within node"]}.get(q["kind"], [""])
+                sources.append("steal " + q["name"] + self.rt.choice(reach))
         if not sources:
             sources.append(self.queues[0]["name"])
         r.shuffle(sources)
