@@ -1093,15 +1093,16 @@ static __always_inline s32 idle_cpu_serving(struct task_struct *p, u32 queue, u3
 	return -1;
 }
 
-/* The task this CPU was running, put back at the end of its slice, first in
- * an instance this CPU serves, with nothing else to run here: this CPU takes
- * it again at once, and a CPU woken to steal it would only move it. */
+/* The task this CPU was running, put back at the end of its slice into an
+ * instance this CPU serves, with nothing else to run here (the task itself
+ * reaches the DSQ only when ops.enqueue returns): this CPU takes it again at
+ * once, and a CPU woken to steal it would only move it. */
 static __always_inline bool resumes_here(struct task_struct *p, u32 queue, u32 inst,
 					 struct schedc_ctx *ctx)
 {
 	return !ctx->wakeup && scx_bpf_task_running(p) &&
 	       schedc_instance_of_cpu(queue, ctx->this_cpu) == inst &&
-	       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) == 0 && queued_in(queue, inst) <= 1;
+	       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) == 0 && queued_in(queue, inst) == 0;
 }
 
 /* Wake a CPU that will run the task, so no CPU idles while work waits: one

@@ -3,9 +3,8 @@
 # boot: sockets=2, dies=2, a node per socket):
 # - schedrun and a loaded policy see what sysfs says (llc_of, node_of,
 #   core_of, nr_llcs, nr_nodes, and schedrun's topology line);
-# - steals go nearest first: four hogs started on CPU 3 under a policy that
-#   spreads work only by stealing fill node 0 (CPU 2 shares its LLC), not
-#   the next CPUs by number (4, 5, 6 on node 1);
+# - steals go nearest first: an idle CPU takes a task waiting in its LLC,
+#   then one in its node, then one elsewhere, whatever the CPUs' numbers;
 # - with node 0 overloaded and node 1 idle, llc_vtime moves tasks across;
 #   numa_bound never does;
 # - CPU hotplug: sched_ext ends the policy; schedrun says why, attaches it
@@ -104,27 +103,52 @@ samples_on_node1() {
   echo "$n"
 }
 
-# Four hogs started on CPU 3 of per-CPU queues that spread only by stealing,
-# then let go: nearest first, they fill node 0 (CPU 2 shares CPU 3's LLC, 0
-# and 1 its node) though CPUs 4, 5 and 6 come next by number. Which CPU
-# takes a waiting hog is a race (the first to dispatch, and under emulation
-# a kicked idle CPU may answer late), so one of the four may land farther;
-# stealing by number puts two or more on node 1. This script, schedrun and
-# what they start run on CPUs 6 and 7, so they do not queue behind a hog.
+# Which waiting task an idle CPU steals. Slices are infinite, so a CPU keeps
+# its task until it exits: hogs pinned to CPUs 0, 2 and 4 hold them, and
+# behind them wait Z (on CPU 0: CPU 3's node), X (on CPU 2: CPU 3's LLC) and
+# Y (on CPU 4: another node), each then allowed CPU 3 too. When CPU 3's own
+# hog exits, CPU 3 takes X; when X exits, Z; then Y, though by number CPU 4
+# comes first. Only CPU 3 may take them, so no other CPU races for them.
+# This script, schedrun and what they start run on CPUs 6 and 7.
 taskset -p c0 $$ > /dev/null
+schedrun --socket "$sock" --set slice=infinite "$tests/steal_order.bpf.o" > "$out/pick" 2>&1 &
+pid=$!
+if wait_state enabled 30; then
+  for c in 0 2 3 4; do taskset -c $c "$spin" hog 0 > /dev/null 2>&1 & eval "h$c=\$!"; done
+  sleep 0.3
+  for w in Z:0 X:2 Y:4; do
+    taskset -c "${w#*:}" "$spin" hog 0 > /dev/null 2>&1 &
+    eval "${w%:*}=\$!"
+  done
+  sleep 0.3
+  taskset -p -c 0,3 $Z > /dev/null
+  taskset -p -c 2,3 $X > /dev/null
+  taskset -p -c 3,4 $Y > /dev/null
+  sleep 0.3
+  order=
+  for next in h3 X Z; do
+    eval "victim=\$$next"
+    kill $victim; wait $victim 2>/dev/null
+    sleep 0.5
+    for w in X Z Y; do
+      eval "p=\$$w"
+      [ -d /proc/$p ] && [ "$(cut -d' ' -f39 /proc/$p/stat)" = 3 ] && order="$order $w"
+    done
+  done
+  kill $h0 $h2 $h4 $Y 2>/dev/null
+  wait $h0 $h2 $h4 $Y 2>/dev/null
+  echo "steal_order, CPU 3 freed three times: took$order"
+  [ "$order" = " X Z Y" ] && pass steal-nearest-first ||
+    fail steal-nearest-first "CPU 3 took$order, want X (its LLC), Z (its node), Y (remote)" "$out/pick"
+  stop_bg $pid
+else
+  fail steal-nearest-first "never enabled" "$out/pick"
+  kill -9 $pid 2>/dev/null
+fi
+
 schedrun --socket "$sock" "$tests/steal_order.bpf.o" > "$out/steal" 2>&1 &
 pid=$!
 if wait_state enabled 30; then
-  start_hogs 4 3
-  sleep 1
-  cpus=$(for h in $hogs; do cut -d' ' -f39 /proc/$h/stat; done | sort -n | tr '\n' ' ')
-  near=$(for c in $cpus; do [ "$c" -le 3 ] && echo x; done | wc -l)
-  llc=$(queue_stat rq steals_llc) node=$(queue_stat rq steals_node)
-  stop_hogs
-  echo "steal_order, 4 hogs from CPU 3: on CPUs $cpus($near on node 0); steals llc=$llc node=$node"
-  [ "$near" -ge 3 ] && [ "${llc:-0}" -ge 1 ] && [ "${node:-0}" -ge 1 ] &&
-    pass steal-nearest-first ||
-    fail steal-nearest-first "on CPUs $cpus, $near on node 0 (want 3 or 4), steals llc=$llc node=$node"
   # Eight hogs: node 0 is full, so node 1 steals too.
   start_hogs 8 0
   sleep 1
