@@ -267,8 +267,7 @@ void AstBuilder::queueDecl(P::QueueDeclContext *ctx) {
     q.kind = kindText == "per_llc" ? QueueKind::PerLlc : QueueKind::PerNode;
     if (kind->count)
       diags_.error(map_.rule(kind), "a " + kindText + " queue takes no count",
-                   "it has one instance per " +
-                       std::string(kindText == "per_llc" ? "LLC" : "node") +
+                   "it has one instance per " + std::string(queueInstanceNoun(q.kind)) +
                        " of the machine it runs on; write `" + kindText + "`");
   } else {
     diags_.error(map_.token(kind->getStart()), "unknown queue kind '" + kindText + "'",
@@ -340,8 +339,7 @@ void AstBuilder::selectCpuDecl(P::SelectCpuDeclContext *ctx) {
     reach(r, policy_.selectCpu.within);
     if (policy_.selectCpu.mode != SelectCpuMode::Nearest)
       diags_.error(map_.rule(r), "only `select_cpu nearest` searches by distance",
-                   "write `select_cpu nearest " + r->getText().substr(0, 6) + " " +
-                       r->scope->getText() + ";`");
+                   "write `select_cpu nearest within " + r->scope->getText() + ";`");
   }
   policy_.selectCpu.direct = ctx->direct != nullptr;
   if (ctx->direct) policy_.selectCpu.directRange = map_.token(ctx->direct);
