@@ -73,29 +73,36 @@ int PolicyObject::optional_map_fd(const char *name) const {
   return map ? bpf_map__fd(map) : -1;
 }
 
-void PolicyObject::write_global(const char *section, const char *var, const void *value,
-                                size_t size) {
+const btf_var_secinfo *PolicyObject::find_global(const char *section, const char *var) const {
   const btf *btf = bpf_object__btf(obj_);
   int sec_id = btf ? btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) : -1;
-  if (sec_id < 0) user_error(path_ + " has no " + section + " BTF; cannot set " + var);
+  if (sec_id < 0) return nullptr;
   const btf_type *sec = btf__type_by_id(btf, sec_id);
   const btf_var_secinfo *vi = btf_var_secinfos(sec);
-  for (unsigned i = 0; i < btf_vlen(sec); i++, vi++) {
-    const btf_type *v = btf__type_by_id(btf, vi->type);
-    if (strcmp(btf__name_by_offset(btf, v->name_off), var) != 0) continue;
-    if (size > vi->size)
-      user_error(std::string("ABI mismatch: ") + section + " variable " + var + " is too small");
-    // An internal map is found by its section's name (libbpf's real_name).
-    bpf_map *map = bpf_object__find_map_by_name(obj_, section);
-    size_t total = 0;
-    auto *data = map ? static_cast<char *>(bpf_map__initial_value(map, &total)) : nullptr;
-    if (data && vi->offset + size <= total) {
-      memcpy(data + vi->offset, value, size);
-      return;
-    }
-    internal_error(std::string("cannot write ") + section + " variable " + var);
+  for (unsigned i = 0; i < btf_vlen(sec); i++, vi++)
+    if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vi->type)->name_off), var) == 0)
+      return vi;
+  return nullptr;
+}
+
+void PolicyObject::write_global(const char *section, const char *var, const void *value,
+                                size_t size) {
+  const btf_var_secinfo *vi = find_global(section, var);
+  if (!vi) {
+    const btf *btf = bpf_object__btf(obj_);
+    if (!btf || btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) < 0)
+      user_error(path_ + " has no " + section + " BTF; cannot set " + var);
+    user_error(path_ + " is not a valid schedc object: " + section + " has no " + var);
   }
-  user_error(path_ + " is not a valid schedc object: " + section + " has no " + var);
+  if (size > vi->size)
+    user_error(std::string("ABI mismatch: ") + section + " variable " + var + " is too small");
+  // An internal map is found by its section's name (libbpf's real_name).
+  bpf_map *map = bpf_object__find_map_by_name(obj_, section);
+  size_t total = 0;
+  auto *data = map ? static_cast<char *>(bpf_map__initial_value(map, &total)) : nullptr;
+  if (!data || vi->offset + size > total)
+    internal_error(std::string("cannot write ") + section + " variable " + var);
+  memcpy(data + vi->offset, value, size);
 }
 
 void PolicyObject::set_tunables(const std::vector<uint64_t> &values,
@@ -124,20 +131,8 @@ void PolicyObject::set_live(size_t index, uint64_t value) {
     internal_error("cannot write the live params of " + path_ + ": " + errno_text(errno));
 }
 
-bool PolicyObject::has_global(const char *section, const char *var) const {
-  const btf *btf = bpf_object__btf(obj_);
-  int sec_id = btf ? btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) : -1;
-  if (sec_id < 0) return false;
-  const btf_type *sec = btf__type_by_id(btf, sec_id);
-  const btf_var_secinfo *vi = btf_var_secinfos(sec);
-  for (unsigned i = 0; i < btf_vlen(sec); i++, vi++)
-    if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vi->type)->name_off), var) == 0)
-      return true;
-  return false;
-}
-
 void PolicyObject::set_topology(const schedc_topology &topology) {
-  if (has_global(".rodata", SCHEDC_TOPOLOGY_NAME))
+  if (find_global(".rodata", SCHEDC_TOPOLOGY_NAME))
     write_global(".rodata", SCHEDC_TOPOLOGY_NAME, &topology, sizeof(topology));
 }
 

@@ -10,6 +10,7 @@
 #include "meta.h"
 
 struct schedc_topology;
+struct btf_var_secinfo;
 
 struct bpf_object;
 struct bpf_link;
@@ -59,7 +60,8 @@ class PolicyObject {
   char *ops_member(const char *name, size_t size);
   // Writes the initial value of global `var` in data section `section`.
   void write_global(const char *section, const char *var, const void *value, size_t size);
-  bool has_global(const char *section, const char *var) const;
+  // `var`'s BTF record in `section`; null if either is missing.
+  const btf_var_secinfo *find_global(const char *section, const char *var) const;
 
   std::string path_;
   bpf_object *obj_ = nullptr;
