@@ -35,6 +35,7 @@ nameWord
   | 'into' | 'slice' | 'infinite' | 'local' | 'steal' | 'wakeup' | 'tick'
   | 'let' | 'if' | 'for' | 'in' | 'true' | 'false' | 'default' | 'prev'
   | 'direct' | 'or' | 'balance' | 'every' | 'live' | 'per' | 'process' | 'kick'
+  | 'move'
   ;
 
 // ---------------------------------------------------------------- declarations
@@ -99,7 +100,9 @@ sliceValue
   | expr
   ;
 
-dispatchDecl : 'dispatch' dispatchSource (',' dispatchSource)* ';' ;
+// `when COND`: only CPUs where COND holds take work from the sources; the
+// others run what is put on them (`local_on`, a timer's `move`).
+dispatchDecl : 'dispatch' dispatchSource (',' dispatchSource)* ('when' condition=expr)? ';' ;
 
 dispatchSource : steal='steal'? ident reach? ;
 
@@ -111,8 +114,13 @@ balanceRule : 'balance' ident 'by' by=ident 'every' interval=expr 'when' conditi
 
 handler : 'on' eventName block ;
 
-// `every 10ms { ... }`: statements run on a timer, with no task in context.
-timer : 'every' period=expr block ;
+// `every 10ms { ... }`: statements run on a timer, with no task in context;
+// `every 1ms per cpu { ... }` on each CPU, `every 1ms on cpu C { ... }` on C.
+timer : 'every' period=expr timerCpus? block ;
+timerCpus
+  : 'per' cpuWord=IDENT              # perCpuTimer
+  | 'on' cpuWord=IDENT cpu=expr      # onCpuTimer
+  ;
 
 // Any word: an unknown one is reported with the list of events.
 eventName : ident | 'enqueue' ;
@@ -127,6 +135,12 @@ stmt
   | ifChain                                          # ifStmt
   | 'for' ident 'in' from=loopBound '..' to=loopBound block  # forStmt
   | kind=('kick' | 'preempt') '(' expr ')' ';'       # kickStmt
+  | 'move' from=ident 'into' moveTarget ';'          # moveStmt
+  ;
+
+moveTarget
+  : 'local_on' '(' expr ')'
+  | ident
   ;
 
 // A literal, or a param whose declared range bounds the loop.
@@ -179,7 +193,7 @@ ident
   : IDENT
   | 'fifo' | 'by' | 'scan' | 'eligible' | 'head' | 'none' | 'slice'
   | 'wakeup' | 'tick' | 'default' | 'prev' | 'direct' | 'every' | 'live'
-  | 'per' | 'process' | 'kick'
+  | 'per' | 'process' | 'kick' | 'move'
   ;
 
 // ---------------------------------------------------------------- tokens

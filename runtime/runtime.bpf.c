@@ -1537,12 +1537,83 @@ static __always_inline void record_depth(u32 queue, u32 inst)
 		*depth = scx_bpf_dsq_nr_queued(dsq_id(queue, inst));
 }
 
+/* ---- the per-CPU timer (`every ... per cpu`, `every ... on cpu C`) ------- */
+
+struct schedc_cpu_timer {
+	struct bpf_timer timer;
+	u32 armed;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct schedc_cpu_timer);
+	__uint(max_entries, SCHEDC_MAX_SLOTS);
+} schedc_cpu_timers SEC(".maps");
+
+/* BPF_F_TIMER_CPU_PIN: the timer fires on the CPU that started it. */
+#define SCHEDC_TIMER_CPU_PIN (1ULL << 1)
+
+static int cpu_timer_fired(void *map, int *key, struct schedc_cpu_timer *t)
+{
+	struct schedc_ctx sc;
+	u64 period;
+
+	ctx_init(&sc, NULL, NULL);
+	schedc_policy_handler(SCHEDC_ON_CPU_TIMER, &sc);
+	period = schedc_policy_cpu_timer_period(&sc);
+	bpf_timer_start(&t->timer, period ? period : SCX_SLICE_DFL, SCHEDC_TIMER_CPU_PIN);
+	return 0;
+}
+
+/*
+ * A CPU's timer must be started on that CPU to be pinned there, and ops.init
+ * runs on whichever CPU loads the policy: each CPU starts its own the first
+ * time it dispatches (every CPU does once the policy is attached). Only from
+ * ops.dispatch: the callback may use only the kfuncs of the callback that
+ * set it, and `move` needs dispatch's. `armed` is claimed first, so the
+ * timer starts once.
+ */
+static __always_inline void cpu_timer_arm(u32 cpu)
+{
+	struct schedc_cpu_timer *t;
+	struct schedc_ctx sc;
+
+	if (!L.has_handler[SCHEDC_ON_CPU_TIMER])
+		return;
+	t = bpf_map_lookup_elem(&schedc_cpu_timers, &cpu);
+	if (!t || t->armed)
+		return;
+	ctx_init(&sc, NULL, NULL);
+	if (!schedc_policy_cpu_timer_here(&sc))
+		return;
+	if (__sync_val_compare_and_swap(&t->armed, 0, 1) != 0)
+		return;
+	if (bpf_timer_init(&t->timer, &schedc_cpu_timers, CLOCK_MONOTONIC) ||
+	    bpf_timer_set_callback(&t->timer, cpu_timer_fired))
+		return;
+	bpf_timer_start(&t->timer, schedc_policy_cpu_timer_period(&sc), SCHEDC_TIMER_CPU_PIN);
+}
+
+/* `dispatch ... when COND`: a CPU where COND is false takes nothing from
+ * the sources; it runs what a rule or a timer puts on its local DSQ. */
+static __always_inline bool dispatch_allowed(void)
+{
+	struct schedc_ctx sc;
+
+	ctx_init(&sc, NULL, NULL);
+	return schedc_policy_dispatch_allowed(&sc);
+}
+
 SEC("struct_ops/schedc_dispatch")
 void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct prev_choice pc;
 	u32 i;
 
+	cpu_timer_arm((u32)cpu);
+	if (!dispatch_allowed())
+		return;
 	prev_prepare(prev, &pc);
 	if (balance((u32)cpu))
 		return;
@@ -1860,6 +1931,69 @@ static __always_inline s32 timer_start(void)
 		return err;
 	ctx_init(&sc, NULL, NULL);
 	return bpf_timer_start(&t->timer, schedc_policy_timer_period(&sc), 0);
+}
+
+/* ---- `move` in timers ------------------------------------------------------ */
+
+/* move Q into R (both global, of the same order): every task waiting in Q
+ * goes to R, keeping its key, and joins R's aggregates. They waited for a
+ * CPU before and still do: no CPU is kicked. */
+__attribute__((always_inline)) void schedc_move_all(u32 from, u32 to)
+{
+	struct task_struct *p;
+	struct schedc_ctx sc;
+
+	if (from >= SCHEDC_MAX_QUEUES || to >= SCHEDC_MAX_QUEUES)
+		return;
+	bpf_for_each(scx_dsq, p, dsq_id(from, 0), 0) {
+		bool moved;
+
+		if (L.queues[to].ordered) {
+			scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER, p->scx.dsq_vtime);
+			moved = scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id(to, 0), 0);
+		} else {
+			moved = scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, dsq_id(to, 0), 0);
+		}
+		if (!moved)
+			continue;
+		queue_stat(from, SCHEDC_QSTAT_MOVED);
+		queue_stat(to, SCHEDC_QSTAT_ENQUEUED);
+		if (L.tracks_members) {
+			struct schedc_task *t = task_state(p);
+
+			if (t) {
+				ctx_init(&sc, p, t);
+				queue_leave(t);
+				queue_join(t, to, 0, &sc);
+			}
+		}
+	}
+}
+
+/* move Q into local_on(cpu): the first task waiting in Q that may run on
+ * `cpu` goes to its local DSQ, unless one already waits there; the CPU is
+ * kicked so an idle one runs it. Moving a task to a CPU it may not run on
+ * would eject the policy: such tasks are passed over. */
+__attribute__((always_inline)) void schedc_move_to_cpu(u32 queue, u64 cpu)
+{
+	struct task_struct *p;
+
+	if (queue >= SCHEDC_MAX_QUEUES || cpu >= scx_bpf_nr_cpu_ids())
+		return;
+	if (scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu) > 0)
+		return;
+	bpf_for_each(scx_dsq, p, dsq_id(queue, 0), 0) {
+		if (!bpf_cpumask_test_cpu((u32)cpu, p->cpus_ptr))
+			continue;
+		/* Pinned to where it was preempted until it runs again. */
+		if (p->migration_disabled && scx_bpf_task_cpu(p) != (s32)cpu)
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL_ON | cpu, 0)) {
+			queue_stat(queue, SCHEDC_QSTAT_MOVED);
+			scx_bpf_kick_cpu((s32)cpu, SCX_KICK_IDLE);
+			break;
+		}
+	}
 }
 
 /* A policy's `for` loop (StmtLowering.cpp): `count` iterations, each

@@ -23,6 +23,7 @@
 #define SCHEDC_CGROUPS_MAP_NAME "schedc_cgroups"
 /* and SCHEDC_HINTS_MAP_NAME (schedc_abi.h), and the timer's: */
 #define SCHEDC_TIMERS_MAP_NAME "schedc_timers"
+#define SCHEDC_CPU_TIMERS_MAP_NAME "schedc_cpu_timers"
 /* Runtime functions named so stay global BPF subprograms: the verifier checks
  * each once, on its own, instead of at every call with every path out of it
  * (a loop over the cgroup hierarchy, called in ops.dispatch's loops, went
@@ -60,7 +61,8 @@ enum schedc_attr {
 enum schedc_event {
 	SCHEDC_ON_ENABLE, SCHEDC_ON_RUNNABLE, SCHEDC_ON_ENQUEUE, SCHEDC_ON_RUNNING,
 	SCHEDC_ON_STOPPING, SCHEDC_ON_QUIESCENT, SCHEDC_ON_EXIT, SCHEDC_ON_TICK,
-	SCHEDC_ON_REWEIGHT, SCHEDC_ON_TIMER, SCHEDC_ON_NR,
+	SCHEDC_ON_REWEIGHT, SCHEDC_ON_TIMER, SCHEDC_ON_CPU_TIMER,
+	SCHEDC_ON_NR,
 };
 
 struct schedc_queue_layout {
@@ -176,6 +178,12 @@ bool schedc_policy_preempt_tick(struct schedc_ctx *ctx);
 u64 schedc_policy_balance_interval(struct schedc_ctx *ctx);
 /* The `every` timer's period in ns (0: the policy has none). */
 u64 schedc_policy_timer_period(struct schedc_ctx *ctx);
+/* The per-CPU timer's (`every ... per cpu`, `on cpu C`) period, and whether
+ * ctx->this_cpu runs it. */
+u64 schedc_policy_cpu_timer_period(struct schedc_ctx *ctx);
+bool schedc_policy_cpu_timer_here(struct schedc_ctx *ctx);
+/* `dispatch ... when COND`: whether ctx->this_cpu takes work from the sources. */
+bool schedc_policy_dispatch_allowed(struct schedc_ctx *ctx);
 bool schedc_policy_balance_pull(struct schedc_ctx *ctx);
 
 /* Services the generated code calls (defined in runtime.bpf.c). */

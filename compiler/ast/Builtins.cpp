@@ -171,6 +171,7 @@ const std::vector<EventInfo> &events() {
       {"tick", Event::Tick, "in `on tick`", false, false, true, true},
       {"reweight", Event::Reweight, "in `on reweight`", false, false, true, true},
       {"every", Event::Timer, "in `every`", false, false, false, false},
+      {"every per cpu", Event::CpuTimer, "in `every ... per cpu`", false, false, false, false},
   };
   return table;
 }

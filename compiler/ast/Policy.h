@@ -157,7 +157,8 @@ struct BalanceRule {
   ExprPtr condition;
 };
 
-// Timer: `every PERIOD { ... }`, no task in context.
+// Timer: `every PERIOD { ... }`, no task in context. CpuTimer: `every
+// PERIOD per cpu { ... }` or `every PERIOD on cpu C { ... }`, on CPUs.
 enum class Event {
   Enable,
   Runnable,
@@ -168,13 +169,16 @@ enum class Event {
   Exit,
   Tick,
   Reweight,
-  Timer
+  Timer,
+  CpuTimer
 };
 
 struct Handler {
   SourceRange range;
   Event event = Event::Enable;
-  ExprPtr period;  // Timer: how often it runs (a duration literal or param)
+  ExprPtr period;         // Timer, CpuTimer: how often it runs (a duration literal or param)
+  ExprPtr onCpu;          // CpuTimer `on cpu C`: C; null for `per cpu`
+  SourceRange cpusRange;  // CpuTimer: the `per cpu` / `on cpu C` words
   Block body;
   int numLocals = 0;  // filled by resolution: slots used by let/for in body
 };
@@ -192,6 +196,7 @@ struct Policy {
   SelectCpu selectCpu;
   std::vector<EnqueueRule> enqueueRules;
   std::vector<DispatchSource> dispatch;
+  ExprPtr dispatchWhen;  // `dispatch ... when COND;`: the CPUs that take work; null: all
   std::vector<PreemptRule> preempts;
   std::vector<BalanceRule> balances;  // at most one (the declaration pass)
   std::vector<Handler> handlers;

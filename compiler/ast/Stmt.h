@@ -14,6 +14,7 @@ enum class StmtKind {
   If,      // if cond { thenBody } else { elseBody }   (else-if = If inside elseBody)
   For,     // for name in from..to { thenBody }        -> localSlot
   Kick,    // kick(value); / preempt(value);  (preempt: the CPU's task gives up its slice)
+  Move,    // move queueName into targetQueue; / move queueName into local_on(value);
 };
 
 enum class AssignOp { Set, Add, Sub };
@@ -31,12 +32,18 @@ struct Stmt {
   AssignOp assignOp = AssignOp::Set;  // Assign
   bool preempt = false;               // Kick: preempt(cpu) rather than kick(cpu)
   ExprPtr target;                     // Assign
-  ExprPtr value;                      // Let, Assign, Kick (the CPU); If: condition
-  uint64_t from = 0, to = 0;          // For: [from, to), the widest when a bound is a param
-  ExprPtr fromParam, toParam;         // For: a bound that is a param's name, else null
-  Block thenBody;                     // If, For
-  Block elseBody;                     // If
-  int localSlot = -1;                 // Let, For: filled by resolution
+  ExprPtr value;               // Let, Assign, Kick, Move to local_on (the CPU); If: condition
+  std::string queueName;       // Move: the queue its tasks leave
+  SourceRange queueRange;      // Move
+  int queueIndex = -1;         // Move: filled by resolution
+  std::string targetName;      // Move into a queue (empty: into local_on(value))
+  SourceRange targetRange;     // Move into a queue
+  int targetIndex = -1;        // Move into a queue: filled by resolution
+  uint64_t from = 0, to = 0;   // For: [from, to), the widest when a bound is a param
+  ExprPtr fromParam, toParam;  // For: a bound that is a param's name, else null
+  Block thenBody;              // If, For
+  Block elseBody;              // If
+  int localSlot = -1;          // Let, For: filled by resolution
 };
 
 }  // namespace schedc

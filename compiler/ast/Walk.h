@@ -41,6 +41,7 @@ inline void walkPolicy(const Policy &policy, const ExprVisitor &visit) {
     walkExpr(rule.localOn.get(), visit);
     walkExpr(rule.slice.get(), visit);
   }
+  walkExpr(policy.dispatchWhen.get(), visit);
   for (const PreemptRule &rule : policy.preempts) walkExpr(rule.condition.get(), visit);
   for (const BalanceRule &rule : policy.balances) {
     walkExpr(rule.interval.get(), visit);
@@ -48,6 +49,7 @@ inline void walkPolicy(const Policy &policy, const ExprVisitor &visit) {
   }
   for (const Handler &handler : policy.handlers) {
     walkExpr(handler.period.get(), visit);
+    walkExpr(handler.onCpu.get(), visit);
     walkBlock(handler.body, visit);
   }
 }

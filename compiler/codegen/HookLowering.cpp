@@ -250,20 +250,57 @@ void lowerBalanceHooks(Lowering &l) {
   }
 }
 
-// The `every` timer's period in ns; 0 without a timer (the runtime then
-// starts none).
-void lowerTimerPeriodHook(Lowering &l) {
-  llvm::Function *function = l.beginHook("schedc_policy_timer_period", l.policy.nameRange);
+// A timer's period in ns (the global `every` or the per-CPU one); 0
+// without that timer (the runtime then starts none).
+void lowerTimerPeriodHook(Lowering &l, const char *name, Event event) {
+  llvm::Function *function = l.beginHook(name, l.policy.nameRange);
   if (!function) return;
   l.ctx = argument(function, 0);
   l.beginBody();
   llvm::Value *period = l.builder.getInt64(0);
   for (const Handler &h : l.policy.handlers) {
-    if (!h.period) continue;
+    if (h.event != event) continue;
     l.setLocation(h.period->range);
     period = lowerStorable(l, *h.period);
   }
   l.builder.CreateRet(period);
+  l.finishHook();
+}
+
+// Whether this CPU (ctx->this_cpu) runs the per-CPU timer: every CPU for
+// `per cpu`, CPU C for `on cpu C`.
+void lowerCpuTimerHereHook(Lowering &l) {
+  llvm::Function *function = l.beginHook("schedc_policy_cpu_timer_here", l.policy.nameRange);
+  if (!function) return;
+  l.ctx = argument(function, 0);
+  l.beginBody();
+  llvm::Value *here = l.builder.getFalse();
+  for (const Handler &h : l.policy.handlers) {
+    if (h.event != Event::CpuTimer) continue;
+    here = l.builder.getTrue();
+    if (h.onCpu) {
+      l.setLocation(h.onCpu->range);
+      llvm::Value *cpu = lowerStorable(l, *h.onCpu);
+      if (llvm::Function *thisCpu = l.runtimeFunction("schedc_this_cpu"))
+        here = l.builder.CreateICmpEQ(cpu, l.builder.CreateCall(thisCpu, {}));
+    }
+  }
+  l.builder.CreateRet(returnBool(l, here));
+  l.finishHook();
+}
+
+// `dispatch ... when COND`: whether this CPU takes work from the sources.
+void lowerDispatchAllowedHook(Lowering &l) {
+  llvm::Function *function = l.beginHook("schedc_policy_dispatch_allowed", l.policy.nameRange);
+  if (!function) return;
+  l.ctx = argument(function, 0);
+  l.beginBody();
+  llvm::Value *allowed = l.builder.getTrue();
+  if (l.policy.dispatchWhen) {
+    l.setLocation(l.policy.dispatchWhen->range);
+    allowed = lowerCondition(l, *l.policy.dispatchWhen);
+  }
+  l.builder.CreateRet(returnBool(l, allowed));
   l.finishHook();
 }
 
@@ -278,7 +315,10 @@ void lowerHooks(Lowering &l) {
   lowerPreemptHook(l, "schedc_policy_preempt_wakeup", PreemptKind::Wakeup);
   lowerPreemptHook(l, "schedc_policy_preempt_tick", PreemptKind::Tick);
   lowerBalanceHooks(l);
-  lowerTimerPeriodHook(l);
+  lowerTimerPeriodHook(l, "schedc_policy_timer_period", Event::Timer);
+  lowerTimerPeriodHook(l, "schedc_policy_cpu_timer_period", Event::CpuTimer);
+  lowerCpuTimerHereHook(l);
+  lowerDispatchAllowedHook(l);
 }
 
 }  // namespace schedc

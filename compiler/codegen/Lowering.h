@@ -18,8 +18,8 @@ namespace schedc {
 constexpr unsigned kNumEvents = SCHEDC_ON_NR;
 
 // The AST numbers these as the runtime does, so the lowering passes them on as they are.
-static_assert(static_cast<int>(Event::Timer) == SCHEDC_ON_TIMER &&
-              SCHEDC_ON_TIMER + 1 == kNumEvents);
+static_assert(static_cast<int>(Event::CpuTimer) == SCHEDC_ON_CPU_TIMER &&
+              SCHEDC_ON_CPU_TIMER + 1 == kNumEvents);
 static_assert(static_cast<int>(TaskAttr::Runtime) == SCHEDC_ATTR_RUNTIME);
 static_assert(static_cast<int>(AggregateKind::Count) == SCHEDC_AGG_COUNT &&
               static_cast<int>(AggregateKind::Sum) == SCHEDC_AGG_SUM &&

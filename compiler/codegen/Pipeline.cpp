@@ -15,8 +15,9 @@ namespace {
 
 // The maps (and the topology) only some policies use.
 constexpr const char *kOptionalMaps[] = {
-    SCHEDC_TASKS_MAP_NAME, SCHEDC_QUEUES_MAP_NAME, SCHEDC_CPUS_MAP_NAME,   SCHEDC_CGROUPS_MAP_NAME,
-    SCHEDC_LIVE_NAME,      SCHEDC_HINTS_MAP_NAME,  SCHEDC_TIMERS_MAP_NAME, SCHEDC_TOPOLOGY_NAME};
+    SCHEDC_TASKS_MAP_NAME,   SCHEDC_QUEUES_MAP_NAME, SCHEDC_CPUS_MAP_NAME,
+    SCHEDC_CGROUPS_MAP_NAME, SCHEDC_LIVE_NAME,       SCHEDC_HINTS_MAP_NAME,
+    SCHEDC_TIMERS_MAP_NAME,  SCHEDC_TOPOLOGY_NAME,   SCHEDC_CPU_TIMERS_MAP_NAME};
 
 // Whether anything but llvm.used / llvm.compiler.used refers to `global`:
 // clang lists every map there, and that mention alone keeps nothing alive.

@@ -125,6 +125,20 @@ void lowerKick(Lowering &l, const Stmt &stmt) {
     l.builder.CreateCall(kick, {cpu, l.builder.getInt32(stmt.preempt ? 1 : 0)});
 }
 
+// move Q into R: every task waiting in Q goes to R; move Q into
+// local_on(cpu): the first one that may run on cpu goes to its local DSQ.
+void lowerMove(Lowering &l, const Stmt &stmt) {
+  llvm::Value *from = l.builder.getInt32(static_cast<uint32_t>(stmt.queueIndex));
+  if (stmt.value) {
+    llvm::Value *cpu = lowerStorable(l, *stmt.value);
+    if (llvm::Function *move = l.runtimeFunction("schedc_move_to_cpu"))
+      l.builder.CreateCall(move, {from, cpu});
+    return;
+  }
+  if (llvm::Function *move = l.runtimeFunction("schedc_move_all"))
+    l.builder.CreateCall(move, {from, l.builder.getInt32(static_cast<uint32_t>(stmt.targetIndex))});
+}
+
 void lowerStmt(Lowering &l, const Stmt &stmt) {
   l.setLocation(stmt.range);
   switch (stmt.kind) {
@@ -142,6 +156,9 @@ void lowerStmt(Lowering &l, const Stmt &stmt) {
       break;
     case StmtKind::Kick:
       lowerKick(l, stmt);
+      break;
+    case StmtKind::Move:
+      lowerMove(l, stmt);
       break;
   }
 }

@@ -382,6 +382,7 @@ void AstBuilder::dispatchDecl(P::DispatchDeclContext *ctx) {
     }
     policy_.dispatch.push_back(std::move(d));
   }
+  if (ctx->condition) policy_.dispatchWhen = expr(ctx->condition);
 }
 
 // `within llc` or `within node`.
@@ -426,6 +427,21 @@ void AstBuilder::timer(P::TimerContext *ctx) {
   h.range = map_.span(ctx->getStart(), ctx->period->getStop());
   h.event = Event::Timer;
   h.period = expr(ctx->period);
+  if (P::TimerCpusContext *cpus = ctx->timerCpus()) {
+    h.event = Event::CpuTimer;
+    h.cpusRange = map_.rule(cpus);
+    h.range = map_.span(ctx->getStart(), cpus->getStop());
+    antlr4::Token *word = nullptr;
+    if (auto *per = dynamic_cast<P::PerCpuTimerContext *>(cpus)) {
+      word = per->cpuWord;
+    } else if (auto *on = dynamic_cast<P::OnCpuTimerContext *>(cpus)) {
+      word = on->cpuWord;
+      h.onCpu = expr(on->cpu);
+    }
+    if (word && word->getText() != "cpu")
+      diags_.error(map_.token(word), "unexpected '" + word->getText() + "'",
+                   "a timer runs `per cpu` or `on cpu CPU`");
+  }
   h.body = block(ctx->block());
   policy_.handlers.push_back(std::move(h));
 }
@@ -489,6 +505,17 @@ StmtPtr AstBuilder::stmt(P::StmtContext *ctx) {
     s->kind = StmtKind::Kick;
     s->preempt = kick->kind->getText() == "preempt";
     s->value = expr(kick->expr());
+  } else if (auto *move = dynamic_cast<P::MoveStmtContext *>(ctx)) {
+    s->kind = StmtKind::Move;
+    s->queueName = move->from->getText();
+    s->queueRange = map_.rule(move->from);
+    P::MoveTargetContext *target = move->moveTarget();
+    if (target->expr()) {
+      s->value = expr(target->expr());
+    } else {
+      s->targetName = target->ident()->getText();
+      s->targetRange = map_.rule(target->ident());
+    }
   } else if (auto *forLoop = dynamic_cast<P::ForStmtContext *>(ctx)) {
     s->kind = StmtKind::For;
     s->name = forLoop->ident()->getText();

@@ -122,6 +122,12 @@ static void dumpStmt(std::ostream &out, const Stmt &s, int indent) {
     case StmtKind::Kick:
       out << pad << (s.preempt ? "preempt " : "kick ") << dumpExpr(*s.value) << '\n';
       return;
+    case StmtKind::Move:
+      out << pad << "move " << s.queueName << " queue#" << s.queueIndex << " into "
+          << (s.value ? "local_on " + dumpExpr(*s.value)
+                      : s.targetName + " queue#" + std::to_string(s.targetIndex))
+          << '\n';
+      return;
     case StmtKind::For:
       out << pad << "for " << s.name << " local#" << s.localSlot << " in "
           << (s.fromParam ? dumpExpr(*s.fromParam) + " (>= " + std::to_string(s.from) + ")"
@@ -204,6 +210,7 @@ std::string dumpPolicy(const Policy &p) {
   out << "dispatch";
   for (const DispatchSource &d : p.dispatch)
     out << (d.steal ? " steal " : " ") << d.queueName << " queue#" << d.queueIndex;
+  if (p.dispatchWhen) out << " when " << dumpExpr(*p.dispatchWhen);
   out << '\n';
   for (const PreemptRule &r : p.preempts)
     out << "preempt " << (r.kind == PreemptKind::Wakeup ? "wakeup" : "tick") << ' '
@@ -218,7 +225,11 @@ std::string dumpPolicy(const Policy &p) {
   }
   for (const Handler &h : p.handlers) {
     if (h.period)
-      out << "every " << dumpExpr(*h.period) << " locals " << h.numLocals << '\n';
+      out << "every " << dumpExpr(*h.period)
+          << (h.event != Event::CpuTimer ? ""
+              : h.onCpu                  ? " on cpu " + dumpExpr(*h.onCpu)
+                                         : std::string(" per cpu"))
+          << " locals " << h.numLocals << '\n';
     else
       out << "on " << eventInfo(h.event).name << " locals " << h.numLocals << '\n';
     dumpBlock(out, h.body, 2);

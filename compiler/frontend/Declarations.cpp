@@ -233,6 +233,10 @@ class DeclarationChecker {
         diags_.error(h.range, "a second `every` timer: a policy has one",
                      "run the statements of both at the shorter period, counting periods in a "
                      "global to do some less often");
+      else if (h.event == Event::CpuTimer)
+        diags_.error(h.range, "a second per-CPU timer: a policy has one `per cpu` or `on cpu`",
+                     "run the statements of both at the shorter period, testing `this_cpu` for "
+                     "what only some CPUs do");
       else
         diags_.error(h.range, std::string("duplicate handler `on ") + eventInfo(h.event).name + "`",
                      "put all the statements for one event in one handler");

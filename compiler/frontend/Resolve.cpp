@@ -19,7 +19,7 @@ struct Context {
   bool current = false;    // `current.F`
   bool balance = false;    // `busiest`
   bool task = true;        // a task in context: its fields, attributes, hints
-  bool timer = false;      // an `every` block: kick() and preempt() allowed
+  bool timer = false;      // an `every` block: kick(), preempt() and move allowed
   int eligibleQueue = -1;  // bare aggregate names: this queue's scanned instance
 
   bool has(ValueScope scope) const {
@@ -52,6 +52,12 @@ class Resolver {
     for (size_t q = 0; q < policy_.queues.size(); ++q) resolveQueue(int(q));
     for (EnqueueRule &r : policy_.enqueueRules) resolveEnqueueRule(r);
     for (DispatchSource &d : policy_.dispatch) resolveDispatchSource(d);
+    if (policy_.dispatchWhen) {
+      Context ctx;
+      ctx.where = "in a dispatch condition";
+      ctx.task = false;
+      expr(*policy_.dispatchWhen, ctx);
+    }
     for (PreemptRule &r : policy_.preempts) {
       Context ctx;
       ctx.where = r.kind == PreemptKind::Wakeup ? "in `preempt wakeup`" : "in `preempt tick`";
@@ -174,12 +180,18 @@ class Resolver {
     ctx.wakeup = event.wakeup;
     ctx.runtime = event.runtime;
     ctx.task = event.task;
-    ctx.timer = h.event == Event::Timer;
+    ctx.timer = h.event == Event::Timer || h.event == Event::CpuTimer;
     if (h.period) {
       Context periodCtx;
       periodCtx.where = "in a timer's period";
       periodCtx.task = false;
       expr(*h.period, periodCtx);
+    }
+    if (h.onCpu) {
+      Context cpuCtx;
+      cpuCtx.where = "in a timer's CPU";
+      cpuCtx.task = false;
+      expr(*h.onCpu, cpuCtx);
     }
     nextSlot_ = 0;
     scopes_.clear();
@@ -214,6 +226,40 @@ class Resolver {
     return true;
   }
 
+  // `move Q into R` / `move Q into local_on(CPU)`: from a timer only (the
+  // kernel moves queued tasks only where no runqueue lock is held), between
+  // global queues of the same order (a DSQ is FIFO or by key, never both).
+  void resolveMove(Stmt &s, const Context &ctx) {
+    if (!ctx.timer)
+      diags_.error(s.range,
+                   std::string("`move` is only allowed in an `every` timer, not ") + ctx.where,
+                   "the kernel moves waiting tasks between queues from timers and dispatch; "
+                   "to place the task at hand, write an enqueue rule");
+    s.queueIndex = queueIndex(s.queueName, s.queueRange);
+    if (s.value) expr(*s.value, ctx);
+    if (!s.targetName.empty()) s.targetIndex = queueIndex(s.targetName, s.targetRange);
+    for (auto [index, range] :
+         {std::pair{s.queueIndex, s.queueRange}, std::pair{s.targetIndex, s.targetRange}}) {
+      if (index < 0) continue;
+      const Queue &q = policy_.queues[index];
+      if (q.kind != QueueKind::Global)
+        diags_.error(range,
+                     "`move` works on global queues; '" + q.name + "' is " + queueKindWord(q.kind),
+                     "declare it `queue " + q.name + ": global ...`");
+    }
+    if (s.queueIndex < 0 || s.targetIndex < 0) return;
+    const Queue &from = policy_.queues[s.queueIndex];
+    const Queue &to = policy_.queues[s.targetIndex];
+    if (s.queueIndex == s.targetIndex)
+      diags_.error(s.targetRange, "moving '" + to.name + "' into itself does nothing",
+                   "name the queue its tasks should go to");
+    else if (bool(from.orderKey) != bool(to.orderKey))
+      diags_.error(s.targetRange,
+                   "'" + from.name + "' is " + (from.orderKey ? "ordered by a key" : "fifo") +
+                       " and '" + to.name + "' is " + (to.orderKey ? "ordered by a key" : "fifo"),
+                   "a moved task keeps its place key; move between queues of the same order");
+  }
+
   void stmt(Stmt &s, const Context &ctx) {
     switch (s.kind) {
       case StmtKind::Let:
@@ -242,6 +288,9 @@ class Resolver {
                        "a callback that kicks or preempts CPUs can keep them from running any "
                        "task; a timer does it at most once a period");
         expr(*s.value, ctx);
+        break;
+      case StmtKind::Move:
+        resolveMove(s, ctx);
         break;
       case StmtKind::For:
         // The bounds are read before the loop variable exists.

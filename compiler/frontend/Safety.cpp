@@ -222,6 +222,7 @@ class SafetyChecker {
           break;
         }
         case StmtKind::Kick:
+        case StmtKind::Move:
           visit(s->value.get(), guards);
           break;
         case StmtKind::For: {
@@ -402,6 +403,7 @@ class SafetyChecker {
           diags_.note(policy_.dispatch.front().range, "dispatch sources are listed here");
       }
     }
+    checkDispatchCondition();
     for (const Queue &q : policy_.queues)
       if (q.eligible && q.fallback == EligibleFallback::None)
         diags_.warning(q.eligible->range,
@@ -413,6 +415,29 @@ class SafetyChecker {
       if (!targeted[i])
         diags_.warning(policy_.queues[i].range,
                        "queue '" + policy_.queues[i].name + "' is never enqueued into");
+  }
+
+  static bool movesToCpu(const Block &body) {
+    for (const StmtPtr &s : body)
+      if ((s->kind == StmtKind::Move && s->value) || movesToCpu(s->thenBody) ||
+          movesToCpu(s->elseBody))
+        return true;
+    return false;
+  }
+
+  // With `dispatch ... when COND`, a CPU where COND is false runs only what is
+  // put on it; without a rule or timer that does, it would idle while work
+  // waits.
+  void checkDispatchCondition() {
+    if (!policy_.dispatchWhen) return;
+    for (const EnqueueRule &r : policy_.enqueueRules)
+      if (r.localOn || r.toLocal) return;
+    for (const Handler &h : policy_.handlers)
+      if (movesToCpu(h.body)) return;
+    diags_.error(policy_.dispatchWhen->range,
+                 "CPUs where the dispatch condition is false would never get work",
+                 "put tasks on them: `move QUEUE into local_on(CPU);` in a timer, or an enqueue "
+                 "rule `into local_on(...)`");
   }
 
   Policy &policy_;

@@ -49,12 +49,14 @@ class TypeChecker {
       if (q.eligible) expect(*q.eligible, Type::Bool, "an `eligible when` condition");
     for (EnqueueRule &r : policy_.enqueueRules) checkEnqueueRule(r);
     for (PreemptRule &r : policy_.preempts) expect(*r.condition, Type::Bool, "a preempt condition");
+    if (policy_.dispatchWhen) expect(*policy_.dispatchWhen, Type::Bool, "a dispatch condition");
     for (BalanceRule &r : policy_.balances) {
       expect(*r.interval, Type::Duration, "a balance interval");
       expect(*r.condition, Type::Bool, "a balance condition");
     }
     for (Handler &h : policy_.handlers) {
       if (h.period) timerPeriod(*h.period);
+      if (h.onCpu) expect(*h.onCpu, Type::U64, "a timer's CPU");
       localTypes_.assign(h.numLocals, Type::Invalid);
       loopSlot_.assign(h.numLocals, false);
       block(h.body);
@@ -561,6 +563,9 @@ class TypeChecker {
         expect(*s.value, Type::Bool, "an `if` condition");
         block(s.thenBody);
         block(s.elseBody);
+        return;
+      case StmtKind::Move:
+        if (s.value) expect(*s.value, Type::U64, "the CPU to move a task to");
         return;
       case StmtKind::Kick:
         expect(*s.value, Type::U64, std::string("the CPU to ") + (s.preempt ? "preempt" : "kick"));

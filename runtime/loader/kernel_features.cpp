@@ -61,8 +61,9 @@ const std::map<std::string, std::string> &first_releases() {
                              "ops.init",
                              "ops.exit"})
       r[name] = "6.12";
-    for (const char *name : {"scx_bpf_dsq_insert", "scx_bpf_dsq_insert_vtime",
-                             "scx_bpf_dsq_move_to_local", "scx_bpf_dsq_move"})
+    for (const char *name :
+         {"scx_bpf_dsq_insert", "scx_bpf_dsq_insert_vtime", "scx_bpf_dsq_move_to_local",
+          "scx_bpf_dsq_move", "scx_bpf_dsq_move_vtime", "scx_bpf_dsq_move_set_vtime"})
       r[name] = "6.13";
     for (const char *name : {"bpf_iter_num_new", "bpf_iter_num_next", "bpf_iter_num_destroy"})
       r[name] = "6.4";

@@ -202,7 +202,8 @@ std::string failure_text(const Failure &f) {
 
 std::string Session::answer(const Request &request, double now) {
   std::string command = request.words.empty() ? "stats" : request.words[0];
-  if (command == "stats") return stats_document(running_->meta, running_->reader->read(), now);
+  if (command == "stats")
+    return stats_document(running_->meta, running_->reader->read(), now, running_->tunables);
   if (command == "switch") {
     if (request.uid != 0 && request.uid != geteuid())
       return "error\npermission denied: only root may switch the policy\n";

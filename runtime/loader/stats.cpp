@@ -3,15 +3,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <string>
+
+#include "tunables.h"
 
 namespace schedrun {
 namespace {
 
-const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",   "preemptions",
-                                                  "steals",      "balanced",     "steals_llc",
-                                                  "steals_node", "steals_remote"};
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",    "preemptions",
+                                                  "steals",      "balanced",      "steals_llc",
+                                                  "steals_node", "steals_remote", "moved"};
 
 // The steals by distance, in the text view only once there were any.
 bool steal_detail(int k) {
@@ -36,11 +39,16 @@ StatsReader::StatsReader(int stats_fd, int depth_fd, const Meta &meta, uint32_t 
       slots_(slots),
       nr_cpus_(libbpf_num_possible_cpus()) {}
 
-uint64_t StatsReader::percpu_sum(uint32_t index) const {
+std::vector<uint64_t> StatsReader::percpu(uint32_t index) const {
   std::vector<uint64_t> per_cpu(nr_cpus_ > 0 ? nr_cpus_ : 1);
-  if (bpf_map_lookup_elem(stats_fd_, &index, per_cpu.data()) != 0) return 0;
+  if (bpf_map_lookup_elem(stats_fd_, &index, per_cpu.data()) != 0)
+    std::fill(per_cpu.begin(), per_cpu.end(), 0);
+  return per_cpu;
+}
+
+uint64_t StatsReader::percpu_sum(uint32_t index) const {
   uint64_t sum = 0;
-  for (uint64_t v : per_cpu) sum += v;
+  for (uint64_t v : percpu(index)) sum += v;
   return sum;
 }
 
@@ -59,9 +67,13 @@ Snapshot StatsReader::read() const {
     }
     s.depth.push_back(depth);
   }
-  for (size_t c = 0; c < meta_.counters.size(); c++)
-    s.counters.push_back(
-        percpu_sum(static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c)));
+  for (size_t c = 0; c < meta_.counters.size(); c++) {
+    s.counters_by_cpu.push_back(
+        percpu(static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c)));
+    uint64_t sum = 0;
+    for (uint64_t v : s.counters_by_cpu.back()) sum += v;
+    s.counters.push_back(sum);
+  }
   return s;
 }
 
@@ -74,6 +86,7 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
       uint64_t total = qstat(cur, q, k);
       if (k == SCHEDC_QSTAT_PREEMPTIONS) fprintf(out, "  depth %" PRIu64, at(cur.depth, q));
       if (steal_detail(k) && qstat(cur, q, SCHEDC_QSTAT_STEALS) == 0) continue;
+      if (k == SCHEDC_QSTAT_MOVED && total == 0) continue;
       if (final)
         fprintf(out, "  %s %" PRIu64, kQstatNames[k], total);
       else
@@ -94,7 +107,8 @@ void print_stats_text(FILE *out, const Meta &meta, const Snapshot &prev, const S
 }
 
 // Names come from the metadata, which only holds identifiers: no escaping needed.
-std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s) {
+std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s,
+                           const std::vector<uint64_t> &tunables) {
   // Names are [A-Za-z0-9_.] (the compiler's rule), so they need no escaping.
   static const char *const kQstatMeaning[SCHEDC_QSTAT_NR] = {
       "tasks inserted into the queue",
@@ -104,7 +118,8 @@ std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed
       "tasks pulled by the balance rule",
       "steals from a CPU of the same LLC",
       "steals from another LLC of the same NUMA node",
-      "steals from another NUMA node"};
+      "steals from another NUMA node",
+      "tasks a timer's `move` took out of the queue"};
   std::string out = "{\"schema\":1,\"policy\":\"" + meta.policy + "\",\"time_s\":";
   char number[64];
   snprintf(number, sizeof number, "%.3f", elapsed_s);
@@ -118,7 +133,23 @@ std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed
            "\":{\"unit\":\"tasks\",\"description\":\"" + kQstatMeaning[k] + " since attach\"}";
   out +=
       ",\"counters\":{\"unit\":\"count\",\"description\":\"the policy's own counters "
-      "since attach\"}},\"queues\":{";
+      "since attach\"},\"counters_by_cpu\":{\"unit\":\"count\",\"description\":\"each "
+      "counter by the CPU that counted, indexed by CPU id\"},\"params\":{\"unit\":\"as "
+      "written in the policy\",\"description\":\"each param's value now and whether "
+      "`schedrun set` may change it (live)\"}},\"params\":{";
+  for (size_t i = 0; i < meta.params.size() && i < tunables.size(); i++)
+    out += std::string(i ? "," : "") + "\"" + meta.params[i].name + "\":{\"value\":\"" +
+           format_tunable(meta.params[i], tunables[i]) +
+           "\",\"live\":" + (meta.params[i].live ? "true" : "false") + "}";
+  out += "},\"counters_by_cpu\":{";
+  // Before the totals, so a search for a counter's name finds its total last.
+  for (size_t c = 0; c < meta.counters.size() && c < cur.counters_by_cpu.size(); c++) {
+    out += std::string(c ? "," : "") + "\"" + meta.counters[c] + "\":[";
+    for (size_t cpu = 0; cpu < cur.counters_by_cpu[c].size(); cpu++)
+      out += (cpu ? "," : "") + std::to_string(cur.counters_by_cpu[c][cpu]);
+    out += "]";
+  }
+  out += "},\"queues\":{";
   for (size_t q = 0; q < meta.queues.size(); q++) {
     out += std::string(q ? "," : "") + "\"" + meta.queues[q].name +
            "\":{\"depth\":" + std::to_string(at(cur.depth, q));

@@ -17,6 +17,7 @@ struct Snapshot {
   std::vector<std::array<uint64_t, SCHEDC_QSTAT_NR>> queue;  // summed over CPUs
   std::vector<uint64_t> depth;                               // summed over instances
   std::vector<uint64_t> counters;                            // summed over CPUs
+  std::vector<std::vector<uint64_t>> counters_by_cpu;        // [counter][possible CPU]
 };
 
 class StatsReader {
@@ -26,6 +27,7 @@ class StatsReader {
   Snapshot read() const;
 
  private:
+  std::vector<uint64_t> percpu(uint32_t index) const;  // one value per possible CPU
   uint64_t percpu_sum(uint32_t index) const;
 
   int stats_fd_, depth_fd_;
@@ -41,6 +43,8 @@ void print_stats_json(FILE *out, const Meta &meta, const Snapshot &prev, const S
 
 // The self-describing document `schedrun stats` reads from the stats socket:
 // the totals since attach, and for every field its unit and meaning.
-std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s);
+// `tunables` are the params' values now (live ones as last set), by index.
+std::string stats_document(const Meta &meta, const Snapshot &cur, double elapsed_s,
+                           const std::vector<uint64_t> &tunables);
 
 }  // namespace schedrun

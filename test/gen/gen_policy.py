@@ -89,6 +89,9 @@ class Gen:
         # Topology features draw from a generator of their own, so adding
         # them left the rest of every policy as it was for a given seed.
         self.rt = random.Random("topology:" + name)
+        # So do the per-CPU timers, `move` and `dispatch ... when`.
+        self.rv = random.Random("timers:" + name)
+        self.mover = None  # a global queue a timer must move to CPUs
 
     # ------------------------------------------------------------ literals
 
@@ -396,6 +399,7 @@ class Gen:
             q = {"name": "q%d" % i, "kind": kind.split("(")[0], "aggs": [], "loads": []}
             task_sc = Scope(self, qualified_aggs=False)
             order = "fifo" if r.random() < 0.5 else "by %s" % self.expr(r.choice([U64, DUR]), task_sc, 2)
+            q["fifo"] = order == "fifo"
             scan = " scan %d" % r.choice([1, 4, 16, 32, 64]) if r.random() < 0.3 else ""
             items = []
             for j in range(r.randint(0, 4) if r.random() < 0.5 else 0):
@@ -473,7 +477,14 @@ class Gen:
         if not sources:
             sources.append(self.queues[0]["name"])
         r.shuffle(sources)
-        out.append("dispatch %s;" % ", ".join(sources))
+        when = ""
+        movable = [q for q in self.queues if q["kind"] == "global"]
+        if movable and self.rv.random() < 0.2:
+            # CPUs where the condition fails get work from a timer's move.
+            self.mover = self.rv.choice(movable)
+            cond = self.expr(BOOL, Scope(self, task=False), 2) if self.rv.random() < 0.5 else "false"
+            when = " when this_cpu == %s || %s" % (self.rv.choice(["0", "(nr_cpus - 1)"]), cond)
+        out.append("dispatch %s%s;" % (", ".join(sources), when))
         if r.random() < 0.4:
             out.append("preempt wakeup when %s;" % self.expr(BOOL, Scope(self, current=True), 3))
         if r.random() < 0.4:
@@ -511,7 +522,35 @@ class Gen:
             sc = Scope(self, task=False, qualified_aggs=True)
             out.append("every %dms {" % self.r.randint(1, 50))
             out += self.block(sc, 2, 1, self.r.randint(1, 5))
+            out += self.moves(sc, 1)
             out.append("}")
+        if self.mover or self.rv.random() < 0.3:
+            # A per-CPU timer (on every CPU, or on one), last so that the
+            # draws of its body leave everything above as it was.
+            sc = Scope(self, task=False, qualified_aggs=True)
+            where = self.rv.choice(["per cpu", "on cpu 0", "on cpu (nr_cpus - 1)",
+                                    "on cpu %s" % self.expr(U64, sc, 2)])
+            out.append("every %s %s {" % (self.rv.choice(["100us", "1ms", "20ms"]), where))
+            out += self.block(sc, 2, 1, self.rv.randint(0, 3))
+            out += self.moves(sc, 1)
+            if self.mover:
+                out.append("    for c in 0..64 { move %s into local_on(c); }" % self.mover["name"])
+            out.append("}")
+
+    def moves(self, sc, indent):
+        """`move` statements for a timer: between global queues of one order,
+        or the first task allowed on a CPU to its local queue."""
+        lines, pad = [], "    " * indent
+        movable = [q for q in self.queues if q["kind"] == "global"]
+        for _ in range(self.rv.randint(0, 2) if movable else 0):
+            q = self.rv.choice(movable)
+            peers = [p for p in movable if p is not q and p["fifo"] == q["fifo"]]
+            if peers and self.rv.random() < 0.5:
+                lines.append("%smove %s into %s;" % (pad, q["name"], self.rv.choice(peers)["name"]))
+            else:
+                cpu = self.rv.choice(["this_cpu", "0", "(nr_cpus - 1)", self.expr(U64, sc, 2)])
+                lines.append("%smove %s into local_on(%s);" % (pad, q["name"], cpu))
+        return lines
 
     def set_options(self):
         """--set options putting each ranged param at its min, then its max."""

@@ -25,6 +25,7 @@
 #include "meta.h"
 #include "options.h"
 #include "schedc_abi.h"
+#include "stats.h"
 #include "tunables.h"
 
 namespace schedrun {
@@ -483,3 +484,32 @@ TEST(LoaderOptions, RejectsAMalformedCommandLine) {
 
 }  // namespace
 }  // namespace schedrun
+
+// The stats document carries each param's value now (as set live) and each
+// counter by CPU before the totals, so a search for a counter's name that
+// keeps the last match (sed's greedy `.*`) finds its total.
+TEST(LoaderStats, DocumentCarriesParamsAndCountersByCpu) {
+  schedrun::Meta meta;
+  meta.policy = "p";
+  schedrun::Param quantum;
+  quantum.name = "quantum";
+  quantum.type = schedrun::ParamType::Duration;
+  quantum.live = true;
+  schedrun::Param levels;
+  levels.name = "levels";
+  meta.params = {quantum, levels};
+  meta.counters = {"runs"};
+  schedrun::Snapshot cur;
+  cur.counters = {7};
+  cur.counters_by_cpu = {{0, 5, 2}};
+  std::string doc = schedrun::stats_document(meta, cur, 1.5, {250000, 3});
+  EXPECT_NE(doc.find("\"params\":{\"quantum\":{\"value\":\"250us\",\"live\":true},"
+                     "\"levels\":{\"value\":\"3\",\"live\":false}}"),
+            std::string::npos)
+      << doc;
+  size_t by_cpu = doc.find("\"counters_by_cpu\":{\"runs\":[0,5,2]}");
+  size_t total = doc.find("\"counters\":{\"runs\":7}");
+  ASSERT_NE(by_cpu, std::string::npos) << doc;
+  ASSERT_NE(total, std::string::npos) << doc;
+  EXPECT_LT(by_cpu, total);
+}
