@@ -5,7 +5,9 @@
 # about a quantum (the tick alone would give 4 ms runs, an infinite slice
 # one endless run) and share the CPU evenly. With the quantum raised to
 # 100 ms at run time (a live param), the runs grow past the tick: the timer
-# is what ends them.
+# is what ends them. Started again with a 100 us quantum checked every
+# 50 us (each CPU's own timer), a task is preempted within 200 us of its
+# quantum: mean runs of at most 0.3 ms.
 . "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
 obj=$SCHEDC_DATA/policies/shinjuku.bpf.o
 spin=$(command -v spin 2>/dev/null || echo "$SCHEDC_DATA/spin")
@@ -18,7 +20,7 @@ runs() {
   sleep "$3"
   echo "$4 $5 $(cat /proc/$1/schedstat) $(cat /proc/$2/schedstat)" | awk '{
     a = $7 - $1; b = $10 - $4; n = ($9 - $3) + ($12 - $6)
-    printf "%.3f %.2f\n", (a + b > 0 ? a / (a + b) : 0), (n > 0 ? (a + b) / n / 1e6 : 0) }'
+    printf "%.3f %.3f\n", (a + b > 0 ? a / (a + b) : 0), (n > 0 ? (a + b) / n / 1e6 : 0) }'
 }
 
 schedrun -q --socket "$sock" "$obj" > "$out/run" 2>&1 &
@@ -47,6 +49,24 @@ if wait_state enabled 30; then
   wait $a $b 2>/dev/null
   stop_bg $pid
   expect_rc timer-detach 130 $bg_rc "$out/run" && pass timer-detach
+
+  schedrun -q --socket "$sock" --set quantum=100us --set check=50us "$obj" > "$out/run2" 2>&1 &
+  pid=$!
+  if wait_state enabled 30; then
+    taskset -c $cpu "$spin" a 0 > /dev/null 2>&1 & a=$!
+    taskset -c $cpu "$spin" b 0 > /dev/null 2>&1 & b=$!
+    sleep 1
+    set -- $(runs $a $b 2)
+    echo "quantum 100us: share of a $1, mean run $2 ms"
+    within "$2" 0.05 0.3 && pass timer-short-quantum ||
+      fail timer-short-quantum "mean run $2 ms with a 100 us quantum checked every 50 us"
+    kill $a $b 2>/dev/null
+    wait $a $b 2>/dev/null
+    stop_bg $pid
+  else
+    fail timer-short-quantum "shinjuku never enabled again" "$out/run2"
+    kill -9 $pid 2>/dev/null
+  fi
 else
   fail timer-share "shinjuku never enabled" "$out/run"
   kill -9 $pid 2>/dev/null
