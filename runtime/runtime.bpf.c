@@ -17,6 +17,13 @@ const volatile struct schedc_topology schedc_topology;
 /* `live` params: the loader writes them before load and while running. */
 volatile u64 schedc_live[SCHEDC_MAX_PARAMS] SEC(SCHEDC_LIVE_SECTION);
 
+#ifdef SCHEDC_SIM
+/* A host compiler keeps debug info only for defined globals, and schedc
+ * reads the layout's fields from it: defined here, given its value by schedc
+ * (weak until then, so nothing folds this empty one). */
+__attribute__((weak)) const struct schedc_layout schedc_layout;
+#endif
+
 /* The policy's global fields; schedc sets their initial values. */
 u64 schedc_globals[SCHEDC_MAX_GLOBAL_FIELDS];
 

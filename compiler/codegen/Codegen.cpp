@@ -8,6 +8,9 @@
 #include "codegen/Lowering.h"
 #include "codegen/Pipeline.h"
 #include "codegen/RuntimeLibrary.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace schedc {
@@ -31,13 +34,9 @@ struct LoweredModule {
   }
 };
 
-bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
-  out.module = loadRuntime(*out.context, error);
-  if (!out.module) return false;
-  out.machine = bpfTargetMachine(error);
-  if (!out.machine) return false;
-  out.module->setDataLayout(out.machine->createDataLayout());
-  Lowering lowering(policy, *out.module);
+// The policy lowered into a runtime module (BPF or the simulator's host build).
+bool lowerInto(const Policy &policy, llvm::Module &module, std::string &error) {
+  Lowering lowering(policy, module);
   lowerLayout(lowering);
   lowerHooks(lowering);
   patchOps(lowering);
@@ -45,6 +44,15 @@ bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) 
   lowering.debug.finalize();
   error = lowering.error;
   return error.empty();
+}
+
+bool loadAndLower(const Policy &policy, LoweredModule &out, std::string &error) {
+  out.module = loadRuntime(*out.context, error);
+  if (!out.module) return false;
+  out.machine = bpfTargetMachine(error);
+  if (!out.machine) return false;
+  out.module->setDataLayout(out.machine->createDataLayout());
+  return lowerInto(policy, *out.module, error);
 }
 
 }  // namespace
@@ -71,6 +79,31 @@ CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options)
   }
   if (options.skipFree) lowered.release();
   return result;
+}
+
+HostPolicy lowerForHost(const Policy &policy, llvm::StringRef runtimeBitcode,
+                        llvm::TargetMachine &machine) {
+  HostPolicy host;
+  host.context = std::make_unique<llvm::LLVMContext>();
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(runtimeBitcode, "runtime-host.bc", false);
+  auto module = llvm::parseBitcodeFile(buffer->getMemBufferRef(), *host.context);
+  if (!module) {
+    host.error = "cannot read the host runtime: " + llvm::toString(module.takeError());
+    return host;
+  }
+  host.module = std::move(*module);
+  host.module->setDataLayout(machine.createDataLayout());
+  host.module->setTargetTriple(machine.getTargetTriple().str());
+  if (!lowerInto(policy, *host.module, host.error)) {
+    host.module.reset();
+    return host;
+  }
+  // The host runtime defines the layout weak; now it is final, to fold.
+  if (llvm::GlobalVariable *layout = host.module->getNamedGlobal(SCHEDC_LAYOUT_NAME))
+    layout->setLinkage(llvm::GlobalValue::ExternalLinkage);
+  internalize(*host.module);
+  optimize(*host.module, machine, 2);
+  return host;
 }
 
 }  // namespace schedc

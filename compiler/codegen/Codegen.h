@@ -1,6 +1,12 @@
 // Lowering a checked Policy to a BPF object (or to LLVM IR), all in process.
 #pragma once
+#include <memory>
 #include <string>
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include "ast/Policy.h"
 
@@ -22,5 +28,15 @@ struct CodegenResult {
 };
 
 CodegenResult compilePolicy(const Policy &policy, const CodegenOptions &options);
+
+// schedsim's compile: the same lowering into a host build of the runtime
+// (runtime/sim), optimised for `machine` and left as a module to JIT.
+struct HostPolicy {
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;  // null on failure
+  std::string error;
+};
+HostPolicy lowerForHost(const Policy &policy, llvm::StringRef runtimeBitcode,
+                        llvm::TargetMachine &machine);
 
 }  // namespace schedc

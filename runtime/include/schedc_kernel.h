@@ -9,6 +9,11 @@
 #ifndef SCHEDC_KERNEL_H
 #define SCHEDC_KERNEL_H
 
+#ifdef SCHEDC_SIM
+/* schedsim compiles the runtime for the host, against its own kernel. */
+#include "../sim/sim_kernel.h"
+#else
+
 typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;
@@ -181,4 +186,5 @@ void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym;
 #define BPF_STRUCT_OPS(name) SEC("struct_ops/" #name)
 #define BPF_STRUCT_OPS_SLEEPABLE(name) SEC("struct_ops.s/" #name)
 
+#endif /* SCHEDC_SIM */
 #endif /* SCHEDC_KERNEL_H */

@@ -1,0 +1,29 @@
+// A policy file compiled by schedc's frontend and lowering into the host
+// build of the runtime, then JIT-compiled into this process.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "meta.h"
+#include "sim_kernel.h"
+
+namespace schedsim {
+
+struct LoadedPolicy {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  schedrun::Meta meta;
+  std::vector<uint64_t> params;  // as --set left them, in metadata order
+  sched_ext_ops *ops = nullptr;
+  void *stats = nullptr;  // the schedc_stats map's declaration (Maps.h keys)
+};
+
+// Compiles `path` with `sets` ("NAME=VALUE", as schedrun --set) for a
+// machine of `slots` queue slots. Diagnostics go to stderr; throws
+// std::runtime_error with a message for any failure.
+LoadedPolicy compileForHost(const std::string &path, const std::vector<std::string> &sets,
+                            uint32_t slots);
+
+}  // namespace schedsim

@@ -1,0 +1,638 @@
+#include "Sim.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace schedsim {
+namespace {
+
+Sim *g_current = nullptr;
+
+// The kernel's load weights of nice -20..19, as p->scx.weight gives them
+// (1..10000, 100 at nice 0).
+uint32_t scxWeight(int nice) {
+  static const uint32_t kWeights[40] = {
+      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+      3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,  335,  272,  215,
+      172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,   15};
+  int i = std::clamp(nice, -20, 19) + 20;
+  return std::max<uint32_t>(1, (kWeights[i] * 100 + 512) / 1024);
+}
+
+void setBit(cpumask &m, int cpu) {
+  m.bits[cpu / 64] |= 1UL << (cpu % 64);
+}
+bool testBit(const cpumask &m, int cpu) {
+  return m.bits[cpu / 64] & (1UL << (cpu % 64));
+}
+void clearBit(cpumask &m, int cpu) {
+  m.bits[cpu / 64] &= ~(1UL << (cpu % 64));
+}
+
+constexpr uint64_t kWakeFlagTtwu = 0x8;  // SCX_WAKE_TTWU
+constexpr uint64_t kDeqSleep = 1;        // SCX_DEQ_SLEEP
+constexpr uint64_t kDsqGlobal = 0x8000000000000001ULL;
+constexpr uint64_t kDsqLocalCpuMask = 0xffffffffULL;
+
+// The iterator's state inside struct bpf_iter_scx_dsq.
+struct IterState {
+  uint64_t dsq;
+  uint64_t startSeq;  // tasks inserted after the iteration began are not seen
+  std::vector<SimTask *> *snapshot;
+  size_t next;
+  SimTask *cur;
+  uint64_t vtime;  // scx_bpf_dsq_move_set_vtime
+};
+static_assert(sizeof(IterState) <= sizeof(bpf_iter_scx_dsq), "iterator state fits");
+
+}  // namespace
+
+Sim *current() {
+  return g_current;
+}
+void setCurrent(Sim *sim) {
+  g_current = sim;
+}
+
+Sim::Sim(const Options &options, const Workload &workload)
+    : options_(options), workload_(workload), cpus_(options.cpus), rng_(options.seed) {
+  for (size_t g = 0; g < workload.groups.size(); g++) {
+    const TaskGroup &group = workload.groups[g];
+    for (int i = 0; i < group.count; i++) {
+      auto t = std::make_unique<SimTask>();
+      t->id = static_cast<int>(tasks_.size());
+      t->group = static_cast<int>(g);
+      t->ts.pid = t->ts.tgid = 1000 + t->id;
+      t->ts.static_prio = MAX_PRIO_NICE_0 + std::clamp(group.nice, -20, 19);
+      t->ts.scx.weight = scxWeight(group.nice);
+      std::snprintf(t->ts.comm, sizeof t->ts.comm, "%s", group.name.c_str());
+      for (int c = 0; c < options.cpus; c++)
+        if (group.cpus.empty() || std::count(group.cpus.begin(), group.cpus.end(), c))
+          setBit(t->mask, c);
+      t->ts.cpus_ptr = &t->mask;
+      t->ts.nr_cpus_allowed =
+          group.cpus.empty() ? options.cpus : static_cast<int>(group.cpus.size());
+      t->cpu = group.cpus.empty() ? t->id % options.cpus : group.cpus[t->id % group.cpus.size()];
+      tasks_.push_back(std::move(t));
+    }
+  }
+  waits_.resize(workload.groups.size());
+  for (int c = 0; c < options.cpus; c++) setBit(idleMask_, c);
+}
+
+Sim::~Sim() {
+  if (g_current == this) g_current = nullptr;
+}
+
+// ---------------------------------------------------------------- events
+
+void Sim::post(uint64_t time, EventKind kind, int index, uint64_t gen) {
+  queue_.push(Event{time, seq_++, kind, index, gen});
+}
+
+void Sim::resched(int cpu) {
+  if (cpu < 0 || cpu >= nrCpus() || cpus_[cpu].reschedPending) return;
+  cpus_[cpu].reschedPending = true;
+  post(now_, EventKind::Resched, cpu);
+}
+
+bool Sim::run(const sched_ext_ops &ops) {
+  ops_ = ops;
+  setCurrent(this);
+  currentCpu_ = 0;
+  context_ = Context::Other;
+  if (ops_.init) {
+    int32_t err = ops_.init();
+    if (err) error("ops.init() failed: " + std::to_string(err));
+  }
+  for (auto &t : tasks_) {
+    scx_init_task_args args{};
+    if (ops_.init_task && ops_.init_task(&t->ts, &args) != 0)
+      error("ops.init_task() failed for " + std::string(t->ts.comm));
+    if (ops_.enable) ops_.enable(&t->ts);
+  }
+  context_ = Context::None;
+  for (auto &t : tasks_) post(workload_.groups[t->group].startNs, EventKind::Wake, t->id);
+  for (int c = 0; c < nrCpus(); c++) post(kTickNs, EventKind::Tick, c);
+  post(1000 * kMs, EventKind::Watchdog, 0);
+  while (!ejected_ && !queue_.empty()) {
+    Event e = queue_.top();
+    if (e.time > options_.durationNs) break;
+    queue_.pop();
+    now_ = e.time;
+    events_++;
+    switch (e.kind) {
+      case EventKind::Wake:
+        wake(tasks_[e.index].get());
+        break;
+      case EventKind::Tick:
+        tick(e.index);
+        post(now_ + kTickNs, EventKind::Tick, e.index);
+        break;
+      case EventKind::BurstEnd:
+        if (cpus_[e.index].gen == e.gen) burstEnd(e.index);
+        break;
+      case EventKind::Resched:
+        cpus_[e.index].reschedPending = false;
+        schedule(e.index);
+        break;
+      case EventKind::Timer:
+        if (timers_[timerOrder_[e.index]].gen == e.gen) fireTimer(e.index);
+        break;
+      case EventKind::Watchdog:
+        checkWatchdog();
+        post(now_ + 1000 * kMs, EventKind::Watchdog, 0);
+        break;
+    }
+  }
+  elapsed_ = ejected_ ? now_ : options_.durationNs;
+  now_ = elapsed_;
+  for (int c = 0; c < nrCpus(); c++) account(c);
+  setCurrent(nullptr);
+  return !ejected_;
+}
+
+// ---------------------------------------------------------------- tasks
+
+bool Sim::allowed(const SimTask *p, int cpu) const {
+  return cpu >= 0 && cpu < nrCpus() && testBit(p->mask, cpu);
+}
+
+// Counts the running task's time up to now: its runtime, slice and burst.
+void Sim::account(int cpu) {
+  Cpu &c = cpus_[cpu];
+  if (!c.curr) return;
+  uint64_t delta = now_ - c.accountedAt;
+  c.accountedAt = now_;
+  SimTask *p = c.curr;
+  p->runtime += delta;
+  c.busy += delta;
+  if (p->ts.scx.slice != SCX_SLICE_INF) p->ts.scx.slice -= std::min<u64>(p->ts.scx.slice, delta);
+  if (workload_.groups[p->group].behaviour == Behaviour::Periodic)
+    p->burstLeft -= std::min(p->burstLeft, delta);
+}
+
+void Sim::wake(SimTask *p) {
+  const TaskGroup &g = workload_.groups[p->group];
+  p->state = TaskState::Queued;
+  p->ts.scx.flags |= SCX_TASK_QUEUED;
+  p->burstLeft = g.behaviour == Behaviour::Periodic ? g.runNs : 0;
+  p->runnableSince = now_;
+  p->waited = true;
+  p->wakeups++;
+  int cpu = p->cpu;
+  currentCpu_ = cpu;
+  p->ddsp = false;
+  if (ops_.select_cpu) {
+    context_ = Context::SelectCpu;
+    selecting_ = p;
+    int32_t chosen = ops_.select_cpu(&p->ts, cpu, kWakeFlagTtwu);
+    selecting_ = nullptr;
+    // The kernel falls back to an allowed CPU when the choice is not one.
+    if (allowed(p, chosen)) cpu = chosen;
+  } else {
+    bool idle = false;
+    int32_t chosen = selectCpuDfl(&p->ts, cpu, &idle);
+    if (allowed(p, chosen)) cpu = chosen;
+    if (idle) {
+      p->ddsp = true;
+      p->ddspSlice = SCX_SLICE_DFL;
+    }
+  }
+  if (!allowed(p, cpu)) {
+    for (int c = 0; c < nrCpus(); c++)
+      if (allowed(p, c)) {
+        cpu = c;
+        break;
+      }
+  }
+  if (cpu != p->cpu) p->migrations++;
+  p->cpu = cpu;
+  context_ = Context::Other;
+  if (ops_.runnable) ops_.runnable(&p->ts, SCX_ENQ_WAKEUP);
+  if (p->ddsp) {
+    p->ddsp = false;
+    toLocal(cpu, p, p->ddspSlice, false);
+  } else {
+    enqueue(p, SCX_ENQ_WAKEUP);
+  }
+  context_ = Context::None;
+  // The task joined `cpu`'s runqueue: an idle CPU there reschedules
+  // (wakeup_preempt: sched_ext is above the idle class), whichever DSQ the
+  // policy put the task in.
+  if (!cpus_[cpu].curr) resched(cpu);
+}
+
+void Sim::enqueue(SimTask *p, uint64_t flags) {
+  Context saved = context_;
+  context_ = Context::Enqueue;
+  currentCpu_ = p->cpu;
+  if (ops_.enqueue) {
+    ops_.enqueue(&p->ts, flags);
+    // A task the policy left nowhere would be lost: the kernel ejects it.
+    if (p->state == TaskState::Queued && p->dsq == 0 && !ejected_) {
+      bool onLocal = false;
+      for (const Cpu &c : cpus_)
+        if (std::find(c.local.begin(), c.local.end(), p) != c.local.end()) onLocal = true;
+      if (!onLocal) error("ops.enqueue() left " + std::string(p->ts.comm) + " in no DSQ");
+    }
+  } else {
+    insert(&p->ts, kDsqGlobal, SCX_SLICE_DFL, 0, false, flags);
+  }
+  context_ = saved;
+}
+
+// The task's run ended (it sleeps until its next period).
+void Sim::burstEnd(int cpu) {
+  Cpu &c = cpus_[cpu];
+  SimTask *p = c.curr;
+  if (!p) return;
+  account(cpu);
+  currentCpu_ = cpu;
+  context_ = Context::Other;
+  if (ops_.stopping) ops_.stopping(&p->ts, false);
+  p->ts.scx.flags &= ~SCX_TASK_QUEUED;
+  p->state = TaskState::Sleeping;
+  if (ops_.quiescent) ops_.quiescent(&p->ts, kDeqSleep);
+  context_ = Context::None;
+  post(now_ + workload_.groups[p->group].sleepNs, EventKind::Wake, p->id);
+  schedule(cpu);
+}
+
+void Sim::tick(int cpu) {
+  Cpu &c = cpus_[cpu];
+  if (!c.curr) return;
+  account(cpu);
+  currentCpu_ = cpu;
+  context_ = Context::Other;
+  if (ops_.tick) ops_.tick(&c.curr->ts);
+  context_ = Context::None;
+  if (c.curr && c.curr->ts.scx.slice == 0) resched(cpu);
+}
+
+// ---------------------------------------------------------------- scheduling
+
+// One pass of the kernel's schedule() on `cpu` for sched_ext: balance
+// (global DSQ, then ops.dispatch while the local DSQ is empty), pick, then
+// put the previous task (ops.stopping, ops.enqueue) and run the next.
+void Sim::schedule(int cpu) {
+  Cpu &c = cpus_[cpu];
+  account(cpu);
+  currentCpu_ = cpu;
+  SimTask *prev = c.curr;
+  bool prevQueued = prev && prev->state == TaskState::Running;
+  bool keep = false;
+  if (prevQueued && prev->ts.scx.slice > 0) {
+    keep = true;
+  } else if (c.local.empty()) {
+    if (!moveToLocal(kDsqGlobal) && ops_.dispatch) {
+      context_ = Context::Dispatch;
+      for (int loop = 0; loop < 32 && c.local.empty() && !ejected_; loop++) {
+        uint64_t before = dsqSeq_;
+        ops_.dispatch(cpu, prevQueued ? &prev->ts : nullptr);
+        if (!c.local.empty()) break;
+        if (prevQueued && prev->ts.scx.slice > 0) break;
+        if (dsqSeq_ == before) break;  // it inserted nothing anywhere
+      }
+      context_ = Context::None;
+    }
+    if (c.local.empty() && prevQueued) keep = true;
+  }
+  if (ejected_) return;
+  SimTask *next = nullptr;
+  if (keep) {
+    next = prev;
+    if (next->ts.scx.slice == 0) next->ts.scx.slice = SCX_SLICE_DFL;
+  } else if (!c.local.empty()) {
+    next = c.local.front();
+    c.local.pop_front();
+  }
+  if (next == prev && prev) return;  // keeps running: no switch, no callbacks
+  if (prev) {
+    if (prevQueued) {
+      context_ = Context::Other;
+      if (ops_.stopping) ops_.stopping(&prev->ts, true);
+      context_ = Context::None;
+      prev->state = TaskState::Queued;
+      prev->runnableSince = now_;
+      prev->waited = true;
+      c.curr = nullptr;
+      enqueue(prev, 0);
+    }
+    c.curr = nullptr;
+  }
+  if (next) {
+    startRunning(cpu, next);
+  } else if (!c.idle) {
+    c.idle = true;
+    c.idleSince = now_;
+    setBit(idleMask_, cpu);
+  }
+}
+
+void Sim::startRunning(int cpu, SimTask *p) {
+  Cpu &c = cpus_[cpu];
+  c.curr = p;
+  c.idle = false;
+  clearBit(idleMask_, cpu);
+  c.accountedAt = now_;
+  c.gen++;
+  if (p->cpu != cpu) p->migrations++;
+  p->cpu = cpu;
+  p->state = TaskState::Running;
+  p->switches++;
+  if (p->waited) {
+    uint64_t wait = now_ - p->runnableSince;
+    waits_[p->group].push_back(wait);
+    p->maxWait = std::max(p->maxWait, wait);
+    p->waited = false;
+  }
+  currentCpu_ = cpu;
+  context_ = Context::Other;
+  if (ops_.running) ops_.running(&p->ts);
+  context_ = Context::None;
+  if (workload_.groups[p->group].behaviour == Behaviour::Periodic)
+    post(now_ + p->burstLeft, EventKind::BurstEnd, cpu, c.gen);
+}
+
+// Puts a task at the end (or head) of a CPU's local DSQ; an idle CPU runs it.
+void Sim::toLocal(int cpu, SimTask *p, uint64_t slice, bool head) {
+  if (!allowed(p, cpu)) {
+    insert(&p->ts, kDsqGlobal, slice, 0, false, 0);
+    return;
+  }
+  p->ts.scx.slice = slice;
+  p->dsq = 0;
+  dsqSeq_++;
+  if (head)
+    cpus_[cpu].local.push_front(p);
+  else
+    cpus_[cpu].local.push_back(p);
+  if (!cpus_[cpu].curr) resched(cpu);
+}
+
+Dsq *Sim::findDsq(uint64_t id) {
+  if (id == kDsqGlobal) return &global_;
+  auto it = dsqs_.find(id);
+  return it == dsqs_.end() ? nullptr : &it->second;
+}
+
+void Sim::removeFromDsq(SimTask *p) {
+  if (!p->dsq) return;
+  if (Dsq *d = findDsq(p->dsq)) d->tasks.remove(p);
+  p->dsq = 0;
+}
+
+// ---------------------------------------------------------------- kfuncs
+
+int32_t Sim::createDsq(uint64_t id) {
+  if (dsqs_.count(id)) return -17;  // -EEXIST
+  dsqs_[id];
+  return 0;
+}
+
+int32_t Sim::selectCpuDfl(task_struct *ts, int32_t prev, bool *isIdle) {
+  SimTask *p = of(ts);
+  *isIdle = false;
+  if (allowed(p, prev) && testAndClearIdle(prev)) {
+    *isIdle = true;
+    return prev;
+  }
+  int32_t cpu = pickIdle(&p->mask);
+  if (cpu >= 0) {
+    *isIdle = true;
+    return cpu;
+  }
+  return prev;
+}
+
+void Sim::insert(task_struct *ts, uint64_t dsq, uint64_t slice, uint64_t vtime, bool byVtime,
+                 uint64_t flags) {
+  SimTask *p = of(ts);
+  (void)flags;
+  if (dsq == SCX_DSQ_LOCAL) {
+    if (context_ == Context::SelectCpu && p == selecting_) {
+      p->ddsp = true;
+      p->ddspSlice = slice;
+      return;
+    }
+    toLocal(context_ == Context::Dispatch ? currentCpu_ : p->cpu, p, slice, false);
+    return;
+  }
+  if ((dsq & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
+    int cpu = static_cast<int>(dsq & kDsqLocalCpuMask);
+    if (cpu >= nrCpus()) {
+      error("invalid CPU " + std::to_string(cpu) + " in SCX_DSQ_LOCAL_ON");
+      return;
+    }
+    toLocal(cpu, p, slice, false);
+    return;
+  }
+  Dsq *d = findDsq(dsq);
+  if (!d) {
+    error("non-existent DSQ 0x" + std::to_string(dsq) + " for " + std::string(ts->comm));
+    return;
+  }
+  if (!d->tasks.empty() && d->vtime != byVtime) {
+    error("DSQ mixes FIFO and vtime insertions (" + std::string(ts->comm) + ")");
+    return;
+  }
+  d->vtime = byVtime;
+  p->ts.scx.slice = slice;
+  p->ts.scx.dsq_vtime = byVtime ? vtime : p->ts.scx.dsq_vtime;
+  p->dsq = dsq;
+  p->dsqSeq = ++dsqSeq_;
+  if (!byVtime) {
+    d->tasks.push_back(p);
+    return;
+  }
+  auto at = std::find_if(d->tasks.begin(), d->tasks.end(), [&](SimTask *q) {
+    return static_cast<int64_t>(q->ts.scx.dsq_vtime - vtime) > 0;
+  });
+  d->tasks.insert(at, p);
+}
+
+bool Sim::moveToLocal(uint64_t dsq) {
+  Dsq *d = findDsq(dsq);
+  if (!d) return false;
+  int cpu = currentCpu_;
+  for (auto it = d->tasks.begin(); it != d->tasks.end(); ++it) {
+    SimTask *p = *it;
+    if (!allowed(p, cpu)) continue;
+    d->tasks.erase(it);
+    p->dsq = 0;
+    toLocal(cpu, p, p->ts.scx.slice, false);
+    return true;
+  }
+  return false;
+}
+
+void Sim::iterNew(void *iter, uint64_t dsq) {
+  auto *st = static_cast<IterState *>(iter);
+  st->dsq = dsq;
+  st->startSeq = dsqSeq_;
+  st->snapshot = new std::vector<SimTask *>();
+  if (Dsq *d = findDsq(dsq)) st->snapshot->assign(d->tasks.begin(), d->tasks.end());
+  st->next = 0;
+  st->cur = nullptr;
+  st->vtime = 0;
+}
+
+task_struct *Sim::iterNext(void *iter) {
+  auto *st = static_cast<IterState *>(iter);
+  while (st->snapshot && st->next < st->snapshot->size()) {
+    SimTask *p = (*st->snapshot)[st->next++];
+    // Still where the iteration found it, queued before it began.
+    if (p->dsq == st->dsq && p->dsqSeq <= st->startSeq) {
+      st->cur = p;
+      return &p->ts;
+    }
+  }
+  st->cur = nullptr;
+  return nullptr;
+}
+
+void Sim::iterDestroy(void *iter) {
+  auto *st = static_cast<IterState *>(iter);
+  delete st->snapshot;
+  st->snapshot = nullptr;
+}
+
+bool Sim::moveFromIter(void *iter, task_struct *ts, uint64_t dsq, bool byVtime) {
+  auto *st = static_cast<IterState *>(iter);
+  SimTask *p = of(ts);
+  if (p->dsq != st->dsq || p->dsqSeq > st->startSeq) return false;
+  uint64_t vtime = byVtime ? st->vtime : p->ts.scx.dsq_vtime;
+  removeFromDsq(p);
+  if (dsq == SCX_DSQ_LOCAL) {
+    if (!allowed(p, currentCpu_)) {
+      error("SCX_DSQ_LOCAL target CPU " + std::to_string(currentCpu_) + " not allowed for " +
+            p->ts.comm);
+      return false;
+    }
+    toLocal(currentCpu_, p, p->ts.scx.slice, false);
+    return true;
+  }
+  if ((dsq & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
+    int cpu = static_cast<int>(dsq & kDsqLocalCpuMask);
+    if (!allowed(p, cpu)) {
+      error("SCX_DSQ_LOCAL_ON target CPU " + std::to_string(cpu) + " not allowed for " +
+            p->ts.comm);
+      return false;
+    }
+    toLocal(cpu, p, p->ts.scx.slice, false);
+    return true;
+  }
+  insert(ts, dsq, p->ts.scx.slice, vtime, byVtime, 0);
+  return true;
+}
+
+void Sim::setIterVtime(void *iter, uint64_t vtime) {
+  static_cast<IterState *>(iter)->vtime = vtime;
+}
+
+void Sim::kick(int32_t cpu, uint64_t flags) {
+  if (cpu < 0 || cpu >= nrCpus()) {
+    error("invalid CPU " + std::to_string(cpu) + " to kick");
+    return;
+  }
+  Cpu &c = cpus_[cpu];
+  if (flags & SCX_KICK_PREEMPT) {
+    if (c.curr) {
+      account(cpu);
+      c.curr->ts.scx.slice = 0;
+    }
+    resched(cpu);
+  } else if (!c.curr || !(flags & SCX_KICK_IDLE)) {
+    resched(cpu);
+  }
+}
+
+int32_t Sim::nrQueued(uint64_t dsq) {
+  if (dsq == SCX_DSQ_LOCAL) return static_cast<int32_t>(cpus_[currentCpu_].local.size());
+  if ((dsq & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
+    uint64_t cpu = dsq & kDsqLocalCpuMask;
+    return cpu < cpus_.size() ? static_cast<int32_t>(cpus_[cpu].local.size()) : -2;
+  }
+  Dsq *d = findDsq(dsq);
+  return d ? static_cast<int32_t>(d->tasks.size()) : -2;  // -ENOENT
+}
+
+int32_t Sim::pickIdle(const cpumask *mask) {
+  for (int c = 0; c < nrCpus(); c++)
+    if (testBit(*mask, c) && testAndClearIdle(c)) return c;
+  return -16;  // -EBUSY
+}
+
+const cpumask *Sim::idleMask() {
+  return &idleMask_;
+}
+
+bool Sim::testAndClearIdle(int32_t cpu) {
+  if (cpu < 0 || cpu >= nrCpus() || !testBit(idleMask_, cpu)) return false;
+  clearBit(idleMask_, cpu);
+  return true;
+}
+
+int32_t Sim::taskCpu(const task_struct *p) const {
+  return of(p)->cpu;
+}
+
+bool Sim::taskRunning(const task_struct *p) const {
+  const SimTask *t = of(p);
+  return t->state == TaskState::Running;
+}
+
+void Sim::error(const std::string &message) {
+  if (ejected_) return;
+  ejected_ = true;
+  ejection_ = message;
+}
+
+// ---------------------------------------------------------------- timers
+
+SimTimer &Sim::timer(void *timerPtr) {
+  auto [it, added] = timers_.try_emplace(timerPtr);
+  if (added) timerOrder_.push_back(timerPtr);
+  return it->second;
+}
+
+// A timer fires on the CPU that started it (the runtime pins its per-CPU
+// timers; a global one stays where ops.init started it).
+void Sim::startTimer(void *timerPtr, uint64_t ns) {
+  SimTimer &t = timer(timerPtr);
+  t.gen++;
+  t.cpu = currentCpu_;
+  int index = static_cast<int>(std::find(timerOrder_.begin(), timerOrder_.end(), timerPtr) -
+                               timerOrder_.begin());
+  post(now_ + std::max<uint64_t>(ns, 1000), EventKind::Timer, index, t.gen);
+}
+
+void Sim::fireTimer(int index) {
+  SimTimer &t = timers_[timerOrder_[index]];
+  if (!t.callback) return;
+  currentCpu_ = t.cpu;
+  context_ = Context::Other;
+  auto callback = reinterpret_cast<int (*)(void *, int *, void *)>(t.callback);
+  int key = t.key;
+  callback(t.map, &key, t.value);
+  context_ = Context::None;
+}
+
+// The kernel's watchdog: a runnable task that waits longer than the timeout
+// ejects the policy.
+void Sim::checkWatchdog() {
+  for (auto &t : tasks_) {
+    if (t->state != TaskState::Queued) continue;
+    uint64_t waited = now_ - t->runnableSince;
+    if (waited > options_.watchdogNs) {
+      error("runnable task stall (" + std::string(t->ts.comm) + "[" + std::to_string(t->ts.pid) +
+            "] failed to run for " + std::to_string(waited / kMs / 1000) + "." +
+            std::to_string(waited / kMs % 1000 / 100) + "s)");
+      return;
+    }
+  }
+}
+
+}  // namespace schedsim

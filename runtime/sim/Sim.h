@@ -1,0 +1,186 @@
+// schedsim's model of the sched_ext core: CPUs with local DSQs, the
+// policy's DSQs, tasks that run and sleep, ticks, kicks and the watchdog,
+// driving the policy's callbacks in the kernel's order (docs/schedsim.md says
+// where it simplifies). The kfuncs and helpers of sim_kernel.h call into the
+// one Sim that is running (Shim.cpp).
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "Workload.h"
+#include "sim_kernel.h"
+
+namespace schedsim {
+
+constexpr uint64_t kTickNs = 4'000'000;  // HZ=250, Debian's kernels
+constexpr uint64_t kMs = 1'000'000;
+
+enum class TaskState { Sleeping, Queued, Running };
+
+struct SimTask {
+  task_struct ts{};  // first: the policy's task_struct* is this SimTask
+  cpumask mask{};
+  int id = 0;
+  int group = 0;
+  TaskState state = TaskState::Sleeping;
+  int cpu = 0;             // where it runs or last ran
+  uint64_t burstLeft = 0;  // of its current run before it sleeps
+  uint64_t dsq = 0;        // the DSQ it waits in (0: none)
+  uint64_t dsqSeq = 0;     // insertion order in that DSQ
+  uint64_t runnableSince = 0;
+  bool ddsp = false;  // select_cpu inserted it into SCX_DSQ_LOCAL (direct dispatch)
+  uint64_t ddspSlice = 0;
+  bool waited = false;  // counts its next wait (it woke or was preempted)
+  // What the report adds up.
+  uint64_t runtime = 0, switches = 0, migrations = 0, wakeups = 0;
+  uint64_t maxWait = 0;
+};
+
+struct Dsq {
+  bool vtime = false;
+  std::list<SimTask *> tasks;  // in dispatch order (by vtime, then insertion)
+};
+
+struct Cpu {
+  SimTask *curr = nullptr;
+  std::deque<SimTask *> local;
+  bool idle = true;  // idle and not claimed (scx idle tracking)
+  bool reschedPending = false;
+  uint64_t accountedAt = 0;  // curr's time is counted up to here
+  uint64_t gen = 0;          // invalidates a pending burst-end event
+  uint64_t busy = 0;         // time it ran tasks
+  uint64_t idleSince = 0;
+};
+
+enum class EventKind { Wake, Tick, BurstEnd, Resched, Timer, Watchdog };
+
+struct Event {
+  uint64_t time;
+  uint64_t seq;
+  EventKind kind;
+  int index;     // task, CPU or timer
+  uint64_t gen;  // BurstEnd, Timer: stale when it no longer matches
+  bool operator>(const Event &o) const { return time != o.time ? time > o.time : seq > o.seq; }
+};
+
+struct SimTimer {
+  void *callback = nullptr;
+  void *map = nullptr;
+  void *value = nullptr;
+  int key = 0;
+  int cpu = 0;
+  uint64_t gen = 0;
+};
+
+// What the JIT-compiled policy exposes to the simulator.
+struct PolicyEntry {
+  sched_ext_ops *ops = nullptr;
+  uint64_t *stats = nullptr;  // schedc_stats storage (per CPU, see Shim.cpp)
+};
+
+struct Options {
+  int cpus = 4;
+  uint64_t seed = 1;
+  uint64_t durationNs = 10'000 * kMs;
+  uint64_t watchdogNs = 30'000 * kMs;
+};
+
+class Sim {
+ public:
+  Sim(const Options &options, const Workload &workload);
+  ~Sim();
+
+  // Runs the workload under the policy; false when the policy was ejected
+  // (`ejection()` says why).
+  bool run(const sched_ext_ops &ops);
+  const std::string &ejection() const { return ejection_; }
+
+  // ---- the kfuncs (Shim.cpp forwards to these)
+  uint64_t now() const { return now_; }
+  int currentCpu() const { return currentCpu_; }
+  uint32_t random() { return static_cast<uint32_t>(rng_()); }
+  int nrCpus() const { return static_cast<int>(cpus_.size()); }
+  int32_t createDsq(uint64_t id);
+  int32_t selectCpuDfl(task_struct *p, int32_t prev, bool *isIdle);
+  void insert(task_struct *p, uint64_t dsq, uint64_t slice, uint64_t vtime, bool byVtime,
+              uint64_t flags);
+  bool moveToLocal(uint64_t dsq);
+  bool moveFromIter(void *iter, task_struct *p, uint64_t dsq, bool byVtime);
+  void setIterVtime(void *iter, uint64_t vtime);
+  void kick(int32_t cpu, uint64_t flags);
+  int32_t nrQueued(uint64_t dsq);
+  int32_t pickIdle(const cpumask *mask);
+  const cpumask *idleMask();
+  bool testAndClearIdle(int32_t cpu);
+  int32_t taskCpu(const task_struct *p) const;
+  bool taskRunning(const task_struct *p) const;
+  void error(const std::string &message);
+  void iterNew(void *iter, uint64_t dsq);
+  task_struct *iterNext(void *iter);
+  void iterDestroy(void *iter);
+  SimTimer &timer(void *timerPtr);
+  void startTimer(void *timerPtr, uint64_t ns);
+
+  const std::vector<std::unique_ptr<SimTask>> &tasks() const { return tasks_; }
+  const std::vector<Cpu> &cpus() const { return cpus_; }
+  const Workload &workload() const { return workload_; }
+  uint64_t elapsed() const { return elapsed_; }
+  uint64_t events() const { return events_; }
+  const std::vector<std::vector<uint64_t>> &waits() const { return waits_; }  // by group
+
+ private:
+  enum class Context { None, SelectCpu, Enqueue, Dispatch, Other };
+
+  void post(uint64_t time, EventKind kind, int index, uint64_t gen = 0);
+  void resched(int cpu);
+  void account(int cpu);
+  void schedule(int cpu);
+  void startRunning(int cpu, SimTask *p);
+  void wake(SimTask *p);
+  void burstEnd(int cpu);
+  void tick(int cpu);
+  void fireTimer(int index);
+  void checkWatchdog();
+  void enqueue(SimTask *p, uint64_t flags);
+  void toLocal(int cpu, SimTask *p, uint64_t slice, bool head);
+  Dsq *findDsq(uint64_t id);
+  void removeFromDsq(SimTask *p);
+  bool allowed(const SimTask *p, int cpu) const;
+  static SimTask *of(const task_struct *p) {
+    return reinterpret_cast<SimTask *>(const_cast<task_struct *>(p));
+  }
+
+  Options options_;
+  const Workload &workload_;
+  sched_ext_ops ops_{};
+  std::vector<Cpu> cpus_;
+  std::vector<std::unique_ptr<SimTask>> tasks_;
+  std::map<uint64_t, Dsq> dsqs_;
+  Dsq global_;  // SCX_DSQ_GLOBAL, the fallback
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
+  std::unordered_map<void *, SimTimer> timers_;
+  std::vector<void *> timerOrder_;  // index -> timer pointer (events name timers by index)
+  std::mt19937_64 rng_;
+  cpumask idleMask_{};
+  uint64_t now_ = 0, seq_ = 0, dsqSeq_ = 0, events_ = 0, elapsed_ = 0;
+  int currentCpu_ = 0;
+  Context context_ = Context::None;
+  SimTask *selecting_ = nullptr;  // the task select_cpu runs for
+  bool ejected_ = false;
+  std::string ejection_;
+  std::vector<std::vector<uint64_t>> waits_;
+};
+
+// The Sim the shim's functions act on.
+Sim *current();
+void setCurrent(Sim *sim);
+
+}  // namespace schedsim

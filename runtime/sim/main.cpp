@@ -1,0 +1,272 @@
+// schedsim POLICY.sched WORKLOAD.json: runs a policy in a deterministic
+// simulation of sched_ext (docs/schedsim.md).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "Compile.h"
+#include "Maps.h"
+#include "Sim.h"
+#include "schedc_abi.h"
+
+namespace schedsim {
+namespace {
+
+const char *const kUsage =
+    "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--seed S] [--duration T]\n"
+    "                [--set NAME=VALUE]... [--json]\n";
+
+const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",    "preemptions",
+                                                  "steals",      "balanced",      "steals_llc",
+                                                  "steals_node", "steals_remote", "moved"};
+
+struct Args {
+  std::string policy, workload;
+  Options options;
+  std::vector<std::string> sets;
+  bool json = false;
+};
+
+uint64_t parseDuration(const std::string &s) {
+  size_t digits = 0;
+  while (digits < s.size() && isdigit(static_cast<unsigned char>(s[digits]))) digits++;
+  std::string unit = s.substr(digits);
+  uint64_t scale = unit == "ms" ? 1000000 : unit == "s" ? 1000000000ULL : unit == "us" ? 1000 : 0;
+  if (digits == 0 || scale == 0 || digits > 9)
+    throw std::runtime_error("--duration '" + s + "': write it with a unit, e.g. 10s or 500ms");
+  return std::stoull(s.substr(0, digits)) * scale;
+}
+
+uint64_t parseCount(const std::string &flag, const std::string &s, uint64_t lo, uint64_t hi) {
+  char *end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || *end || errno || v < lo || v > hi)
+    throw std::runtime_error(flag + " '" + s + "': expected a number from " + std::to_string(lo) +
+                             " to " + std::to_string(hi));
+  return v;
+}
+
+Args parseArgs(int argc, char **argv) {
+  Args a;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; i++) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--cpus")
+      a.options.cpus = static_cast<int>(parseCount(arg, value(), 1, 1024));
+    else if (arg == "--seed")
+      a.options.seed = parseCount(arg, value(), 0, UINT64_MAX);
+    else if (arg == "--duration")
+      a.options.durationNs = parseDuration(value());
+    else if (arg == "--set")
+      a.sets.push_back(value());
+    else if (arg == "--json")
+      a.json = true;
+    else if (arg == "-h" || arg == "--help")
+      throw std::invalid_argument("");
+    else if (!arg.empty() && arg[0] == '-')
+      throw std::runtime_error("unknown option " + arg);
+    else
+      positional.push_back(arg);
+  }
+  if (positional.size() != 2) throw std::invalid_argument("expected a policy and a workload");
+  a.policy = positional[0];
+  a.workload = positional[1];
+  return a;
+}
+
+// Each task's ideal CPU share: weighted max-min fairness over the CPUs, a
+// task asking for at most its demand (1 for a hog, run/(run+sleep) for a
+// periodic task). Affinity is not taken into account.
+std::vector<double> idealShares(const Sim &sim) {
+  const auto &tasks = sim.tasks();
+  std::vector<double> share(tasks.size(), 0), demand(tasks.size()), weight(tasks.size());
+  for (size_t i = 0; i < tasks.size(); i++) {
+    const TaskGroup &g = sim.workload().groups[tasks[i]->group];
+    demand[i] = g.behaviour == Behaviour::Hog
+                    ? 1.0
+                    : static_cast<double>(g.runNs) / static_cast<double>(g.runNs + g.sleepNs);
+    weight[i] = tasks[i]->ts.scx.weight;
+  }
+  std::vector<bool> done(tasks.size(), false);
+  double capacity = sim.nrCpus();
+  for (size_t round = 0; round < tasks.size() && capacity > 1e-12; round++) {
+    double total = 0;
+    for (size_t i = 0; i < tasks.size(); i++)
+      if (!done[i]) total += weight[i];
+    if (total <= 0) break;
+    bool capped = false;
+    for (size_t i = 0; i < tasks.size(); i++)
+      if (!done[i] && capacity * weight[i] / total >= demand[i]) {
+        share[i] = demand[i];
+        done[i] = true;
+        capacity -= demand[i];
+        capped = true;
+      }
+    if (capped) continue;
+    for (size_t i = 0; i < tasks.size(); i++)
+      if (!done[i]) share[i] = capacity * weight[i] / total;
+    break;
+  }
+  return share;
+}
+
+uint64_t percentile(std::vector<uint64_t> v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(std::lround(p * static_cast<double>(v.size() - 1)));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+struct GroupRow {
+  std::string name;
+  int tasks = 0, nice = 0;
+  double share = 0, ideal = 0;
+  uint64_t p50 = 0, p99 = 0, max = 0, switches = 0, migrations = 0;
+};
+
+std::vector<GroupRow> groupRows(const Sim &sim) {
+  std::vector<double> ideal = idealShares(sim);
+  std::vector<GroupRow> rows(sim.workload().groups.size());
+  double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
+  for (size_t g = 0; g < rows.size(); g++) {
+    rows[g].name = sim.workload().groups[g].name;
+    rows[g].nice = sim.workload().groups[g].nice;
+  }
+  for (const auto &t : sim.tasks()) {
+    GroupRow &r = rows[t->group];
+    r.tasks++;
+    r.share += static_cast<double>(t->runtime) / seconds;
+    r.ideal += ideal[t->id];
+    r.switches += t->switches;
+    r.migrations += t->migrations;
+    r.max = std::max(r.max, t->maxWait);
+  }
+  for (size_t g = 0; g < rows.size(); g++) {
+    if (rows[g].tasks) {
+      rows[g].share /= rows[g].tasks;
+      rows[g].ideal /= rows[g].tasks;
+    }
+    rows[g].p50 = percentile(sim.waits()[g], 0.50);
+    rows[g].p99 = percentile(sim.waits()[g], 0.99);
+  }
+  return rows;
+}
+
+uint64_t sum(const std::vector<uint64_t> &v) {
+  uint64_t s = 0;
+  for (uint64_t x : v) s += x;
+  return s;
+}
+
+void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) {
+  std::vector<GroupRow> rows = groupRows(sim);
+  const schedrun::Meta &meta = policy.meta;
+  if (a.json) {
+    std::printf("{\"policy\":\"%s\",\"cpus\":%d,\"seed\":%" PRIu64
+                ",\"simulated_s\":%.6f,"
+                "\"events\":%" PRIu64 ",\"ejected\":",
+                meta.policy.c_str(), sim.nrCpus(), a.options.seed,
+                static_cast<double>(sim.elapsed()) / 1e9, sim.events());
+    if (ok)
+      std::printf("null");
+    else
+      std::printf("\"%s\"", sim.ejection().c_str());
+    std::printf(",\"groups\":[");
+    for (size_t g = 0; g < rows.size(); g++) {
+      const GroupRow &r = rows[g];
+      std::printf(
+          "%s{\"name\":\"%s\",\"tasks\":%d,\"nice\":%d,\"cpu_share\":%.4f,"
+          "\"ideal_share\":%.4f,\"wait_ns\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
+          ",\"max\":%" PRIu64 "},\"switches\":%" PRIu64 ",\"migrations\":%" PRIu64 "}",
+          g ? "," : "", r.name.c_str(), r.tasks, r.nice, r.share, r.ideal, r.p50, r.p99, r.max,
+          r.switches, r.migrations);
+    }
+    std::printf("],\"queues\":{");
+    for (size_t q = 0; q < meta.queues.size(); q++) {
+      std::printf("%s\"%s\":{", q ? "," : "", meta.queues[q].name.c_str());
+      for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
+        std::printf(
+            "%s\"%s\":%" PRIu64, k ? "," : "", kQstatNames[k],
+            sum(percpuValues(policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + static_cast<size_t>(k)))));
+      std::printf("}");
+    }
+    std::printf("},\"counters\":{");
+    for (size_t c = 0; c < meta.counters.size(); c++)
+      std::printf("%s\"%s\":%" PRIu64, c ? "," : "", meta.counters[c].c_str(),
+                  sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c))));
+    std::printf("}}\n");
+    return;
+  }
+  std::printf("schedsim: policy %s on %d CPUs, %.3f s simulated, seed %" PRIu64 ", %" PRIu64
+              " events\n",
+              meta.policy.c_str(), sim.nrCpus(), static_cast<double>(sim.elapsed()) / 1e9,
+              a.options.seed, sim.events());
+  if (!ok) std::printf("ejected: %s\n", sim.ejection().c_str());
+  std::printf("%-12s %5s %5s %9s %9s %10s %10s %10s %9s %10s\n", "group", "tasks", "nice",
+              "cpu/task", "ideal", "wait p50", "wait p99", "wait max", "switches", "migrations");
+  for (const GroupRow &r : rows)
+    std::printf("%-12s %5d %5d %9.4f %9.4f %8.3fms %8.3fms %8.3fms %9" PRIu64 " %10" PRIu64 "\n",
+                r.name.c_str(), r.tasks, r.nice, r.share, r.ideal, static_cast<double>(r.p50) / 1e6,
+                static_cast<double>(r.p99) / 1e6, static_cast<double>(r.max) / 1e6, r.switches,
+                r.migrations);
+  for (size_t q = 0; q < meta.queues.size(); q++) {
+    std::printf("queue %-12s", meta.queues[q].name.c_str());
+    for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
+      uint64_t v = sum(percpuValues(policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + static_cast<size_t>(k))));
+      if (v || k < 2) std::printf("  %s %" PRIu64, kQstatNames[k], v);
+    }
+    std::printf("\n");
+  }
+  for (size_t c = 0; c < meta.counters.size(); c++)
+    std::printf("counter %-10s %" PRIu64 "\n", meta.counters[c].c_str(),
+                sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c))));
+}
+
+int run(int argc, char **argv) {
+  Args a = parseArgs(argc, argv);
+  Workload workload = readWorkload(a.workload);
+  for (const TaskGroup &g : workload.groups)
+    for (int c : g.cpus)
+      if (c >= a.options.cpus)
+        throw std::runtime_error(a.workload + ": group " + g.name + " names CPU " +
+                                 std::to_string(c) + ", but the machine has " +
+                                 std::to_string(a.options.cpus) + " CPUs (--cpus)");
+  uint32_t slots = std::max<uint32_t>(SCHEDC_DEFAULT_SLOTS, static_cast<uint32_t>(a.options.cpus));
+  LoadedPolicy policy = compileForHost(a.policy, a.sets, slots);
+  resetMaps(slots, a.options.cpus);
+  Sim sim(a.options, workload);
+  auto start = std::chrono::steady_clock::now();
+  bool ok = sim.run(*policy.ops);
+  double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report(a, policy, sim, ok);
+  std::fprintf(stderr, "schedsim: %.3f s of host time, %.0f events/s\n", host,
+               host > 0 ? static_cast<double>(sim.events()) / host : 0.0);
+  return ok ? 0 : 3;
+}
+
+}  // namespace
+}  // namespace schedsim
+
+int main(int argc, char **argv) {
+  try {
+    return schedsim::run(argc, argv);
+  } catch (const std::invalid_argument &e) {
+    if (*e.what()) std::fprintf(stderr, "schedsim: %s\n", e.what());
+    std::fputs(schedsim::kUsage, stderr);
+    return 2;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "schedsim: error: %s\n", e.what());
+    return 1;
+  }
+}
