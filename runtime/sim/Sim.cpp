@@ -148,7 +148,10 @@ bool Sim::run(const sched_ext_ops &ops) {
   }
   elapsed_ = ejected_ ? now_ : options_.durationNs;
   now_ = elapsed_;
-  for (int c = 0; c < nrCpus(); c++) account(c);
+  for (int c = 0; c < nrCpus(); c++) {
+    account(c);
+    endRun(c);
+  }
   setCurrent(nullptr);
   return !ejected_;
 }
@@ -310,6 +313,7 @@ void Sim::schedule(int cpu) {
   }
   if (next == prev && prev) return;  // keeps running: no switch, no callbacks
   if (prev) {
+    endRun(cpu);
     if (prevQueued) {
       context_ = Context::Other;
       if (ops_.stopping) ops_.stopping(&prev->ts, true);
@@ -337,6 +341,7 @@ void Sim::startRunning(int cpu, SimTask *p) {
   c.idle = false;
   clearBit(idleMask_, cpu);
   c.accountedAt = now_;
+  c.runStart = now_;
   c.gen++;
   if (p->cpu != cpu) p->migrations++;
   p->cpu = cpu;
@@ -354,6 +359,12 @@ void Sim::startRunning(int cpu, SimTask *p) {
   context_ = Context::None;
   if (workload_.groups[p->group].behaviour == Behaviour::Periodic)
     post(now_ + p->burstLeft, EventKind::BurstEnd, cpu, c.gen);
+}
+
+void Sim::endRun(int cpu) {
+  const Cpu &c = cpus_[cpu];
+  if (options_.trace && c.curr && now_ > c.runStart)
+    slices_.push_back(RunSlice{cpu, c.curr->id, c.runStart, now_});
 }
 
 // Puts a task at the end (or head) of a CPU's local DSQ; an idle CPU runs it.

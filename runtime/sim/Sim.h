@@ -58,6 +58,7 @@ struct Cpu {
   uint64_t gen = 0;          // invalidates a pending burst-end event
   uint64_t busy = 0;         // time it ran tasks
   uint64_t idleSince = 0;
+  uint64_t runStart = 0;  // when curr began this run
 };
 
 enum class EventKind { Wake, Tick, BurstEnd, Resched, Timer, Watchdog };
@@ -91,6 +92,13 @@ struct Options {
   uint64_t seed = 1;
   uint64_t durationNs = 10'000 * kMs;
   uint64_t watchdogNs = 30'000 * kMs;
+  bool trace = false;  // keep every run of a task on a CPU (RunSlice)
+};
+
+// A task's run on a CPU, for --trace.
+struct RunSlice {
+  int cpu, task;
+  uint64_t start, end;
 };
 
 class Sim {
@@ -135,6 +143,7 @@ class Sim {
   uint64_t elapsed() const { return elapsed_; }
   uint64_t events() const { return events_; }
   const std::vector<std::vector<uint64_t>> &waits() const { return waits_; }  // by group
+  const std::vector<RunSlice> &slices() const { return slices_; }
 
  private:
   enum class Context { None, SelectCpu, Enqueue, Dispatch, Other };
@@ -177,6 +186,8 @@ class Sim {
   bool ejected_ = false;
   std::string ejection_;
   std::vector<std::vector<uint64_t>> waits_;
+  std::vector<RunSlice> slices_;
+  void endRun(int cpu);
 };
 
 // The Sim the shim's functions act on.

@@ -2,6 +2,7 @@
 // simulation of sched_ext (docs/schedsim.md).
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cinttypes>
 #include <cstdio>
@@ -20,7 +21,7 @@ namespace {
 
 const char *const kUsage =
     "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--seed S] [--duration T]\n"
-    "                [--set NAME=VALUE]... [--json]\n";
+    "                [--set NAME=VALUE]... [--json] [--trace FILE]\n";
 
 const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",    "preemptions",
                                                   "steals",      "balanced",      "steals_llc",
@@ -31,6 +32,7 @@ struct Args {
   Options options;
   std::vector<std::string> sets;
   bool json = false;
+  std::string trace;  // Chrome/Perfetto trace file, or ""
 };
 
 uint64_t parseDuration(const std::string &s) {
@@ -72,6 +74,8 @@ Args parseArgs(int argc, char **argv) {
       a.sets.push_back(value());
     else if (arg == "--json")
       a.json = true;
+    else if (arg == "--trace")
+      a.trace = value();
     else if (arg == "-h" || arg == "--help")
       throw std::invalid_argument("");
     else if (!arg.empty() && arg[0] == '-')
@@ -80,6 +84,7 @@ Args parseArgs(int argc, char **argv) {
       positional.push_back(arg);
   }
   if (positional.size() != 2) throw std::invalid_argument("expected a policy and a workload");
+  a.options.trace = !a.trace.empty();
   a.policy = positional[0];
   a.workload = positional[1];
   return a;
@@ -233,6 +238,31 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
                 sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c))));
 }
 
+// The schedule in the Chrome trace format (Perfetto and chrome://tracing
+// read it): a track per CPU, a slice per run of a task, named by its group
+// and id. Times are in microseconds.
+void writeTrace(const std::string &path, const Sim &sim) {
+  FILE *out = std::fopen(path.c_str(), "w");
+  if (!out) throw std::runtime_error(path + ": cannot write the trace: " + std::strerror(errno));
+  std::fprintf(out, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+  for (int c = 0; c < sim.nrCpus(); c++)
+    std::fprintf(out,
+                 "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%d,"
+                 "\"args\":{\"name\":\"CPU %d\"}}",
+                 c ? "," : "", c, c);
+  for (const RunSlice &s : sim.slices()) {
+    const SimTask &t = *sim.tasks()[s.task];
+    std::fprintf(out,
+                 ",{\"name\":\"%s/%d\",\"ph\":\"X\",\"pid\":0,\"tid\":%d,\"ts\":%.3f,"
+                 "\"dur\":%.3f,\"args\":{\"pid\":%d,\"nice\":%d}}",
+                 sim.workload().groups[t.group].name.c_str(), t.id, s.cpu,
+                 static_cast<double>(s.start) / 1e3, static_cast<double>(s.end - s.start) / 1e3,
+                 t.ts.pid, sim.workload().groups[t.group].nice);
+  }
+  std::fprintf(out, "]}\n");
+  if (std::fclose(out) != 0) throw std::runtime_error(path + ": cannot write the trace");
+}
+
 int run(int argc, char **argv) {
   Args a = parseArgs(argc, argv);
   Workload workload = readWorkload(a.workload);
@@ -250,6 +280,7 @@ int run(int argc, char **argv) {
   bool ok = sim.run(*policy.ops);
   double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report(a, policy, sim, ok);
+  if (!a.trace.empty()) writeTrace(a.trace, sim);
   std::fprintf(stderr, "schedsim: %.3f s of host time, %.0f events/s\n", host,
                host > 0 ? static_cast<double>(sim.events()) / host : 0.0);
   return ok ? 0 : 3;
