@@ -1,10 +1,10 @@
 // schedsim POLICY.sched WORKLOAD.json: runs a policy in a deterministic
 // simulation of sched_ext (docs/schedsim.md).
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
-#include <cmath>
+#include <chrono>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -201,15 +201,16 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
     for (size_t q = 0; q < meta.queues.size(); q++) {
       std::printf("%s\"%s\":{", q ? "," : "", meta.queues[q].name.c_str());
       for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
-        std::printf(
-            "%s\"%s\":%" PRIu64, k ? "," : "", kQstatNames[k],
-            sum(percpuValues(policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + static_cast<size_t>(k)))));
+        std::printf("%s\"%s\":%" PRIu64, k ? "," : "", kQstatNames[k],
+                    sum(percpuValues(policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR +
+                                                                         static_cast<size_t>(k)))));
       std::printf("}");
     }
     std::printf("},\"counters\":{");
     for (size_t c = 0; c < meta.counters.size(); c++)
       std::printf("%s\"%s\":%" PRIu64, c ? "," : "", meta.counters[c].c_str(),
-                  sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c))));
+                  sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) +
+                                                     static_cast<uint32_t>(c))));
     std::printf("}}\n");
     return;
   }
@@ -228,14 +229,16 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
   for (size_t q = 0; q < meta.queues.size(); q++) {
     std::printf("queue %-12s", meta.queues[q].name.c_str());
     for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
-      uint64_t v = sum(percpuValues(policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + static_cast<size_t>(k))));
+      uint64_t v = sum(percpuValues(
+          policy.stats, static_cast<uint32_t>(q * SCHEDC_QSTAT_NR + static_cast<size_t>(k))));
       if (v || k < 2) std::printf("  %s %" PRIu64, kQstatNames[k], v);
     }
     std::printf("\n");
   }
   for (size_t c = 0; c < meta.counters.size(); c++)
     std::printf("counter %-10s %" PRIu64 "\n", meta.counters[c].c_str(),
-                sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) + static_cast<uint32_t>(c))));
+                sum(percpuValues(policy.stats, static_cast<uint32_t>(SCHEDC_COUNTER_BASE) +
+                                                   static_cast<uint32_t>(c))));
 }
 
 // The schedule in the Chrome trace format (Perfetto and chrome://tracing
