@@ -1,5 +1,6 @@
 #include "Compile.h"
 
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -102,6 +103,19 @@ LoadedPolicy compileForHost(const std::string &path, const std::vector<std::stri
   setWords(*host.module, SCHEDC_LIVE_NAME, loaded.params);
   setU32(*host.module, SCHEDC_SLOTS_NAME, slots);
 
+  // Every writable global gets a name the JIT can look up, to snapshot.
+  std::vector<std::pair<std::string, uint64_t>> writable;
+  const llvm::DataLayout &layout = host.module->getDataLayout();
+  for (llvm::GlobalVariable &global : host.module->globals()) {
+    if (global.isConstant() || global.isDeclaration() || global.getName().starts_with("llvm."))
+      continue;
+    if (global.hasLocalLinkage()) {
+      global.setName("schedsim.global." + std::to_string(writable.size()));
+      global.setLinkage(llvm::GlobalValue::ExternalLinkage);
+    }
+    writable.push_back({global.getName().str(), layout.getTypeAllocSize(global.getValueType())});
+  }
+
   auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
   if (!jit) throw std::runtime_error(llvm::toString(jit.takeError()));
   loaded.jit = std::move(*jit);
@@ -115,7 +129,15 @@ LoadedPolicy compileForHost(const std::string &path, const std::vector<std::stri
     throw std::runtime_error(llvm::toString(std::move(err)));
   loaded.ops = lookup<sched_ext_ops *>(*loaded.jit, "schedc_ops");
   loaded.stats = lookup<void *>(*loaded.jit, SCHEDC_STATS_MAP_NAME);
+  for (const auto &[name, size] : writable) {
+    auto *address = lookup<char *>(*loaded.jit, name.c_str());
+    loaded.initial.push_back({address, std::vector<char>(address, address + size)});
+  }
   return loaded;
+}
+
+void LoadedPolicy::restore() const {
+  for (const Snapshot &s : initial) std::memcpy(s.address, s.bytes.data(), s.bytes.size());
 }
 
 }  // namespace schedsim

@@ -18,6 +18,15 @@ struct LoadedPolicy {
   std::vector<uint64_t> params;  // as --set left them, in metadata order
   sched_ext_ops *ops = nullptr;
   void *stats = nullptr;  // the schedc_stats map's declaration (Maps.h keys)
+
+  // The policy's writable globals as they were before any run: restore()
+  // puts them back, so one compile serves many runs (--check).
+  struct Snapshot {
+    void *address;
+    std::vector<char> bytes;
+  };
+  std::vector<Snapshot> initial;
+  void restore() const;
 };
 
 // Compiles `path` with `sets` ("NAME=VALUE", as schedrun --set) for a

@@ -115,6 +115,9 @@ bool Sim::run(const sched_ext_ops &ops) {
   context_ = Context::None;
   for (auto &t : tasks_) post(workload_.groups[t->group].startNs, EventKind::Wake, t->id);
   for (int c = 0; c < nrCpus(); c++) post(kTickNs, EventKind::Tick, c);
+  // Attaching reschedules every CPU: on a real machine each has a task of
+  // its own (a kernel thread at least), so each dispatches once at start.
+  for (int c = 0; c < nrCpus(); c++) resched(c);
   post(1000 * kMs, EventKind::Watchdog, 0);
   while (!ejected_ && !queue_.empty()) {
     Event e = queue_.top();
@@ -142,7 +145,7 @@ bool Sim::run(const sched_ext_ops &ops) {
         break;
       case EventKind::Watchdog:
         checkWatchdog();
-        post(now_ + 1000 * kMs, EventKind::Watchdog, 0);
+        post(now_ + (options_.check ? 100 : 1000) * kMs, EventKind::Watchdog, 0);
         break;
     }
   }
@@ -184,6 +187,7 @@ void Sim::wake(SimTask *p) {
   p->runnableSince = now_;
   p->waited = true;
   p->wakeups++;
+  note(name(p) + " wakes (last on CPU " + std::to_string(p->cpu) + ")");
   int cpu = p->cpu;
   currentCpu_ = cpu;
   p->ddsp = false;
@@ -253,6 +257,7 @@ void Sim::burstEnd(int cpu) {
   if (!p) return;
   account(cpu);
   currentCpu_ = cpu;
+  note(name(p) + " sleeps");
   context_ = Context::Other;
   if (ops_.stopping) ops_.stopping(&p->ts, false);
   p->ts.scx.flags &= ~SCX_TASK_QUEUED;
@@ -265,7 +270,23 @@ void Sim::burstEnd(int cpu) {
 
 void Sim::tick(int cpu) {
   Cpu &c = cpus_[cpu];
-  if (!c.curr) return;
+  if (!c.curr) {
+    if (!options_.check) return;
+    // Work conservation: idle all along for more than a tick while a task
+    // it may run waited all that time.
+    for (const auto &t : tasks_) {
+      if (t->state != TaskState::Queued || !allowed(t.get(), cpu)) continue;
+      uint64_t both = now_ - std::max(c.idleSince, t->runnableSince);
+      if (both > kTickNs) {
+        violate("work conservation", "CPU " + std::to_string(cpu) + " stayed idle for " +
+                                         std::to_string(both / 1000) +
+                                         " us, more than a tick, while " + name(t.get()) +
+                                         ", which may run there, waited");
+        return;
+      }
+    }
+    return;
+  }
   account(cpu);
   currentCpu_ = cpu;
   context_ = Context::Other;
@@ -328,9 +349,14 @@ void Sim::schedule(int cpu) {
   }
   if (next) {
     startRunning(cpu, next);
-  } else if (!c.idle) {
+  } else {
+    // Entering idle (again) marks the CPU idle, even if a wakeup claimed it
+    // and it then found nothing to run (the kernel's update_idle).
+    if (!c.idle) {
+      c.idleSince = now_;
+      note("CPU " + std::to_string(cpu) + " goes idle");
+    }
     c.idle = true;
-    c.idleSince = now_;
     setBit(idleMask_, cpu);
   }
 }
@@ -354,6 +380,7 @@ void Sim::startRunning(int cpu, SimTask *p) {
     p->waited = false;
   }
   currentCpu_ = cpu;
+  note("CPU " + std::to_string(cpu) + " runs " + name(p));
   context_ = Context::Other;
   if (ops_.running) ops_.running(&p->ts);
   context_ = Context::None;
@@ -369,6 +396,10 @@ void Sim::endRun(int cpu) {
 
 // Puts a task at the end (or head) of a CPU's local DSQ; an idle CPU runs it.
 void Sim::toLocal(int cpu, SimTask *p, uint64_t slice, bool head) {
+  if (options_.check && queuedSomewhere(p))
+    violate("each task queued once", name(p) + " was inserted into CPU " + std::to_string(cpu) +
+                                         "'s local DSQ while it already waited in a DSQ");
+  note(name(p) + " -> local DSQ of CPU " + std::to_string(cpu));
   if (!allowed(p, cpu)) {
     insert(&p->ts, kDsqGlobal, slice, 0, false, 0);
     return;
@@ -449,6 +480,14 @@ void Sim::insert(task_struct *ts, uint64_t dsq, uint64_t slice, uint64_t vtime, 
     error("DSQ mixes FIFO and vtime insertions (" + std::string(ts->comm) + ")");
     return;
   }
+  if (options_.check && queuedSomewhere(p))
+    violate("each task queued once",
+            name(p) + " was inserted into a DSQ while it already waited in one");
+  note(name(p) + " -> DSQ 0x" + [&] {
+    char hex[24];
+    std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(dsq));
+    return std::string(hex);
+  }());
   d->vtime = byVtime;
   p->ts.scx.slice = slice;
   p->ts.scx.dsq_vtime = byVtime ? vtime : p->ts.scx.dsq_vtime;
@@ -599,6 +638,33 @@ void Sim::error(const std::string &message) {
   if (ejected_) return;
   ejected_ = true;
   ejection_ = message;
+  if (options_.check && property_.empty()) property_ = "no ejection";
+}
+
+void Sim::violate(const char *property, const std::string &message) {
+  if (ejected_) return;
+  ejected_ = true;
+  ejection_ = message;
+  property_ = property;
+}
+
+std::string Sim::name(const SimTask *p) const {
+  return workload_.groups[p->group].name + "/" + std::to_string(p->id);
+}
+
+void Sim::note(const std::string &what) {
+  if (!options_.check) return;
+  char at[32];
+  std::snprintf(at, sizeof at, "%10.3f ms  ", static_cast<double>(now_) / 1e6);
+  recent_.push_back(at + what);
+  if (recent_.size() > 40) recent_.pop_front();
+}
+
+bool Sim::queuedSomewhere(const SimTask *p) const {
+  if (p->dsq) return true;
+  for (const Cpu &c : cpus_)
+    if (std::find(c.local.begin(), c.local.end(), p) != c.local.end()) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------- timers
@@ -637,6 +703,11 @@ void Sim::checkWatchdog() {
   for (auto &t : tasks_) {
     if (t->state != TaskState::Queued) continue;
     uint64_t waited = now_ - t->runnableSince;
+    if (options_.check && waited > options_.maxWaitNs) {
+      violate("no starvation", name(t.get()) + " has been runnable for " +
+                                   std::to_string(waited / kMs) + " ms without running");
+      return;
+    }
     if (waited > options_.watchdogNs) {
       error("runnable task stall (" + std::string(t->ts.comm) + "[" + std::to_string(t->ts.pid) +
             "] failed to run for " + std::to_string(waited / kMs / 1000) + "." +

@@ -93,6 +93,11 @@ struct Options {
   uint64_t durationNs = 10'000 * kMs;
   uint64_t watchdogNs = 30'000 * kMs;
   bool trace = false;  // keep every run of a task on a CPU (RunSlice)
+  // --check: stop at the first broken property (work conservation, a
+  // runnable task waiting longer than maxWaitNs, a task queued twice) and
+  // keep the last events to show how it came about.
+  bool check = false;
+  uint64_t maxWaitNs = 2'000 * kMs;
 };
 
 // A task's run on a CPU, for --trace.
@@ -110,6 +115,9 @@ class Sim {
   // (`ejection()` says why).
   bool run(const sched_ext_ops &ops);
   const std::string &ejection() const { return ejection_; }
+  // --check: the property broken ("" if none), and the events before it.
+  const std::string &property() const { return property_; }
+  const std::deque<std::string> &recent() const { return recent_; }
 
   // ---- the kfuncs (Shim.cpp forwards to these)
   uint64_t now() const { return now_; }
@@ -187,7 +195,13 @@ class Sim {
   std::string ejection_;
   std::vector<std::vector<uint64_t>> waits_;
   std::vector<RunSlice> slices_;
+  std::string property_;
+  std::deque<std::string> recent_;
   void endRun(int cpu);
+  void violate(const char *property, const std::string &message);
+  void note(const std::string &what);
+  std::string name(const SimTask *p) const;
+  bool queuedSomewhere(const SimTask *p) const;
 };
 
 // The Sim the shim's functions act on.

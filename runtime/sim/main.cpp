@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "Check.h"
 #include "Compile.h"
 #include "Maps.h"
 #include "Sim.h"
@@ -21,7 +22,9 @@ namespace {
 
 const char *const kUsage =
     "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--seed S] [--duration T]\n"
-    "                [--set NAME=VALUE]... [--json] [--trace FILE]\n";
+    "                [--set NAME=VALUE]... [--json] [--trace FILE]\n"
+    "       schedsim --check POLICY.sched [--runs N] [--seed S] [--duration T]\n"
+    "                [--set NAME=VALUE]...\n";
 
 const char *const kQstatNames[SCHEDC_QSTAT_NR] = {"enqueued",    "dispatched",    "preemptions",
                                                   "steals",      "balanced",      "steals_llc",
@@ -33,6 +36,9 @@ struct Args {
   std::vector<std::string> sets;
   bool json = false;
   std::string trace;  // Chrome/Perfetto trace file, or ""
+  bool check = false;
+  bool durationSet = false;
+  CheckOptions checkOptions;
 };
 
 uint64_t parseDuration(const std::string &s) {
@@ -69,7 +75,11 @@ Args parseArgs(int argc, char **argv) {
     else if (arg == "--seed")
       a.options.seed = parseCount(arg, value(), 0, UINT64_MAX);
     else if (arg == "--duration")
-      a.options.durationNs = parseDuration(value());
+      a.options.durationNs = parseDuration(value()), a.durationSet = true;
+    else if (arg == "--check")
+      a.check = true;
+    else if (arg == "--runs")
+      a.checkOptions.runs = static_cast<int>(parseCount(arg, value(), 1, 100000));
     else if (arg == "--set")
       a.sets.push_back(value());
     else if (arg == "--json")
@@ -82,6 +92,13 @@ Args parseArgs(int argc, char **argv) {
       throw std::runtime_error("unknown option " + arg);
     else
       positional.push_back(arg);
+  }
+  if (a.check) {
+    if (positional.size() != 1) throw std::invalid_argument("--check takes a policy, no workload");
+    a.policy = positional[0];
+    a.checkOptions.seed = a.options.seed;
+    if (a.durationSet) a.checkOptions.durationNs = a.options.durationNs;
+    return a;
   }
   if (positional.size() != 2) throw std::invalid_argument("expected a policy and a workload");
   a.options.trace = !a.trace.empty();
@@ -268,6 +285,11 @@ void writeTrace(const std::string &path, const Sim &sim) {
 
 int run(int argc, char **argv) {
   Args a = parseArgs(argc, argv);
+  if (a.check) {
+    // Up to 64 CPUs: the slots of the largest case.
+    LoadedPolicy policy = compileForHost(a.policy, a.sets, SCHEDC_DEFAULT_SLOTS);
+    return checkPolicy(a.policy, policy, a.checkOptions);
+  }
   Workload workload = readWorkload(a.workload);
   for (const TaskGroup &g : workload.groups)
     for (int c : g.cpus)
