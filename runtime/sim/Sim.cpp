@@ -187,7 +187,7 @@ void Sim::wake(SimTask *p) {
   p->runnableSince = now_;
   p->waited = true;
   p->wakeups++;
-  note(name(p) + " wakes (last on CPU " + std::to_string(p->cpu) + ")");
+  if (options_.check) note(name(p) + " wakes (last on CPU " + std::to_string(p->cpu) + ")");
   int cpu = p->cpu;
   currentCpu_ = cpu;
   p->ddsp = false;
@@ -238,12 +238,8 @@ void Sim::enqueue(SimTask *p, uint64_t flags) {
   if (ops_.enqueue) {
     ops_.enqueue(&p->ts, flags);
     // A task the policy left nowhere would be lost: the kernel ejects it.
-    if (p->state == TaskState::Queued && p->dsq == 0 && !ejected_) {
-      bool onLocal = false;
-      for (const Cpu &c : cpus_)
-        if (std::find(c.local.begin(), c.local.end(), p) != c.local.end()) onLocal = true;
-      if (!onLocal) error("ops.enqueue() left " + std::string(p->ts.comm) + " in no DSQ");
-    }
+    if (p->state == TaskState::Queued && !queuedSomewhere(p) && !ejected_)
+      error("ops.enqueue() left " + std::string(p->ts.comm) + " in no DSQ");
   } else {
     insert(&p->ts, kDsqGlobal, SCX_SLICE_DFL, 0, false, flags);
   }
@@ -257,7 +253,7 @@ void Sim::burstEnd(int cpu) {
   if (!p) return;
   account(cpu);
   currentCpu_ = cpu;
-  note(name(p) + " sleeps");
+  if (options_.check) note(name(p) + " sleeps");
   context_ = Context::Other;
   if (ops_.stopping) ops_.stopping(&p->ts, false);
   p->ts.scx.flags &= ~SCX_TASK_QUEUED;
@@ -331,6 +327,7 @@ void Sim::schedule(int cpu) {
   } else if (!c.local.empty()) {
     next = c.local.front();
     c.local.pop_front();
+    next->localCpu = -1;
   }
   if (next == prev && prev) return;  // keeps running: no switch, no callbacks
   if (prev) {
@@ -354,7 +351,7 @@ void Sim::schedule(int cpu) {
     // and it then found nothing to run (the kernel's update_idle).
     if (!c.idle) {
       c.idleSince = now_;
-      note("CPU " + std::to_string(cpu) + " goes idle");
+      if (options_.check) note("CPU " + std::to_string(cpu) + " goes idle");
     }
     c.idle = true;
     setBit(idleMask_, cpu);
@@ -380,7 +377,7 @@ void Sim::startRunning(int cpu, SimTask *p) {
     p->waited = false;
   }
   currentCpu_ = cpu;
-  note("CPU " + std::to_string(cpu) + " runs " + name(p));
+  if (options_.check) note("CPU " + std::to_string(cpu) + " runs " + name(p));
   context_ = Context::Other;
   if (ops_.running) ops_.running(&p->ts);
   context_ = Context::None;
@@ -399,13 +396,14 @@ void Sim::toLocal(int cpu, SimTask *p, uint64_t slice, bool head) {
   if (options_.check && queuedSomewhere(p))
     violate("each task queued once", name(p) + " was inserted into CPU " + std::to_string(cpu) +
                                          "'s local DSQ while it already waited in a DSQ");
-  note(name(p) + " -> local DSQ of CPU " + std::to_string(cpu));
+  if (options_.check) note(name(p) + " -> local DSQ of CPU " + std::to_string(cpu));
   if (!allowed(p, cpu)) {
     insert(&p->ts, kDsqGlobal, slice, 0, false, 0);
     return;
   }
   p->ts.scx.slice = slice;
   p->dsq = 0;
+  p->localCpu = cpu;
   dsqSeq_++;
   if (head)
     cpus_[cpu].local.push_front(p);
@@ -483,11 +481,12 @@ void Sim::insert(task_struct *ts, uint64_t dsq, uint64_t slice, uint64_t vtime, 
   if (options_.check && queuedSomewhere(p))
     violate("each task queued once",
             name(p) + " was inserted into a DSQ while it already waited in one");
-  note(name(p) + " -> DSQ 0x" + [&] {
-    char hex[24];
-    std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(dsq));
-    return std::string(hex);
-  }());
+  if (options_.check)
+    note(name(p) + " -> DSQ 0x" + [&] {
+      char hex[24];
+      std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(dsq));
+      return std::string(hex);
+    }());
   d->vtime = byVtime;
   p->ts.scx.slice = slice;
   p->ts.scx.dsq_vtime = byVtime ? vtime : p->ts.scx.dsq_vtime;
@@ -652,8 +651,8 @@ std::string Sim::name(const SimTask *p) const {
   return workload_.groups[p->group].name + "/" + std::to_string(p->id);
 }
 
+// Callers test options_.check first, so a normal run builds no strings.
 void Sim::note(const std::string &what) {
-  if (!options_.check) return;
   char at[32];
   std::snprintf(at, sizeof at, "%10.3f ms  ", static_cast<double>(now_) / 1e6);
   recent_.push_back(at + what);
@@ -661,10 +660,7 @@ void Sim::note(const std::string &what) {
 }
 
 bool Sim::queuedSomewhere(const SimTask *p) const {
-  if (p->dsq) return true;
-  for (const Cpu &c : cpus_)
-    if (std::find(c.local.begin(), c.local.end(), p) != c.local.end()) return true;
-  return false;
+  return p->dsq != 0 || p->localCpu >= 0;
 }
 
 // ---------------------------------------------------------------- timers

@@ -35,6 +35,7 @@ struct SimTask {
   uint64_t burstLeft = 0;  // of its current run before it sleeps
   uint64_t dsq = 0;        // the DSQ it waits in (0: none)
   uint64_t dsqSeq = 0;     // insertion order in that DSQ
+  int localCpu = -1;       // the CPU whose local DSQ it waits in (-1: none)
   uint64_t runnableSince = 0;
   bool ddsp = false;  // select_cpu inserted it into SCX_DSQ_LOCAL (direct dispatch)
   uint64_t ddspSlice = 0;
