@@ -554,20 +554,12 @@ bool Sim::moveFromIter(void *iter, task_struct *ts, uint64_t dsq, bool byVtime) 
   if (p->dsq != st->dsq || p->dsqSeq > st->startSeq) return false;
   uint64_t vtime = byVtime ? st->vtime : p->ts.scx.dsq_vtime;
   removeFromDsq(p);
-  if (dsq == SCX_DSQ_LOCAL) {
-    if (!allowed(p, currentCpu_)) {
-      error("SCX_DSQ_LOCAL target CPU " + std::to_string(currentCpu_) + " not allowed for " +
-            p->ts.comm);
-      return false;
-    }
-    toLocal(currentCpu_, p, p->ts.scx.slice, false);
-    return true;
-  }
-  if ((dsq & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
-    int cpu = static_cast<int>(dsq & kDsqLocalCpuMask);
+  bool localOn = (dsq & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON;
+  if (dsq == SCX_DSQ_LOCAL || localOn) {
+    int cpu = localOn ? static_cast<int>(dsq & kDsqLocalCpuMask) : currentCpu_;
     if (!allowed(p, cpu)) {
-      error("SCX_DSQ_LOCAL_ON target CPU " + std::to_string(cpu) + " not allowed for " +
-            p->ts.comm);
+      error(std::string(localOn ? "SCX_DSQ_LOCAL_ON" : "SCX_DSQ_LOCAL") + " target CPU " +
+            std::to_string(cpu) + " not allowed for " + p->ts.comm);
       return false;
     }
     toLocal(cpu, p, p->ts.scx.slice, false);
