@@ -18,6 +18,16 @@ struct Case {
   Workload workload;
 };
 
+// Some CPUs out of `cpus`, at least one, not all.
+std::vector<int> randomCpus(std::mt19937_64 &rng, int cpus) {
+  int n = 1 + static_cast<int>(rng() % static_cast<uint64_t>(cpus - 1));
+  std::vector<int> out;
+  for (int i = 0; i < n; i++) out.push_back(static_cast<int>(rng() % static_cast<uint64_t>(cpus)));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Case randomCase(uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto pick = [&](int lo, int hi) {
@@ -32,20 +42,54 @@ Case randomCase(uint64_t seed) {
     group.name = "g" + std::to_string(g);
     group.count = pick(1, std::min(32, 2 * c.cpus + 2));
     group.nice = pick(0, 1) ? 0 : pick(-10, 10);
-    if (pick(0, 1)) {
+    int kind = pick(0, 15);
+    if (kind < 6) {
       group.behaviour = Behaviour::Periodic;
-      group.runNs = static_cast<uint64_t>(pick(1, 10)) * kMs;
-      group.sleepNs = static_cast<uint64_t>(pick(1, 50)) * kMs;
+      group.run.a = static_cast<uint64_t>(pick(1, 10)) * kMs;
+      group.sleep.a = static_cast<uint64_t>(pick(1, 50)) * kMs;
+      if (pick(0, 3) == 0) group.run.kind = Dist::Kind::Exponential;
+    } else if (kind < 9) {
+      // A server at 10-60% of what its workers could do.
+      group.behaviour = Behaviour::Server;
+      group.count = pick(1, 8);
+      RequestClass shortOnes{
+          0.99, Dist{Dist::Kind::Exponential, static_cast<uint64_t>(pick(5, 100)) * 1000, 0}};
+      RequestClass longOnes{0.01,
+                            Dist{Dist::Kind::Fixed, static_cast<uint64_t>(pick(1, 5)) * kMs, 0}};
+      group.server.classes = {shortOnes, longOnes};
+      double mean = 0.99 * shortOnes.work.mean() + 0.01 * longOnes.work.mean();
+      double load = pick(10, 60) / 100.0 * std::min(group.count, c.cpus);
+      group.server.rate = load * 1e9 / mean;
+    } else if (kind < 11) {
+      group.behaviour = Behaviour::Hackbench;
+      group.count = 1;
+      group.messages.fds = pick(1, 4);
+      group.messages.loops = pick(5, 50);
+      group.messages.capacity = pick(1, 16);
+      group.messages.workNs = static_cast<uint64_t>(pick(5, 50)) * 1000;
     }
-    if (c.cpus > 1 && pick(0, 9) < 3) {
-      int n = pick(1, c.cpus - 1);
-      for (int i = 0; i < n; i++) group.cpus.push_back(pick(0, c.cpus - 1));
-      std::sort(group.cpus.begin(), group.cpus.end());
-      group.cpus.erase(std::unique(group.cpus.begin(), group.cpus.end()), group.cpus.end());
+    bool steady = group.behaviour == Behaviour::Hog || group.behaviour == Behaviour::Periodic;
+    if (steady && pick(0, 4) == 0) {
+      group.lifetimeNs = static_cast<uint64_t>(pick(5, 200)) * kMs;
+      group.staggerNs = static_cast<uint64_t>(pick(1, 20)) * kMs;
     }
+    if (c.cpus > 1 && pick(0, 9) < 3) group.cpus = randomCpus(rng, c.cpus);
     group.startNs = static_cast<uint64_t>(pick(0, 50)) * kMs;
     c.workload.groups.push_back(group);
   }
+  // Now and then, a renice or a new affinity for a group, mid-run.
+  for (int e = pick(0, 2); e > 0; e--) {
+    WorkloadEvent event;
+    event.atNs = static_cast<uint64_t>(pick(100, 3000)) * kMs;
+    event.group = pick(0, groups - 1);
+    if (pick(0, 1) || c.cpus == 1)
+      event.nice = pick(-10, 10);
+    else
+      event.cpus = randomCpus(rng, c.cpus);
+    c.workload.events.push_back(event);
+  }
+  std::stable_sort(c.workload.events.begin(), c.workload.events.end(),
+                   [](const WorkloadEvent &x, const WorkloadEvent &y) { return x.atNs < y.atNs; });
   return c;
 }
 
@@ -62,7 +106,7 @@ struct Outcome {
 void checkEquals(const Sim &sim, Outcome &out) {
   for (size_t g = 0; g < sim.workload().groups.size(); g++) {
     const TaskGroup &group = sim.workload().groups[g];
-    if (group.behaviour != Behaviour::Hog || group.count < 2) continue;
+    if (group.behaviour != Behaviour::Hog || group.count < 2 || group.lifetimeNs) continue;
     double lo = 1e18, hi = 0;
     for (const auto &t : sim.tasks()) {
       if (t->group != static_cast<int>(g)) continue;
@@ -101,49 +145,44 @@ Outcome runCase(const LoadedPolicy &policy, const Case &c, uint64_t seed, uint64
   return out;
 }
 
-std::string workloadJson(const Workload &w) {
-  std::string out = "{\"groups\": [";
-  for (size_t g = 0; g < w.groups.size(); g++) {
-    const TaskGroup &t = w.groups[g];
-    out += std::string(g ? ",\n  " : "\n  ") + "{\"name\": \"" + t.name +
-           "\", \"count\": " + std::to_string(t.count);
-    if (t.nice) out += ", \"nice\": " + std::to_string(t.nice);
-    if (!t.cpus.empty()) {
-      out += ", \"cpus\": [";
-      for (size_t i = 0; i < t.cpus.size(); i++) out += (i ? ", " : "") + std::to_string(t.cpus[i]);
-      out += "]";
-    }
-    if (t.behaviour == Behaviour::Periodic)
-      out += ", \"run\": \"" + std::to_string(t.runNs / 1000) + "us\", \"sleep\": \"" +
-             std::to_string(t.sleepNs / 1000) + "us\"";
-    if (t.startNs) out += ", \"start\": \"" + std::to_string(t.startNs / 1000) + "us\"";
-    out += "}";
-  }
-  return out + "\n]}";
+// Keeps only the CPUs below `cpus`; false when that leaves none.
+bool keepCpusBelow(std::vector<int> &list, int cpus) {
+  list.erase(std::remove_if(list.begin(), list.end(), [&](int cpu) { return cpu >= cpus; }),
+             list.end());
+  return !list.empty();
 }
 
-// Smaller variants of a case: fewer CPUs, a group less, fewer tasks in a
-// group, all tasks starting at once, no affinity.
+// Smaller variants of a case: fewer CPUs, a group or an event less, fewer
+// tasks in a group, all tasks starting at once, no affinity.
 std::vector<Case> smaller(const Case &c) {
   std::vector<Case> out;
   if (c.cpus > 1) {
-    // Half the CPUs, when every group keeps a CPU it may run on.
+    // Half the CPUs, when every group and event keeps a CPU it may run on.
     Case k = c;
     k.cpus = c.cpus / 2;
     bool fits = true;
-    for (TaskGroup &g : k.workload.groups) {
-      if (g.cpus.empty()) continue;
-      g.cpus.erase(
-          std::remove_if(g.cpus.begin(), g.cpus.end(), [&](int cpu) { return cpu >= k.cpus; }),
-          g.cpus.end());
-      fits = fits && !g.cpus.empty();
-    }
+    for (TaskGroup &g : k.workload.groups)
+      if (!g.cpus.empty()) fits = keepCpusBelow(g.cpus, k.cpus) && fits;
+    for (WorkloadEvent &e : k.workload.events)
+      if (e.cpus) fits = keepCpusBelow(*e.cpus, k.cpus) && fits;
     if (fits) out.push_back(k);
+  }
+  for (size_t e = 0; e < c.workload.events.size(); e++) {
+    Case k = c;
+    k.workload.events.erase(k.workload.events.begin() + static_cast<long>(e));
+    out.push_back(k);
   }
   for (size_t g = 0; g < c.workload.groups.size(); g++) {
     if (c.workload.groups.size() > 1) {
       Case k = c;
       k.workload.groups.erase(k.workload.groups.begin() + static_cast<long>(g));
+      auto &events = k.workload.events;
+      events.erase(
+          std::remove_if(events.begin(), events.end(),
+                         [&](const WorkloadEvent &e) { return e.group == static_cast<int>(g); }),
+          events.end());
+      for (WorkloadEvent &e : events)
+        if (e.group > static_cast<int>(g)) e.group--;
       out.push_back(k);
     }
     const TaskGroup &group = c.workload.groups[g];
@@ -152,9 +191,10 @@ std::vector<Case> smaller(const Case &c) {
       k.workload.groups[g].count = group.count / 2;
       out.push_back(k);
     }
-    if (group.startNs) {
+    if (group.startNs || group.staggerNs) {
       Case k = c;
       k.workload.groups[g].startNs = 0;
+      k.workload.groups[g].staggerNs = 0;
       out.push_back(k);
     }
     if (!group.cpus.empty()) {

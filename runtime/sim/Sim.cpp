@@ -30,6 +30,7 @@ void clearBit(cpumask &m, int cpu) {
   m.bits[cpu / 64] &= ~(1UL << (cpu % 64));
 }
 
+constexpr uint64_t kWakeFlagFork = 0x4;  // SCX_WAKE_FORK
 constexpr uint64_t kWakeFlagTtwu = 0x8;  // SCX_WAKE_TTWU
 constexpr uint64_t kDeqSleep = 1;        // SCX_DEQ_SLEEP
 constexpr uint64_t kDsqGlobal = 0x8000000000000001ULL;
@@ -56,10 +57,19 @@ void setCurrent(Sim *sim) {
 }
 
 Sim::Sim(const Options &options, const Workload &workload)
-    : options_(options), workload_(workload), cpus_(options.cpus), rng_(options.seed) {
+    : options_(options),
+      workload_(workload),
+      cpus_(options.cpus),
+      rng_(options.seed),
+      workloadRng_(options.seed ^ 0x5eed5eed5eedULL),
+      servers_(workload.groups.size()),
+      queuedOn_(options.cpus, 0),
+      idleCpus_(options.cpus) {
   for (size_t g = 0; g < workload.groups.size(); g++) {
     const TaskGroup &group = workload.groups[g];
-    for (int i = 0; i < group.count; i++) {
+    int first = static_cast<int>(tasks_.size());
+    int perInstance = 2 * group.messages.fds;
+    for (int i = 0; i < group.tasks(); i++) {
       auto t = std::make_unique<SimTask>();
       t->id = static_cast<int>(tasks_.size());
       t->group = static_cast<int>(g);
@@ -74,8 +84,17 @@ Sim::Sim(const Options &options, const Workload &workload)
       t->ts.nr_cpus_allowed =
           group.cpus.empty() ? options.cpus : static_cast<int>(group.cpus.size());
       t->cpu = group.cpus.empty() ? t->id % options.cpus : group.cpus[t->id % group.cpus.size()];
+      t->startAt = group.startNs + group.staggerNs * static_cast<uint64_t>(i);
+      if (group.lifetimeNs) t->lifeLeft = group.lifetimeNs;
+      if (group.behaviour == Behaviour::Hackbench) {
+        int instance = first + i / perInstance * perInstance;
+        t->sender = i % perInstance < group.messages.fds;
+        t->receivers = instance + group.messages.fds;
+      }
       tasks_.push_back(std::move(t));
     }
+    servers_[g].latency.resize(group.server.classes.size());
+    servers_[g].work.resize(group.server.classes.size());
   }
   waits_.resize(workload.groups.size());
   for (int c = 0; c < options.cpus; c++) setBit(idleMask_, c);
@@ -106,14 +125,17 @@ bool Sim::run(const sched_ext_ops &ops) {
     int32_t err = ops_.init();
     if (err) error("ops.init() failed: " + std::to_string(err));
   }
-  for (auto &t : tasks_) {
-    scx_init_task_args args{};
-    if (ops_.init_task && ops_.init_task(&t->ts, &args) != 0)
-      error("ops.init_task() failed for " + std::string(t->ts.comm));
-    if (ops_.enable) ops_.enable(&t->ts);
-  }
+  // Tasks that start at 0 exist when the policy attaches; the others are
+  // forked when they start.
+  for (auto &t : tasks_)
+    if (t->startAt == 0) initTask(t.get(), false);
   context_ = Context::None;
-  for (auto &t : tasks_) post(workload_.groups[t->group].startNs, EventKind::Wake, t->id);
+  for (auto &t : tasks_) post(t->startAt, EventKind::Start, t->id);
+  for (size_t g = 0; g < workload_.groups.size(); g++)
+    if (workload_.groups[g].behaviour == Behaviour::Server)
+      post(workload_.groups[g].startNs, EventKind::Arrival, static_cast<int>(g));
+  for (size_t e = 0; e < workload_.events.size(); e++)
+    post(workload_.events[e].atNs, EventKind::Change, static_cast<int>(e));
   for (int c = 0; c < nrCpus(); c++) post(kTickNs, EventKind::Tick, c);
   // Attaching reschedules every CPU: on a real machine each has a task of
   // its own (a kernel thread at least), so each dispatches once at start.
@@ -123,11 +145,27 @@ bool Sim::run(const sched_ext_ops &ops) {
     Event e = queue_.top();
     if (e.time > options_.durationNs) break;
     queue_.pop();
+    // A loop of events at one instant would never end: stop it instead.
+    sameInstant_ = e.time == now_ ? sameInstant_ + 1 : 0;
+    if (sameInstant_ > 10'000'000) {
+      error("the simulation stopped making progress: 10000000 events at " + std::to_string(now_) +
+            " ns");
+      break;
+    }
     now_ = e.time;
     events_++;
     switch (e.kind) {
+      case EventKind::Start:
+        start(tasks_[e.index].get());
+        break;
       case EventKind::Wake:
         wake(tasks_[e.index].get());
+        break;
+      case EventKind::Arrival:
+        arrive(e.index);
+        break;
+      case EventKind::Change:
+        change(workload_.events[e.index]);
         break;
       case EventKind::Tick:
         tick(e.index);
@@ -151,6 +189,7 @@ bool Sim::run(const sched_ext_ops &ops) {
   }
   elapsed_ = ejected_ ? now_ : options_.durationNs;
   now_ = elapsed_;
+  countIdleWhileWaiting();
   for (int c = 0; c < nrCpus(); c++) {
     account(c);
     endRun(c);
@@ -175,15 +214,77 @@ void Sim::account(int cpu) {
   p->runtime += delta;
   c.busy += delta;
   if (p->ts.scx.slice != SCX_SLICE_INF) p->ts.scx.slice -= std::min<u64>(p->ts.scx.slice, delta);
-  if (workload_.groups[p->group].behaviour == Behaviour::Periodic)
-    p->burstLeft -= std::min(p->burstLeft, delta);
+  if (p->burstLeft != kForever) p->burstLeft -= std::min(p->burstLeft, delta);
+  if (p->lifeLeft != kForever) p->lifeLeft -= std::min(p->lifeLeft, delta);
 }
 
+// Initialises a task for the policy: ops.init_task, ops.enable, then
+// ops.set_weight with its weight (the kernel's scx_enable_task).
+void Sim::initTask(SimTask *p, bool fork) {
+  Context saved = context_;
+  context_ = Context::Other;
+  currentCpu_ = p->cpu;
+  scx_init_task_args args{};
+  args.fork = fork;
+  if (ops_.init_task && ops_.init_task(&p->ts, &args) != 0)
+    error("ops.init_task() failed for " + std::string(p->ts.comm));
+  if (ops_.enable) ops_.enable(&p->ts);
+  if (ops_.set_weight) ops_.set_weight(&p->ts, p->ts.scx.weight);
+  p->alive = true;
+  context_ = saved;
+}
+
+// The idle time while work waited: CPUs that run nothing while a queued
+// task may run there, integrated over time. The counts change only here
+// and in setCurr.
+void Sim::countIdleWhileWaiting() {
+  uint64_t cpus = queuedAll_ > 0 ? static_cast<uint64_t>(idleCpus_)
+                                 : static_cast<uint64_t>(idleCpusWithWaiters_);
+  idleWhileWaiting_ += cpus * (now_ - countedAt_);
+  countedAt_ = now_;
+}
+
+// Keeps the counts of queued tasks by where they may run.
+void Sim::setState(SimTask *p, TaskState state) {
+  if ((p->state == TaskState::Queued) != (state == TaskState::Queued)) {
+    countIdleWhileWaiting();
+    int delta = state == TaskState::Queued ? 1 : -1;
+    if (p->ts.nr_cpus_allowed >= nrCpus()) {
+      queuedAll_ += delta;
+    } else {
+      for (int c = 0; c < nrCpus(); c++) {
+        if (!testBit(p->mask, c)) continue;
+        bool before = queuedOn_[c] > 0;
+        queuedOn_[c] += delta;
+        if (!cpus_[c].curr && before != (queuedOn_[c] > 0)) idleCpusWithWaiters_ += delta;
+      }
+    }
+  }
+  p->state = state;
+}
+
+// What a CPU runs (nullptr: nothing).
+void Sim::setCurr(int cpu, SimTask *p) {
+  Cpu &c = cpus_[cpu];
+  if (!c.curr != !p) {
+    countIdleWhileWaiting();
+    int delta = p ? -1 : 1;
+    idleCpus_ += delta;
+    if (queuedOn_[cpu] > 0) idleCpusWithWaiters_ += delta;
+  }
+  c.curr = p;
+}
+
+// A wakeup: a new task's first (SCX_WAKE_FORK, no SCX_ENQ_WAKEUP) or a
+// sleeping task's.
 void Sim::wake(SimTask *p) {
-  const TaskGroup &g = workload_.groups[p->group];
-  p->state = TaskState::Queued;
+  p->wakePending = false;
+  if (p->exited || p->state != TaskState::Sleeping) return;
+  bool fork = p->forking;
+  p->forking = false;
+  setState(p, TaskState::Queued);
   p->ts.scx.flags |= SCX_TASK_QUEUED;
-  p->burstLeft = g.behaviour == Behaviour::Periodic ? g.runNs : 0;
+  p->burstLeft = firstBurst(p);
   p->runnableSince = now_;
   p->waited = true;
   p->wakeups++;
@@ -194,7 +295,7 @@ void Sim::wake(SimTask *p) {
   if (ops_.select_cpu) {
     context_ = Context::SelectCpu;
     selecting_ = p;
-    int32_t chosen = ops_.select_cpu(&p->ts, cpu, kWakeFlagTtwu);
+    int32_t chosen = ops_.select_cpu(&p->ts, cpu, fork ? kWakeFlagFork : kWakeFlagTtwu);
     selecting_ = nullptr;
     // The kernel falls back to an allowed CPU when the choice is not one.
     if (allowed(p, chosen)) cpu = chosen;
@@ -217,12 +318,13 @@ void Sim::wake(SimTask *p) {
   if (cpu != p->cpu) p->migrations++;
   p->cpu = cpu;
   context_ = Context::Other;
-  if (ops_.runnable) ops_.runnable(&p->ts, SCX_ENQ_WAKEUP);
+  uint64_t enqFlags = fork ? 0 : SCX_ENQ_WAKEUP;
+  if (ops_.runnable) ops_.runnable(&p->ts, enqFlags);
   if (p->ddsp) {
     p->ddsp = false;
     toLocal(cpu, p, p->ddspSlice, false);
   } else {
-    enqueue(p, SCX_ENQ_WAKEUP);
+    enqueue(p, enqFlags);
   }
   context_ = Context::None;
   // The task joined `cpu`'s runqueue: an idle CPU there reschedules
@@ -246,22 +348,50 @@ void Sim::enqueue(SimTask *p, uint64_t flags) {
   context_ = saved;
 }
 
-// The task's run ended (it sleeps until its next period).
+// The task's run ended: it runs on (a new run without a switch), sleeps,
+// blocks until another task wakes it, or exits.
 void Sim::burstEnd(int cpu) {
   Cpu &c = cpus_[cpu];
   SimTask *p = c.curr;
   if (!p) return;
   account(cpu);
   currentCpu_ = cpu;
+  Next next = p->lifeLeft == 0 ? Next::Exit : afterBurst(p);
+  if (next == Next::Continue) {
+    uint64_t left = std::min(p->burstLeft, p->lifeLeft);
+    if (left != kForever) post(now_ + left, EventKind::BurstEnd, cpu, c.gen);
+    return;
+  }
+  stopRunning(cpu, p);
+  if (next == Next::Sleep) post(now_ + p->sleepFor, EventKind::Wake, p->id);
+  if (next == Next::Exit) exitTask(cpu, p);
+  schedule(cpu);
+}
+
+// The running task sleeps (or is about to exit): the kernel dequeues it
+// with DEQUEUE_SLEEP.
+void Sim::stopRunning(int cpu, SimTask *p) {
+  currentCpu_ = cpu;
   if (options_.check) note(name(p) + " sleeps");
   context_ = Context::Other;
   if (ops_.stopping) ops_.stopping(&p->ts, false);
   p->ts.scx.flags &= ~SCX_TASK_QUEUED;
-  p->state = TaskState::Sleeping;
+  setState(p, TaskState::Sleeping);
   if (ops_.quiescent) ops_.quiescent(&p->ts, kDeqSleep);
   context_ = Context::None;
-  post(now_ + workload_.groups[p->group].sleepNs, EventKind::Wake, p->id);
-  schedule(cpu);
+}
+
+// A task that exits: after its last dequeue, ops.exit_task.
+void Sim::exitTask(int cpu, SimTask *p) {
+  currentCpu_ = cpu;
+  if (options_.check) note(name(p) + " exits");
+  context_ = Context::Other;
+  scx_exit_task_args args{};
+  if (ops_.exit_task) ops_.exit_task(&p->ts, &args);
+  context_ = Context::None;
+  p->alive = false;
+  p->exited = true;
+  p->exitedAt = now_;
 }
 
 void Sim::tick(int cpu) {
@@ -300,6 +430,22 @@ void Sim::schedule(int cpu) {
   Cpu &c = cpus_[cpu];
   account(cpu);
   currentCpu_ = cpu;
+  // A running task whose affinity no longer has this CPU leaves it first,
+  // as the kernel's migration takes it off before this CPU schedules again
+  // (Tasks.cpp set its CPU to an allowed one).
+  if (c.curr && c.curr->state == TaskState::Running && !allowed(c.curr, cpu)) {
+    SimTask *leaving = c.curr;
+    endRun(cpu);
+    context_ = Context::Other;
+    if (ops_.stopping) ops_.stopping(&leaving->ts, true);
+    context_ = Context::None;
+    setState(leaving, TaskState::Queued);
+    leaving->runnableSince = now_;
+    leaving->waited = true;
+    setCurr(cpu, nullptr);
+    enqueue(leaving, 0);
+    currentCpu_ = cpu;
+  }
   SimTask *prev = c.curr;
   bool prevQueued = prev && prev->state == TaskState::Running;
   bool keep = false;
@@ -336,13 +482,13 @@ void Sim::schedule(int cpu) {
       context_ = Context::Other;
       if (ops_.stopping) ops_.stopping(&prev->ts, true);
       context_ = Context::None;
-      prev->state = TaskState::Queued;
+      setState(prev, TaskState::Queued);
       prev->runnableSince = now_;
       prev->waited = true;
-      c.curr = nullptr;
+      setCurr(cpu, nullptr);
       enqueue(prev, 0);
     }
-    c.curr = nullptr;
+    setCurr(cpu, nullptr);
   }
   if (next) {
     startRunning(cpu, next);
@@ -360,7 +506,7 @@ void Sim::schedule(int cpu) {
 
 void Sim::startRunning(int cpu, SimTask *p) {
   Cpu &c = cpus_[cpu];
-  c.curr = p;
+  setCurr(cpu, p);
   c.idle = false;
   clearBit(idleMask_, cpu);
   c.accountedAt = now_;
@@ -368,7 +514,7 @@ void Sim::startRunning(int cpu, SimTask *p) {
   c.gen++;
   if (p->cpu != cpu) p->migrations++;
   p->cpu = cpu;
-  p->state = TaskState::Running;
+  setState(p, TaskState::Running);
   p->switches++;
   if (p->waited) {
     uint64_t wait = now_ - p->runnableSince;
@@ -381,8 +527,8 @@ void Sim::startRunning(int cpu, SimTask *p) {
   context_ = Context::Other;
   if (ops_.running) ops_.running(&p->ts);
   context_ = Context::None;
-  if (workload_.groups[p->group].behaviour == Behaviour::Periodic)
-    post(now_ + p->burstLeft, EventKind::BurstEnd, cpu, c.gen);
+  uint64_t left = std::min(p->burstLeft, p->lifeLeft);
+  if (left != kForever) post(now_ + left, EventKind::BurstEnd, cpu, c.gen);
 }
 
 void Sim::endRun(int cpu) {

@@ -22,8 +22,18 @@ namespace schedsim {
 
 constexpr uint64_t kTickNs = 4'000'000;  // HZ=250, Debian's kernels
 constexpr uint64_t kMs = 1'000'000;
+constexpr uint64_t kForever = UINT64_MAX;  // a run that ends only when preempted
 
 enum class TaskState { Sleeping, Queued, Running };
+
+// A server's request: when it arrived, the CPU time it needs, its class.
+struct Request {
+  uint64_t arrival = 0, work = 0;
+  int cls = 0;
+};
+
+// What a task does at the end of a run (Tasks.cpp decides).
+enum class Next { Continue, Sleep, Block, Exit };
 
 struct SimTask {
   task_struct ts{};  // first: the policy's task_struct* is this SimTask
@@ -31,11 +41,26 @@ struct SimTask {
   int id = 0;
   int group = 0;
   TaskState state = TaskState::Sleeping;
-  int cpu = 0;             // where it runs or last ran
-  uint64_t burstLeft = 0;  // of its current run before it sleeps
-  uint64_t dsq = 0;        // the DSQ it waits in (0: none)
-  uint64_t dsqSeq = 0;     // insertion order in that DSQ
-  int localCpu = -1;       // the CPU whose local DSQ it waits in (-1: none)
+  int cpu = 0;                   // where it runs or last ran
+  uint64_t burstLeft = 0;        // of its current run before it sleeps (kForever: a hog)
+  uint64_t lifeLeft = kForever;  // CPU time before it exits
+  bool alive = false;            // initialised (at attach or fork), not exited
+  bool exited = false;
+  bool wakePending = false;  // another task woke it; the Wake event is posted
+  bool forking = false;      // its next wakeup is its first, after the fork
+  uint64_t sleepFor = 0;     // Next::Sleep: how long
+  uint64_t startAt = 0, exitedAt = 0;
+  // hackbench: the first receiver of its instance, messages sent or
+  // received, messages waiting in its pipe (a receiver), and the senders
+  // blocked on its full pipe.
+  int receivers = -1;
+  bool sender = false;
+  int sent = 0, received = 0, inbox = 0;
+  std::deque<int> blockedSenders;
+  Request request;      // a server worker: the request it serves
+  uint64_t dsq = 0;     // the DSQ it waits in (0: none)
+  uint64_t dsqSeq = 0;  // insertion order in that DSQ
+  int localCpu = -1;    // the CPU whose local DSQ it waits in (-1: none)
   uint64_t runnableSince = 0;
   bool ddsp = false;  // select_cpu inserted it into SCX_DSQ_LOCAL (direct dispatch)
   uint64_t ddspSlice = 0;
@@ -62,7 +87,7 @@ struct Cpu {
   uint64_t runStart = 0;  // when curr began this run
 };
 
-enum class EventKind { Wake, Tick, BurstEnd, Resched, Timer, Watchdog };
+enum class EventKind { Start, Wake, Tick, BurstEnd, Resched, Timer, Watchdog, Arrival, Change };
 
 struct Event {
   uint64_t time;
@@ -71,6 +96,15 @@ struct Event {
   int index;     // task, CPU or timer
   uint64_t gen;  // BurstEnd, Timer: stale when it no longer matches
   bool operator>(const Event &o) const { return time != o.time ? time > o.time : seq > o.seq; }
+};
+
+// A server group's requests: waiting, workers waiting for one, and the
+// latency (arrival to completion) and work of each served one, by class.
+struct ServerState {
+  std::deque<Request> waiting;
+  std::deque<int> idleWorkers;
+  uint64_t arrived = 0;
+  std::vector<std::vector<uint64_t>> latency, work;
 };
 
 struct SimTimer {
@@ -153,6 +187,9 @@ class Sim {
   uint64_t events() const { return events_; }
   const std::vector<std::vector<uint64_t>> &waits() const { return waits_; }  // by group
   const std::vector<RunSlice> &slices() const { return slices_; }
+  const std::vector<ServerState> &servers() const { return servers_; }  // by group
+  // CPU time spent idle while a task that may run there waited.
+  uint64_t idleWhileWaiting() const { return idleWhileWaiting_; }
 
  private:
   enum class Context { None, SelectCpu, Enqueue, Dispatch, Other };
@@ -164,6 +201,22 @@ class Sim {
   void startRunning(int cpu, SimTask *p);
   void wake(SimTask *p);
   void burstEnd(int cpu);
+  void stopRunning(int cpu, SimTask *p);
+  void exitTask(int cpu, SimTask *p);
+  void initTask(SimTask *p, bool fork);
+  void setState(SimTask *p, TaskState state);
+  void setCurr(int cpu, SimTask *p);
+  void countIdleWhileWaiting();
+  // The workload's side (Tasks.cpp): what tasks do between the callbacks.
+  void start(SimTask *p);
+  uint64_t firstBurst(SimTask *p);
+  Next afterBurst(SimTask *p);
+  void wakeLater(SimTask *p);
+  void arrive(int group);
+  void change(const WorkloadEvent &event);
+  void setAffinity(SimTask *p, const std::vector<int> &cpus);
+  uint64_t draw(const Dist &d);
+  double uniform01();
   void tick(int cpu);
   void fireTimer(int index);
   void checkWatchdog();
@@ -187,8 +240,15 @@ class Sim {
   std::unordered_map<void *, SimTimer> timers_;
   std::vector<void *> timerOrder_;  // index -> timer pointer (events name timers by index)
   std::mt19937_64 rng_;
+  std::mt19937_64 workloadRng_;  // the workload's draws, apart from the policy's random()
+  std::vector<ServerState> servers_;
+  int queuedAll_ = 0;            // queued tasks that may run anywhere
+  std::vector<int> queuedOn_;    // by CPU: queued tasks with narrower affinity
+  int idleCpus_ = 0;             // CPUs that run nothing
+  int idleCpusWithWaiters_ = 0;  // of those, the ones where queuedOn_ > 0
+  uint64_t idleWhileWaiting_ = 0, countedAt_ = 0;
   cpumask idleMask_{};
-  uint64_t now_ = 0, seq_ = 0, dsqSeq_ = 0, events_ = 0, elapsed_ = 0;
+  uint64_t now_ = 0, seq_ = 0, dsqSeq_ = 0, events_ = 0, elapsed_ = 0, sameInstant_ = 0;
   int currentCpu_ = 0;
   Context context_ = Context::None;
   SimTask *selecting_ = nullptr;  // the task select_cpu runs for

@@ -107,21 +107,38 @@ Args parseArgs(int argc, char **argv) {
   return a;
 }
 
-// Each task's ideal CPU share: weighted max-min fairness over the CPUs, a
-// task asking for at most its demand (1 for a hog, run/(run+sleep) for a
-// periodic task). Affinity is not taken into account.
+// Whether a group's tasks want a steady share of the CPU (hogs and periodic
+// tasks that never exit, with no event changing them), so that an ideal share
+// means something.
+bool steady(const Workload &w, int group) {
+  const TaskGroup &g = w.groups[static_cast<size_t>(group)];
+  bool changed = std::any_of(w.events.begin(), w.events.end(),
+                             [&](const WorkloadEvent &e) { return e.group == group; });
+  return (g.behaviour == Behaviour::Hog || g.behaviour == Behaviour::Periodic) && !g.lifetimeNs &&
+         !changed;
+}
+
+// Each steady task's ideal CPU share: weighted max-min fairness over the CPU
+// time the other tasks left, a task asking for at most its demand (1 for a
+// hog, mean run / (run + sleep) for a periodic task). Affinity is not taken
+// into account; other tasks get NaN.
 std::vector<double> idealShares(const Sim &sim) {
   const auto &tasks = sim.tasks();
-  std::vector<double> share(tasks.size(), 0), demand(tasks.size()), weight(tasks.size());
-  for (size_t i = 0; i < tasks.size(); i++) {
-    const TaskGroup &g = sim.workload().groups[tasks[i]->group];
-    demand[i] = g.behaviour == Behaviour::Hog
-                    ? 1.0
-                    : static_cast<double>(g.runNs) / static_cast<double>(g.runNs + g.sleepNs);
-    weight[i] = tasks[i]->ts.scx.weight;
-  }
+  std::vector<double> share(tasks.size(), NAN), demand(tasks.size()), weight(tasks.size());
   std::vector<bool> done(tasks.size(), false);
   double capacity = sim.nrCpus();
+  double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
+  for (size_t i = 0; i < tasks.size(); i++) {
+    const TaskGroup &g = sim.workload().groups[tasks[i]->group];
+    if (!steady(sim.workload(), tasks[i]->group)) {
+      done[i] = true;
+      capacity -= static_cast<double>(tasks[i]->runtime) / seconds;
+      continue;
+    }
+    demand[i] =
+        g.behaviour == Behaviour::Hog ? 1.0 : g.run.mean() / (g.run.mean() + g.sleep.mean());
+    weight[i] = tasks[i]->ts.scx.weight;
+  }
   for (size_t round = 0; round < tasks.size() && capacity > 1e-12; round++) {
     double total = 0;
     for (size_t i = 0; i < tasks.size(); i++)
@@ -140,6 +157,8 @@ std::vector<double> idealShares(const Sim &sim) {
       if (!done[i]) share[i] = capacity * weight[i] / total;
     break;
   }
+  for (size_t i = 0; i < tasks.size(); i++)
+    if (!done[i] && std::isnan(share[i])) share[i] = 0;
   return share;
 }
 
@@ -152,9 +171,10 @@ uint64_t percentile(std::vector<uint64_t> v, double p) {
 
 struct GroupRow {
   std::string name;
-  int tasks = 0, nice = 0;
-  double share = 0, ideal = 0;
+  int tasks = 0, nice = 0, exited = 0;
+  double share = 0, ideal = 0;  // ideal: NaN for a group that is not steady
   uint64_t p50 = 0, p99 = 0, max = 0, switches = 0, migrations = 0;
+  int64_t finishedNs = -1;  // hackbench: from its start to its last task's exit
 };
 
 std::vector<GroupRow> groupRows(const Sim &sim) {
@@ -173,8 +193,16 @@ std::vector<GroupRow> groupRows(const Sim &sim) {
     r.switches += t->switches;
     r.migrations += t->migrations;
     r.max = std::max(r.max, t->maxWait);
+    if (t->exited) r.exited++;
   }
   for (size_t g = 0; g < rows.size(); g++) {
+    const TaskGroup &group = sim.workload().groups[g];
+    if (group.behaviour == Behaviour::Hackbench && rows[g].exited == rows[g].tasks) {
+      uint64_t last = 0;
+      for (const auto &t : sim.tasks())
+        if (t->group == static_cast<int>(g)) last = std::max(last, t->exitedAt);
+      rows[g].finishedNs = static_cast<int64_t>(last - group.startNs);
+    }
     if (rows[g].tasks) {
       rows[g].share /= rows[g].tasks;
       rows[g].ideal /= rows[g].tasks;
@@ -191,8 +219,45 @@ uint64_t sum(const std::vector<uint64_t> &v) {
   return s;
 }
 
+// A server group's served requests of one class: latency from arrival to
+// completion, and slowdown (latency over the request's own work).
+struct RequestRow {
+  std::string group;
+  int cls = 0;
+  uint64_t workMeanNs = 0, count = 0;
+  uint64_t p50 = 0, p99 = 0, p999 = 0;  // latency, ns
+  double slow99 = 0, slow999 = 0;
+};
+
+std::vector<RequestRow> requestRows(const Sim &sim) {
+  std::vector<RequestRow> rows;
+  for (size_t g = 0; g < sim.servers().size(); g++) {
+    const ServerState &s = sim.servers()[g];
+    for (size_t c = 0; c < s.latency.size(); c++) {
+      RequestRow r;
+      r.group = sim.workload().groups[g].name;
+      r.cls = static_cast<int>(c);
+      r.count = s.latency[c].size();
+      r.workMeanNs = static_cast<uint64_t>(sim.workload().groups[g].server.classes[c].work.mean());
+      r.p50 = percentile(s.latency[c], 0.50);
+      r.p99 = percentile(s.latency[c], 0.99);
+      r.p999 = percentile(s.latency[c], 0.999);
+      // Slowdown in thousandths, so that percentile() can rank it.
+      std::vector<uint64_t> slow(r.count);
+      for (size_t i = 0; i < r.count; i++)
+        slow[i] = s.latency[c][i] * 1000 / std::max<uint64_t>(1, s.work[c][i]);
+      r.slow99 = static_cast<double>(percentile(slow, 0.99)) / 1000;
+      r.slow999 = static_cast<double>(percentile(slow, 0.999)) / 1000;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
 void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) {
   std::vector<GroupRow> rows = groupRows(sim);
+  std::vector<RequestRow> requests = requestRows(sim);
+  double idleWaitingMs = static_cast<double>(sim.idleWhileWaiting()) / 1e6;
   const schedrun::Meta &meta = policy.meta;
   if (a.json) {
     std::printf("{\"policy\":\"%s\",\"cpus\":%d,\"seed\":%" PRIu64
@@ -207,14 +272,40 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
     std::printf(",\"groups\":[");
     for (size_t g = 0; g < rows.size(); g++) {
       const GroupRow &r = rows[g];
+      char ideal[32] = "null", finished[32] = "null";
+      if (!std::isnan(r.ideal)) std::snprintf(ideal, sizeof ideal, "%.4f", r.ideal);
+      if (r.finishedNs >= 0)
+        std::snprintf(finished, sizeof finished, "%.3f", static_cast<double>(r.finishedNs) / 1e6);
       std::printf(
           "%s{\"name\":\"%s\",\"tasks\":%d,\"nice\":%d,\"cpu_share\":%.4f,"
-          "\"ideal_share\":%.4f,\"wait_ns\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
-          ",\"max\":%" PRIu64 "},\"switches\":%" PRIu64 ",\"migrations\":%" PRIu64 "}",
-          g ? "," : "", r.name.c_str(), r.tasks, r.nice, r.share, r.ideal, r.p50, r.p99, r.max,
-          r.switches, r.migrations);
+          "\"ideal_share\":%s,\"wait_ns\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64
+          "},\"switches\":%" PRIu64 ",\"migrations\":%" PRIu64 ",\"exited\":%d,\"finished_ms\":%s}",
+          g ? "," : "", r.name.c_str(), r.tasks, r.nice, r.share, ideal, r.p50, r.p99, r.max,
+          r.switches, r.migrations, r.exited, finished);
     }
-    std::printf("],\"queues\":{");
+    std::printf("],\"requests\":[");
+    for (size_t i = 0; i < requests.size(); i++) {
+      const RequestRow &r = requests[i];
+      std::printf("%s{\"group\":\"%s\",\"class\":%d,\"work_ns\":%" PRIu64 ",\"served\":%" PRIu64
+                  ",\"latency_ns\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64
+                  "},\"slowdown\":{\"p99\":%.3f,\"p999\":%.3f}}",
+                  i ? "," : "", r.group.c_str(), r.cls, r.workMeanNs, r.count, r.p50, r.p99, r.p999,
+                  r.slow99, r.slow999);
+    }
+    std::printf("],\"idle_while_waiting_ms\":%.3f,\"tasks\":[", idleWaitingMs);
+    // Per task: its CPU time, runs and when it exited (ms, or null).
+    double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
+    for (const auto &t : sim.tasks()) {
+      char exited[32] = "null";
+      if (t->exited)
+        std::snprintf(exited, sizeof exited, "%.3f", static_cast<double>(t->exitedAt) / 1e6);
+      std::printf("%s{\"id\":%d,\"group\":\"%s\",\"cpu_share\":%.4f,\"switches\":%" PRIu64
+                  ",\"migrations\":%" PRIu64 ",\"exited_ms\":%s}",
+                  t->id ? "," : "", t->id, sim.workload().groups[t->group].name.c_str(),
+                  static_cast<double>(t->runtime) / seconds, t->switches, t->migrations, exited);
+    }
+    std::printf("]");
+    std::printf(",\"queues\":{");
     for (size_t q = 0; q < meta.queues.size(); q++) {
       std::printf("%s\"%s\":{", q ? "," : "", meta.queues[q].name.c_str());
       for (int k = 0; k < SCHEDC_QSTAT_NR; k++)
@@ -238,11 +329,37 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
   if (!ok) std::printf("ejected: %s\n", sim.ejection().c_str());
   std::printf("%-12s %5s %5s %9s %9s %10s %10s %10s %9s %10s\n", "group", "tasks", "nice",
               "cpu/task", "ideal", "wait p50", "wait p99", "wait max", "switches", "migrations");
-  for (const GroupRow &r : rows)
-    std::printf("%-12s %5d %5d %9.4f %9.4f %8.3fms %8.3fms %8.3fms %9" PRIu64 " %10" PRIu64 "\n",
-                r.name.c_str(), r.tasks, r.nice, r.share, r.ideal, static_cast<double>(r.p50) / 1e6,
+  for (const GroupRow &r : rows) {
+    char ideal[32] = "-";
+    if (!std::isnan(r.ideal)) std::snprintf(ideal, sizeof ideal, "%.4f", r.ideal);
+    std::printf("%-12s %5d %5d %9.4f %9s %8.3fms %8.3fms %8.3fms %9" PRIu64 " %10" PRIu64 "\n",
+                r.name.c_str(), r.tasks, r.nice, r.share, ideal, static_cast<double>(r.p50) / 1e6,
                 static_cast<double>(r.p99) / 1e6, static_cast<double>(r.max) / 1e6, r.switches,
                 r.migrations);
+  }
+  for (size_t g = 0; g < rows.size(); g++) {
+    const TaskGroup &group = sim.workload().groups[g];
+    if (group.behaviour == Behaviour::Hackbench) {
+      if (rows[g].finishedNs >= 0)
+        std::printf("hackbench %s: every message delivered in %.3f ms\n", rows[g].name.c_str(),
+                    static_cast<double>(rows[g].finishedNs) / 1e6);
+      else
+        std::printf("hackbench %s: unfinished, %d of %d tasks done\n", rows[g].name.c_str(),
+                    rows[g].exited, rows[g].tasks);
+    } else if (group.lifetimeNs) {
+      std::printf("group %s: %d of %d tasks exited\n", rows[g].name.c_str(), rows[g].exited,
+                  rows[g].tasks);
+    }
+  }
+  if (!requests.empty())
+    std::printf("%-12s %5s %9s %9s %10s %10s %10s %9s %9s\n", "requests", "class", "work", "served",
+                "lat p50", "lat p99", "lat p99.9", "slow p99", "slow p99.9");
+  for (const RequestRow &r : requests)
+    std::printf("%-12s %5d %7.1fus %9" PRIu64 " %8.1fus %8.1fus %8.1fus %9.2f %9.2f\n",
+                r.group.c_str(), r.cls, static_cast<double>(r.workMeanNs) / 1e3, r.count,
+                static_cast<double>(r.p50) / 1e3, static_cast<double>(r.p99) / 1e3,
+                static_cast<double>(r.p999) / 1e3, r.slow99, r.slow999);
+  std::printf("idle while work waited: %.3f ms of CPU time\n", idleWaitingMs);
   for (size_t q = 0; q < meta.queues.size(); q++) {
     std::printf("queue %-12s", meta.queues[q].name.c_str());
     for (int k = 0; k < SCHEDC_QSTAT_NR; k++) {
@@ -297,6 +414,13 @@ int run(int argc, char **argv) {
         throw std::runtime_error(a.workload + ": group " + g.name + " names CPU " +
                                  std::to_string(c) + ", but the machine has " +
                                  std::to_string(a.options.cpus) + " CPUs (--cpus)");
+  for (const WorkloadEvent &e : workload.events)
+    if (e.cpus)
+      for (int c : *e.cpus)
+        if (c >= a.options.cpus)
+          throw std::runtime_error(a.workload + ": an event names CPU " + std::to_string(c) +
+                                   ", but the machine has " + std::to_string(a.options.cpus) +
+                                   " CPUs (--cpus)");
   uint32_t slots = std::max<uint32_t>(SCHEDC_DEFAULT_SLOTS, static_cast<uint32_t>(a.options.cpus));
   LoadedPolicy policy = compileForHost(a.policy, a.sets, slots);
   resetMaps(slots, a.options.cpus);
