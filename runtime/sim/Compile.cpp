@@ -51,6 +51,42 @@ void setWords(llvm::Module &module, const char *name, const std::vector<uint64_t
   global->setInitializer(llvm::ConstantDataArray::get(module.getContext(), words));
 }
 
+// The constant of `type` (integers, arrays and structs of them) whose
+// memory is `bytes`, little-endian.
+llvm::Constant *constantOf(llvm::Type *type, const char *bytes, const llvm::DataLayout &layout) {
+  if (auto *integer = llvm::dyn_cast<llvm::IntegerType>(type)) {
+    uint64_t value = 0;
+    std::memcpy(&value, bytes, layout.getTypeStoreSize(integer));
+    return llvm::ConstantInt::get(integer, value);
+  }
+  if (auto *array = llvm::dyn_cast<llvm::ArrayType>(type)) {
+    uint64_t step = layout.getTypeAllocSize(array->getElementType());
+    std::vector<llvm::Constant *> elements;
+    for (uint64_t i = 0; i < array->getNumElements(); i++)
+      elements.push_back(constantOf(array->getElementType(), bytes + i * step, layout));
+    return llvm::ConstantArray::get(array, elements);
+  }
+  auto *record = llvm::cast<llvm::StructType>(type);
+  const llvm::StructLayout *fields = layout.getStructLayout(record);
+  std::vector<llvm::Constant *> elements;
+  for (unsigned i = 0; i < record->getNumElements(); i++)
+    elements.push_back(
+        constantOf(record->getElementType(i), bytes + fields->getElementOffset(i), layout));
+  return llvm::ConstantStruct::get(record, elements);
+}
+
+// Gives the topology global the machine --topology describes, as the
+// loader writes it from sysfs.
+void setTopology(llvm::Module &module, const schedc_topology &topology) {
+  llvm::GlobalVariable *global = module.getNamedGlobal(SCHEDC_TOPOLOGY_NAME);
+  if (!global) return;  // the policy does not read the topology
+  const llvm::DataLayout &layout = module.getDataLayout();
+  if (layout.getTypeAllocSize(global->getValueType()) != sizeof topology)
+    throw std::runtime_error("the runtime's schedc_topology is not schedc_abi.h's");
+  global->setInitializer(
+      constantOf(global->getValueType(), reinterpret_cast<const char *>(&topology), layout));
+}
+
 void setU32(llvm::Module &module, const char *name, uint32_t value) {
   if (llvm::GlobalVariable *global = module.getNamedGlobal(name))
     global->setInitializer(llvm::ConstantInt::get(global->getValueType(), value));
@@ -68,7 +104,7 @@ T lookup(llvm::orc::LLJIT &jit, const char *name) {
 }  // namespace
 
 LoadedPolicy compileForHost(const std::string &path, const std::vector<std::string> &sets,
-                            uint32_t slots) {
+                            uint32_t slots, const schedc_topology *topology) {
   static const bool initialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -102,6 +138,7 @@ LoadedPolicy compileForHost(const std::string &path, const std::vector<std::stri
   setWords(*host.module, SCHEDC_PARAMS_NAME, loaded.params);
   setWords(*host.module, SCHEDC_LIVE_NAME, loaded.params);
   setU32(*host.module, SCHEDC_SLOTS_NAME, slots);
+  if (topology) setTopology(*host.module, *topology);
 
   // Every writable global gets a name the JIT can look up, to snapshot.
   std::vector<std::pair<std::string, uint64_t>> writable;

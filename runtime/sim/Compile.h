@@ -8,6 +8,7 @@
 
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "meta.h"
+#include "schedc_abi.h"
 #include "sim_kernel.h"
 
 namespace schedsim {
@@ -30,9 +31,10 @@ struct LoadedPolicy {
 };
 
 // Compiles `path` with `sets` ("NAME=VALUE", as schedrun --set) for a
-// machine of `slots` queue slots. Diagnostics go to stderr; throws
-// std::runtime_error with a message for any failure.
+// machine of `slots` queue slots and, when given, `topology` (else one LLC
+// and node, as before the loader writes it). Diagnostics go to stderr;
+// throws std::runtime_error with a message for any failure.
 LoadedPolicy compileForHost(const std::string &path, const std::vector<std::string> &sets,
-                            uint32_t slots);
+                            uint32_t slots, const schedc_topology *topology = nullptr);
 
 }  // namespace schedsim

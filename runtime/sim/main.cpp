@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,13 +18,14 @@
 #include "Maps.h"
 #include "Sim.h"
 #include "schedc_abi.h"
+#include "topology.h"
 
 namespace schedsim {
 namespace {
 
 const char *const kUsage =
-    "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--seed S] [--duration T]\n"
-    "                [--set NAME=VALUE]... [--json] [--trace FILE]\n"
+    "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--topology nodes=N,llcs=M]\n"
+    "                [--seed S] [--duration T] [--set NAME=VALUE]... [--json] [--trace FILE]\n"
     "       schedsim --check POLICY.sched [--runs N] [--seed S] [--duration T]\n"
     "                [--set NAME=VALUE]...\n";
 
@@ -35,7 +38,8 @@ struct Args {
   Options options;
   std::vector<std::string> sets;
   bool json = false;
-  std::string trace;  // Chrome/Perfetto trace file, or ""
+  std::string trace;     // Chrome/Perfetto trace file, or ""
+  std::string topology;  // --topology, or ""
   bool check = false;
   bool durationSet = false;
   CheckOptions checkOptions;
@@ -86,6 +90,8 @@ Args parseArgs(int argc, char **argv) {
       a.json = true;
     else if (arg == "--trace")
       a.trace = value();
+    else if (arg == "--topology")
+      a.topology = value();
     else if (arg == "-h" || arg == "--help")
       throw std::invalid_argument("");
     else if (!arg.empty() && arg[0] == '-')
@@ -95,6 +101,8 @@ Args parseArgs(int argc, char **argv) {
   }
   if (a.check) {
     if (positional.size() != 1) throw std::invalid_argument("--check takes a policy, no workload");
+    if (!a.topology.empty())
+      throw std::invalid_argument("--check draws its own CPU counts, without --topology");
     a.policy = positional[0];
     a.checkOptions.seed = a.options.seed;
     if (a.durationSet) a.checkOptions.durationNs = a.options.durationNs;
@@ -160,6 +168,38 @@ std::vector<double> idealShares(const Sim &sim) {
   for (size_t i = 0; i < tasks.size(); i++)
     if (!done[i] && std::isnan(share[i])) share[i] = 0;
   return share;
+}
+
+// --topology nodes=N,llcs=M: M LLCs in all, spread evenly over N nodes, the
+// CPUs spread evenly over the LLCs in order, each CPU a core of its own.
+schedrun::Topology parseTopology(const std::string &spec, int cpus) {
+  uint64_t nodes = 1, llcs = 1;
+  std::stringstream parts(spec);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    auto eq = part.find('=');
+    std::string key = part.substr(0, eq);
+    if (eq == std::string::npos || (key != "nodes" && key != "llcs"))
+      throw std::runtime_error("--topology '" + spec + "': expected nodes=N,llcs=M");
+    uint64_t n = parseCount("--topology " + key, part.substr(eq + 1), 1, 1024);
+    (key == "nodes" ? nodes : llcs) = n;
+  }
+  if (llcs < nodes || llcs % nodes || static_cast<uint64_t>(cpus) % llcs)
+    throw std::runtime_error("--topology '" + spec +
+                             "': the LLCs must split evenly over the nodes, and the " +
+                             std::to_string(cpus) + " CPUs over the LLCs");
+  schedrun::Topology t;
+  uint64_t perLlc = static_cast<uint64_t>(cpus) / llcs, llcsPerNode = llcs / nodes;
+  for (uint64_t c = 0; c < static_cast<uint64_t>(cpus); c++) {
+    t.llc.push_back(static_cast<uint32_t>(c / perLlc));
+    t.node.push_back(static_cast<uint32_t>(c / perLlc / llcsPerNode));
+    t.core.push_back(static_cast<uint32_t>(c));
+  }
+  for (uint64_t l = 0; l < llcs; l++) t.llc_node.push_back(static_cast<uint32_t>(l / llcsPerNode));
+  t.nr_llcs = static_cast<uint32_t>(llcs);
+  t.nr_nodes = static_cast<uint32_t>(nodes);
+  t.nr_cores = static_cast<uint32_t>(cpus);
+  return t;
 }
 
 uint64_t percentile(std::vector<uint64_t> v, double p) {
@@ -422,7 +462,14 @@ int run(int argc, char **argv) {
                                    ", but the machine has " + std::to_string(a.options.cpus) +
                                    " CPUs (--cpus)");
   uint32_t slots = std::max<uint32_t>(SCHEDC_DEFAULT_SLOTS, static_cast<uint32_t>(a.options.cpus));
-  LoadedPolicy policy = compileForHost(a.policy, a.sets, slots);
+  std::unique_ptr<schedc_topology> topology;
+  if (!a.topology.empty()) {
+    schedrun::Topology t = parseTopology(a.topology, a.options.cpus);
+    topology = std::make_unique<schedc_topology>();
+    schedrun::fill_abi_topology(t, *topology);
+    std::fprintf(stderr, "schedsim: %s\n", schedrun::describe_topology(t).c_str());
+  }
+  LoadedPolicy policy = compileForHost(a.policy, a.sets, slots, topology.get());
   resetMaps(slots, a.options.cpus);
   Sim sim(a.options, workload);
   auto start = std::chrono::steady_clock::now();
