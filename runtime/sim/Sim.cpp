@@ -9,17 +9,6 @@ namespace {
 
 Sim *g_current = nullptr;
 
-// The kernel's load weights of nice -20..19, as p->scx.weight gives them
-// (1..10000, 100 at nice 0).
-uint32_t scxWeight(int nice) {
-  static const uint32_t kWeights[40] = {
-      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
-      3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,  335,  272,  215,
-      172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,   15};
-  int i = std::clamp(nice, -20, 19) + 20;
-  return std::max<uint32_t>(1, (kWeights[i] * 100 + 512) / 1024);
-}
-
 void setBit(cpumask &m, int cpu) {
   m.bits[cpu / 64] |= 1UL << (cpu % 64);
 }
@@ -48,6 +37,17 @@ struct IterState {
 static_assert(sizeof(IterState) <= sizeof(bpf_iter_scx_dsq), "iterator state fits");
 
 }  // namespace
+
+// The kernel's load weights of nice -20..19, as p->scx.weight gives them
+// (1..10000, 100 at nice 0).
+uint32_t scxWeight(int nice) {
+  static const uint32_t kWeights[40] = {
+      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+      3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,  335,  272,  215,
+      172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,   15};
+  int i = std::clamp(nice, -20, 19) + 20;
+  return std::max<uint32_t>(1, (kWeights[i] * 100 + 512) / 1024);
+}
 
 Sim *current() {
   return g_current;

@@ -265,6 +265,9 @@ class Sim {
   bool queuedSomewhere(const SimTask *p) const;
 };
 
+// p->scx.weight of a nice value, as the kernel sets it.
+uint32_t scxWeight(int nice);
+
 // The Sim the shim's functions act on.
 Sim *current();
 void setCurrent(Sim *sim);

@@ -7,22 +7,6 @@
 #include "Sim.h"
 
 namespace schedsim {
-namespace {
-
-bool inMask(const cpumask &m, int cpu) {
-  return m.bits[cpu / 64] & (1UL << (cpu % 64));
-}
-
-// The kernel's nice-to-weight table scaled as p->scx.weight (100 at nice 0).
-uint32_t weightOfNice(int nice) {
-  static const uint32_t kWeights[40] = {
-      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
-      3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,  335,  272,  215,
-      172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,   15};
-  return std::max<uint32_t>(1, (kWeights[std::clamp(nice, -20, 19) + 20] * 100 + 512) / 1024);
-}
-
-}  // namespace
 
 double Sim::uniform01() {
   return static_cast<double>(workloadRng_() >> 11) * 0x1.0p-53;
@@ -175,7 +159,7 @@ void Sim::change(const WorkloadEvent &event) {
     if (t->group != event.group || t->exited) continue;
     if (event.nice) {
       t->ts.static_prio = MAX_PRIO_NICE_0 + *event.nice;
-      t->ts.scx.weight = weightOfNice(*event.nice);
+      t->ts.scx.weight = scxWeight(*event.nice);
       if (t->alive && ops_.set_weight) {
         Context saved = context_;
         context_ = Context::Other;
@@ -218,9 +202,9 @@ void Sim::setAffinity(SimTask *p, const std::vector<int> &cpus) {
   p->ts.nr_cpus_allowed = static_cast<int>(cpus.size());
   int dest = -1;  // an allowed CPU, idle if one is
   for (int c = 0; c < nrCpus() && dest < 0; c++)
-    if (inMask(p->mask, c) && !cpus_[static_cast<size_t>(c)].curr) dest = c;
+    if (allowed(p, c) && !cpus_[static_cast<size_t>(c)].curr) dest = c;
   for (int c = 0; c < nrCpus() && dest < 0; c++)
-    if (inMask(p->mask, c)) dest = c;
+    if (allowed(p, c)) dest = c;
   int was = p->cpu;
   if (dest >= 0 && !allowed(p, was)) p->cpu = dest;
   if (queued) {
