@@ -88,8 +88,7 @@ Case randomCase(uint64_t seed) {
       event.cpus = randomCpus(rng, c.cpus);
     c.workload.events.push_back(event);
   }
-  std::stable_sort(c.workload.events.begin(), c.workload.events.end(),
-                   [](const WorkloadEvent &x, const WorkloadEvent &y) { return x.atNs < y.atNs; });
+  sortEvents(c.workload.events);
   return c;
 }
 

@@ -273,11 +273,17 @@ Workload parseWorkload(const std::string &text, const std::string &name) {
     if (!doc["events"].is_array()) bad(name, "events must be an array");
     for (const json &e : doc["events"])
       w.events.push_back(reader.event(e, "event " + std::to_string(w.events.size() + 1), w.groups));
-    std::stable_sort(
-        w.events.begin(), w.events.end(),
-        [](const WorkloadEvent &x, const WorkloadEvent &y) { return x.atNs < y.atNs; });
+    sortEvents(w.events);
   }
   return w;
+}
+
+// By time, events of the same time in the order given. (Insertion sort:
+// std::stable_sort's buffer is deprecated in the C++17 library here.)
+void sortEvents(std::vector<WorkloadEvent> &events) {
+  for (size_t i = 1; i < events.size(); i++)
+    for (size_t j = i; j > 0 && events[j - 1].atNs > events[j].atNs; j--)
+      std::swap(events[j - 1], events[j]);
 }
 
 Workload readWorkload(const std::string &path) {

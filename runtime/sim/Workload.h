@@ -79,6 +79,8 @@ struct Workload {
 // wrong (with the JSON parser's line and column for a syntax error).
 Workload readWorkload(const std::string &path);
 Workload parseWorkload(const std::string &text, const std::string &name);
+// Orders events by time, those of one time as given.
+void sortEvents(std::vector<WorkloadEvent> &events);
 // The workload as JSON that parseWorkload reads back.
 std::string workloadJson(const Workload &workload);
 
