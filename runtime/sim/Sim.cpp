@@ -434,16 +434,8 @@ void Sim::schedule(int cpu) {
   // as the kernel's migration takes it off before this CPU schedules again
   // (Tasks.cpp set its CPU to an allowed one).
   if (c.curr && c.curr->state == TaskState::Running && !allowed(c.curr, cpu)) {
-    SimTask *leaving = c.curr;
     endRun(cpu);
-    context_ = Context::Other;
-    if (ops_.stopping) ops_.stopping(&leaving->ts, true);
-    context_ = Context::None;
-    setState(leaving, TaskState::Queued);
-    leaving->runnableSince = now_;
-    leaving->waited = true;
-    setCurr(cpu, nullptr);
-    enqueue(leaving, 0);
+    putPrev(cpu, c.curr);
     currentCpu_ = cpu;
   }
   SimTask *prev = c.curr;
@@ -478,16 +470,7 @@ void Sim::schedule(int cpu) {
   if (next == prev && prev) return;  // keeps running: no switch, no callbacks
   if (prev) {
     endRun(cpu);
-    if (prevQueued) {
-      context_ = Context::Other;
-      if (ops_.stopping) ops_.stopping(&prev->ts, true);
-      context_ = Context::None;
-      setState(prev, TaskState::Queued);
-      prev->runnableSince = now_;
-      prev->waited = true;
-      setCurr(cpu, nullptr);
-      enqueue(prev, 0);
-    }
+    if (prevQueued) putPrev(cpu, prev);
     setCurr(cpu, nullptr);
   }
   if (next) {
@@ -502,6 +485,19 @@ void Sim::schedule(int cpu) {
     c.idle = true;
     setBit(idleMask_, cpu);
   }
+}
+
+// A task that is still runnable leaves its CPU: ops.stopping(p, true),
+// then it waits again, enqueued by ops.enqueue.
+void Sim::putPrev(int cpu, SimTask *p) {
+  context_ = Context::Other;
+  if (ops_.stopping) ops_.stopping(&p->ts, true);
+  context_ = Context::None;
+  setState(p, TaskState::Queued);
+  p->runnableSince = now_;
+  p->waited = true;
+  setCurr(cpu, nullptr);
+  enqueue(p, 0);
 }
 
 void Sim::startRunning(int cpu, SimTask *p) {

@@ -199,6 +199,7 @@ class Sim {
   void account(int cpu);
   void schedule(int cpu);
   void startRunning(int cpu, SimTask *p);
+  void putPrev(int cpu, SimTask *p);
   void wake(SimTask *p);
   void burstEnd(int cpu);
   void stopRunning(int cpu, SimTask *p);

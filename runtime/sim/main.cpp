@@ -115,6 +115,11 @@ Args parseArgs(int argc, char **argv) {
   return a;
 }
 
+// The CPU time a task got per second of the run.
+double cpuShare(const Sim &sim, const SimTask &t) {
+  return static_cast<double>(t.runtime) / static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
+}
+
 // Whether a group's tasks want a steady share of the CPU (hogs and periodic
 // tasks that never exit, with no event changing them), so that an ideal share
 // means something.
@@ -135,12 +140,11 @@ std::vector<double> idealShares(const Sim &sim) {
   std::vector<double> share(tasks.size(), NAN), demand(tasks.size()), weight(tasks.size());
   std::vector<bool> done(tasks.size(), false);
   double capacity = sim.nrCpus();
-  double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
   for (size_t i = 0; i < tasks.size(); i++) {
     const TaskGroup &g = sim.workload().groups[tasks[i]->group];
     if (!steady(sim.workload(), tasks[i]->group)) {
       done[i] = true;
-      capacity -= static_cast<double>(tasks[i]->runtime) / seconds;
+      capacity -= cpuShare(sim, *tasks[i]);
       continue;
     }
     demand[i] =
@@ -220,7 +224,6 @@ struct GroupRow {
 std::vector<GroupRow> groupRows(const Sim &sim) {
   std::vector<double> ideal = idealShares(sim);
   std::vector<GroupRow> rows(sim.workload().groups.size());
-  double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
   for (size_t g = 0; g < rows.size(); g++) {
     rows[g].name = sim.workload().groups[g].name;
     rows[g].nice = sim.workload().groups[g].nice;
@@ -228,7 +231,7 @@ std::vector<GroupRow> groupRows(const Sim &sim) {
   for (const auto &t : sim.tasks()) {
     GroupRow &r = rows[t->group];
     r.tasks++;
-    r.share += static_cast<double>(t->runtime) / seconds;
+    r.share += cpuShare(sim, *t);
     r.ideal += ideal[t->id];
     r.switches += t->switches;
     r.migrations += t->migrations;
@@ -334,7 +337,6 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
     }
     std::printf("],\"idle_while_waiting_ms\":%.3f,\"tasks\":[", idleWaitingMs);
     // Per task: its CPU time, runs and when it exited (ms, or null).
-    double seconds = static_cast<double>(std::max<uint64_t>(sim.elapsed(), 1));
     for (const auto &t : sim.tasks()) {
       char exited[32] = "null";
       if (t->exited)
@@ -342,7 +344,7 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
       std::printf("%s{\"id\":%d,\"group\":\"%s\",\"cpu_share\":%.4f,\"switches\":%" PRIu64
                   ",\"migrations\":%" PRIu64 ",\"exited_ms\":%s}",
                   t->id ? "," : "", t->id, sim.workload().groups[t->group].name.c_str(),
-                  static_cast<double>(t->runtime) / seconds, t->switches, t->migrations, exited);
+                  cpuShare(sim, *t), t->switches, t->migrations, exited);
     }
     std::printf("]");
     std::printf(",\"queues\":{");
