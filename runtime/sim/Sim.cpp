@@ -38,6 +38,13 @@ static_assert(sizeof(IterState) <= sizeof(bpf_iter_scx_dsq), "iterator state fit
 
 }  // namespace
 
+const char *callbackName(Callback cb) {
+  static const char *const names[kCallbacks] = {"select_cpu", "enqueue", "dispatch",
+                                                "runnable",   "running", "stopping",
+                                                "quiescent",  "tick",    "other"};
+  return names[static_cast<size_t>(cb)];
+}
+
 // The kernel's load weights of nice -20..19, as p->scx.weight gives them
 // (1..10000, 100 at nice 0).
 uint32_t scxWeight(int nice) {
@@ -226,10 +233,10 @@ void Sim::initTask(SimTask *p, bool fork) {
   currentCpu_ = p->cpu;
   scx_init_task_args args{};
   args.fork = fork;
-  if (ops_.init_task && ops_.init_task(&p->ts, &args) != 0)
+  if (ops_.init_task && call(Callback::Other, ops_.init_task, &p->ts, &args) != 0)
     error("ops.init_task() failed for " + std::string(p->ts.comm));
-  if (ops_.enable) ops_.enable(&p->ts);
-  if (ops_.set_weight) ops_.set_weight(&p->ts, p->ts.scx.weight);
+  if (ops_.enable) call(Callback::Other, ops_.enable, &p->ts);
+  if (ops_.set_weight) call(Callback::Other, ops_.set_weight, &p->ts, p->ts.scx.weight);
   p->alive = true;
   context_ = saved;
 }
@@ -295,7 +302,8 @@ void Sim::wake(SimTask *p) {
   if (ops_.select_cpu) {
     context_ = Context::SelectCpu;
     selecting_ = p;
-    int32_t chosen = ops_.select_cpu(&p->ts, cpu, fork ? kWakeFlagFork : kWakeFlagTtwu);
+    int32_t chosen = call(Callback::SelectCpu, ops_.select_cpu, &p->ts, cpu,
+                          fork ? kWakeFlagFork : kWakeFlagTtwu);
     selecting_ = nullptr;
     // The kernel falls back to an allowed CPU when the choice is not one.
     if (allowed(p, chosen)) cpu = chosen;
@@ -319,7 +327,7 @@ void Sim::wake(SimTask *p) {
   p->cpu = cpu;
   context_ = Context::Other;
   uint64_t enqFlags = fork ? 0 : SCX_ENQ_WAKEUP;
-  if (ops_.runnable) ops_.runnable(&p->ts, enqFlags);
+  if (ops_.runnable) call(Callback::Runnable, ops_.runnable, &p->ts, enqFlags);
   if (p->ddsp) {
     p->ddsp = false;
     toLocal(cpu, p, p->ddspSlice, false);
@@ -338,7 +346,14 @@ void Sim::enqueue(SimTask *p, uint64_t flags) {
   context_ = Context::Enqueue;
   currentCpu_ = p->cpu;
   if (ops_.enqueue) {
-    ops_.enqueue(&p->ts, flags);
+    enqueuing_ = p;
+    call(Callback::Enqueue, ops_.enqueue, &p->ts, flags);
+    enqueuing_ = nullptr;
+    if (pendingInsert_) {
+      PendingInsert i = *pendingInsert_;
+      pendingInsert_.reset();
+      insert(&p->ts, i.dsq, i.slice, i.vtime, i.byVtime, i.flags);
+    }
     // A task the policy left nowhere would be lost: the kernel ejects it.
     if (p->state == TaskState::Queued && !queuedSomewhere(p) && !ejected_)
       error("ops.enqueue() left " + std::string(p->ts.comm) + " in no DSQ");
@@ -374,10 +389,10 @@ void Sim::stopRunning(int cpu, SimTask *p) {
   currentCpu_ = cpu;
   if (options_.check) note(name(p) + " sleeps");
   context_ = Context::Other;
-  if (ops_.stopping) ops_.stopping(&p->ts, false);
+  if (ops_.stopping) call(Callback::Stopping, ops_.stopping, &p->ts, false);
   p->ts.scx.flags &= ~SCX_TASK_QUEUED;
   setState(p, TaskState::Sleeping);
-  if (ops_.quiescent) ops_.quiescent(&p->ts, kDeqSleep);
+  if (ops_.quiescent) call(Callback::Quiescent, ops_.quiescent, &p->ts, kDeqSleep);
   context_ = Context::None;
 }
 
@@ -387,7 +402,7 @@ void Sim::exitTask(int cpu, SimTask *p) {
   if (options_.check) note(name(p) + " exits");
   context_ = Context::Other;
   scx_exit_task_args args{};
-  if (ops_.exit_task) ops_.exit_task(&p->ts, &args);
+  if (ops_.exit_task) call(Callback::Other, ops_.exit_task, &p->ts, &args);
   context_ = Context::None;
   p->alive = false;
   p->exited = true;
@@ -416,7 +431,7 @@ void Sim::tick(int cpu) {
   account(cpu);
   currentCpu_ = cpu;
   context_ = Context::Other;
-  if (ops_.tick) ops_.tick(&c.curr->ts);
+  if (ops_.tick) call(Callback::Tick, ops_.tick, &c.curr->ts);
   context_ = Context::None;
   if (c.curr && c.curr->ts.scx.slice == 0) resched(cpu);
 }
@@ -448,7 +463,7 @@ void Sim::schedule(int cpu) {
       context_ = Context::Dispatch;
       for (int loop = 0; loop < 32 && c.local.empty() && !ejected_; loop++) {
         uint64_t before = dsqSeq_;
-        ops_.dispatch(cpu, prevQueued ? &prev->ts : nullptr);
+        call(Callback::Dispatch, ops_.dispatch, cpu, prevQueued ? &prev->ts : nullptr);
         if (!c.local.empty()) break;
         if (prevQueued && prev->ts.scx.slice > 0) break;
         if (dsqSeq_ == before) break;  // it inserted nothing anywhere
@@ -491,7 +506,7 @@ void Sim::schedule(int cpu) {
 // then it waits again, enqueued by ops.enqueue.
 void Sim::putPrev(int cpu, SimTask *p) {
   context_ = Context::Other;
-  if (ops_.stopping) ops_.stopping(&p->ts, true);
+  if (ops_.stopping) call(Callback::Stopping, ops_.stopping, &p->ts, true);
   context_ = Context::None;
   setState(p, TaskState::Queued);
   p->runnableSince = now_;
@@ -521,7 +536,7 @@ void Sim::startRunning(int cpu, SimTask *p) {
   currentCpu_ = cpu;
   if (options_.check) note("CPU " + std::to_string(cpu) + " runs " + name(p));
   context_ = Context::Other;
-  if (ops_.running) ops_.running(&p->ts);
+  if (ops_.running) call(Callback::Running, ops_.running, &p->ts);
   context_ = Context::None;
   uint64_t left = std::min(p->burstLeft, p->lifeLeft);
   if (left != kForever) post(now_ + left, EventKind::BurstEnd, cpu, c.gen);
@@ -593,6 +608,17 @@ void Sim::insert(task_struct *ts, uint64_t dsq, uint64_t slice, uint64_t vtime, 
                  uint64_t flags) {
   SimTask *p = of(ts);
   (void)flags;
+  // In ops.enqueue the kernel only notes where the task goes and inserts it
+  // once the callback has returned (mark_direct_dispatch, then
+  // direct_dispatch): the callback's reads of the DSQ do not see it yet.
+  if (context_ == Context::Enqueue && p == enqueuing_) {
+    if (pendingInsert_) {
+      error(std::string(ts->comm) + " was inserted twice in one ops.enqueue()");
+      return;
+    }
+    pendingInsert_ = PendingInsert{dsq, slice, vtime, byVtime, flags};
+    return;
+  }
   if (dsq == SCX_DSQ_LOCAL) {
     if (context_ == Context::SelectCpu && p == selecting_) {
       p->ddsp = true;
@@ -823,7 +849,7 @@ void Sim::fireTimer(int index) {
   context_ = Context::Other;
   auto callback = reinterpret_cast<int (*)(void *, int *, void *)>(t.callback);
   int key = t.key;
-  callback(t.map, &key, t.value);
+  call(Callback::Other, callback, t.map, &key, t.value);
   context_ = Context::None;
 }
 

@@ -4,11 +4,14 @@
 // where it simplifies). The kfuncs and helpers of sim_kernel.h call into the
 // one Sim that is running (Shim.cpp).
 #pragma once
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <random>
 #include <string>
@@ -116,6 +119,46 @@ struct SimTimer {
   uint64_t gen = 0;
 };
 
+// The policy's callbacks as --profile times them: the three that decide
+// (where a task wakes, where it waits, what a CPU runs next), the ones that
+// keep its state, and the rest (init_task, enable, set_weight, dequeue,
+// exit_task, timers).
+enum class Callback {
+  SelectCpu,
+  Enqueue,
+  Dispatch,
+  Runnable,
+  Running,
+  Stopping,
+  Quiescent,
+  Tick,
+  Other
+};
+constexpr size_t kCallbacks = 9;
+const char *callbackName(Callback cb);
+
+struct CallbackCost {
+  uint64_t calls = 0, ns = 0;
+};
+
+// Adds the host time of one callback to its cost.
+class Stopwatch {
+ public:
+  explicit Stopwatch(CallbackCost &cost) : cost_(cost), start_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() {
+    cost_.calls++;
+    cost_.ns += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now() - start_)
+                                          .count());
+  }
+  Stopwatch(const Stopwatch &) = delete;
+  Stopwatch &operator=(const Stopwatch &) = delete;
+
+ private:
+  CallbackCost &cost_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 // What the JIT-compiled policy exposes to the simulator.
 struct PolicyEntry {
   sched_ext_ops *ops = nullptr;
@@ -127,7 +170,8 @@ struct Options {
   uint64_t seed = 1;
   uint64_t durationNs = 10'000 * kMs;
   uint64_t watchdogNs = 30'000 * kMs;
-  bool trace = false;  // keep every run of a task on a CPU (RunSlice)
+  bool trace = false;    // keep every run of a task on a CPU (RunSlice)
+  bool profile = false;  // time every callback (callbackCosts)
   // --check: stop at the first broken property (work conservation, a
   // runnable task waiting longer than maxWaitNs, a task queued twice) and
   // keep the last events to show how it came about.
@@ -190,10 +234,19 @@ class Sim {
   const std::vector<ServerState> &servers() const { return servers_; }  // by group
   // CPU time spent idle while a task that may run there waited.
   uint64_t idleWhileWaiting() const { return idleWhileWaiting_; }
+  // --profile: calls and host time of each callback.
+  const std::array<CallbackCost, kCallbacks> &callbackCosts() const { return costs_; }
 
  private:
   enum class Context { None, SelectCpu, Enqueue, Dispatch, Other };
 
+  // Calls the policy's callback `fn`, timed under --profile.
+  template <typename Fn, typename... Args>
+  auto call(Callback cb, Fn fn, Args... args) {
+    if (!options_.profile) return fn(args...);
+    Stopwatch watch(costs_[static_cast<size_t>(cb)]);
+    return fn(args...);
+  }
   void post(uint64_t time, EventKind kind, int index, uint64_t gen = 0);
   void resched(int cpu);
   void account(int cpu);
@@ -253,12 +306,21 @@ class Sim {
   int currentCpu_ = 0;
   Context context_ = Context::None;
   SimTask *selecting_ = nullptr;  // the task select_cpu runs for
+  SimTask *enqueuing_ = nullptr;  // the task ops.enqueue runs for
+  // The insert ops.enqueue asked for, done when it returns.
+  struct PendingInsert {
+    uint64_t dsq, slice, vtime;
+    bool byVtime;
+    uint64_t flags;
+  };
+  std::optional<PendingInsert> pendingInsert_;
   bool ejected_ = false;
   std::string ejection_;
   std::vector<std::vector<uint64_t>> waits_;
   std::vector<RunSlice> slices_;
   std::string property_;
   std::deque<std::string> recent_;
+  std::array<CallbackCost, kCallbacks> costs_{};
   void endRun(int cpu);
   void violate(const char *property, const std::string &message);
   void note(const std::string &what);

@@ -165,7 +165,7 @@ void Sim::change(const WorkloadEvent &event) {
         context_ = Context::Other;
         currentCpu_ = t->cpu;
         if (t->state == TaskState::Running) account(t->cpu);
-        ops_.set_weight(&t->ts, t->ts.scx.weight);
+        call(Callback::Other, ops_.set_weight, &t->ts, t->ts.scx.weight);
         context_ = saved;
       }
     }
@@ -186,14 +186,14 @@ void Sim::setAffinity(SimTask *p, const std::vector<int> &cpus) {
   context_ = Context::Other;
   currentCpu_ = p->cpu;
   if (queued) {
-    if (ops_.dequeue) ops_.dequeue(&p->ts, kDeqSaveMove);
+    if (ops_.dequeue) call(Callback::Other, ops_.dequeue, &p->ts, kDeqSaveMove);
     removeFromDsq(p);
     if (p->localCpu >= 0) {
       auto &local = cpus_[static_cast<size_t>(p->localCpu)].local;
       local.erase(std::find(local.begin(), local.end(), p));
       p->localCpu = -1;
     }
-    if (ops_.quiescent) ops_.quiescent(&p->ts, kDeqSaveMove);
+    if (ops_.quiescent) call(Callback::Quiescent, ops_.quiescent, &p->ts, kDeqSaveMove);
     setState(p, TaskState::Sleeping);  // counted again below, by the new mask
   }
   p->mask = cpumask{};
@@ -210,7 +210,7 @@ void Sim::setAffinity(SimTask *p, const std::vector<int> &cpus) {
   if (queued) {
     setState(p, TaskState::Queued);
     currentCpu_ = p->cpu;
-    if (ops_.runnable) ops_.runnable(&p->ts, kEnqRestore);
+    if (ops_.runnable) call(Callback::Runnable, ops_.runnable, &p->ts, kEnqRestore);
     enqueue(p, kEnqRestore);
   } else if (p->state == TaskState::Running && p->cpu != was) {
     account(was);

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <numeric>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,7 @@ namespace {
 const char *const kUsage =
     "usage: schedsim POLICY.sched WORKLOAD.json [--cpus N] [--topology nodes=N,llcs=M]\n"
     "                [--seed S] [--duration T] [--set NAME=VALUE]... [--json] [--trace FILE]\n"
+    "                [--profile]\n"
     "       schedsim --check POLICY.sched [--runs N] [--seed S] [--duration T]\n"
     "                [--set NAME=VALUE]...\n";
 
@@ -92,6 +95,8 @@ Args parseArgs(int argc, char **argv) {
       a.trace = value();
     else if (arg == "--topology")
       a.topology = value();
+    else if (arg == "--profile")
+      a.options.profile = true;
     else if (arg == "-h" || arg == "--help")
       throw std::invalid_argument("");
     else if (!arg.empty() && arg[0] == '-')
@@ -133,13 +138,31 @@ bool steady(const Workload &w, int group) {
 
 // Each steady task's ideal CPU share: weighted max-min fairness over the CPU
 // time the other tasks left, a task asking for at most its demand (1 for a
-// hog, mean run / (run + sleep) for a periodic task). Affinity is not taken
-// into account; other tasks get NaN.
+// hog, mean run / (run + sleep) for a periodic task). When the steady tasks
+// may run on the same CPUs (all, or one set), those are the capacity; when
+// their affinities differ, no task gets an ideal. Other tasks get NaN.
 std::vector<double> idealShares(const Sim &sim) {
   const auto &tasks = sim.tasks();
   std::vector<double> share(tasks.size(), NAN), demand(tasks.size()), weight(tasks.size());
   std::vector<bool> done(tasks.size(), false);
-  double capacity = sim.nrCpus();
+  // The steady tasks' CPUs; the others must have them too when they are a
+  // set, or what they take from it is unknown.
+  std::set<int> cpus;
+  bool first = true;
+  for (const auto &t : tasks) {
+    if (!steady(sim.workload(), t->group)) continue;
+    const std::vector<int> &own = sim.workload().groups[t->group].cpus;
+    std::set<int> set(own.begin(), own.end());
+    if (!first && set != cpus) return share;
+    cpus = set;
+    first = false;
+  }
+  if (!cpus.empty())
+    for (const auto &t : tasks)
+      if (std::set<int>(sim.workload().groups[t->group].cpus.begin(),
+                        sim.workload().groups[t->group].cpus.end()) != cpus)
+        return share;
+  double capacity = cpus.empty() ? sim.nrCpus() : static_cast<double>(cpus.size());
   for (size_t i = 0; i < tasks.size(); i++) {
     const TaskGroup &g = sim.workload().groups[tasks[i]->group];
     if (!steady(sim.workload(), tasks[i]->group)) {
@@ -217,7 +240,7 @@ struct GroupRow {
   std::string name;
   int tasks = 0, nice = 0, exited = 0;
   double share = 0, ideal = 0;  // ideal: NaN for a group that is not steady
-  uint64_t p50 = 0, p99 = 0, max = 0, switches = 0, migrations = 0;
+  uint64_t mean = 0, p50 = 0, p99 = 0, max = 0, switches = 0, migrations = 0;
   int64_t finishedNs = -1;  // hackbench: from its start to its last task's exit
 };
 
@@ -250,6 +273,9 @@ std::vector<GroupRow> groupRows(const Sim &sim) {
       rows[g].share /= rows[g].tasks;
       rows[g].ideal /= rows[g].tasks;
     }
+    const std::vector<uint64_t> &waits = sim.waits()[g];
+    if (!waits.empty())
+      rows[g].mean = std::accumulate(waits.begin(), waits.end(), uint64_t{0}) / waits.size();
     rows[g].p50 = percentile(sim.waits()[g], 0.50);
     rows[g].p99 = percentile(sim.waits()[g], 0.99);
   }
@@ -321,10 +347,11 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
         std::snprintf(finished, sizeof finished, "%.3f", static_cast<double>(r.finishedNs) / 1e6);
       std::printf(
           "%s{\"name\":\"%s\",\"tasks\":%d,\"nice\":%d,\"cpu_share\":%.4f,"
-          "\"ideal_share\":%s,\"wait_ns\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64
-          "},\"switches\":%" PRIu64 ",\"migrations\":%" PRIu64 ",\"exited\":%d,\"finished_ms\":%s}",
-          g ? "," : "", r.name.c_str(), r.tasks, r.nice, r.share, ideal, r.p50, r.p99, r.max,
-          r.switches, r.migrations, r.exited, finished);
+          "\"ideal_share\":%s,\"wait_ns\":{\"mean\":%" PRIu64 ",\"p50\":%" PRIu64
+          ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64 "},\"switches\":%" PRIu64
+          ",\"migrations\":%" PRIu64 ",\"exited\":%d,\"finished_ms\":%s}",
+          g ? "," : "", r.name.c_str(), r.tasks, r.nice, r.share, ideal, r.mean, r.p50, r.p99,
+          r.max, r.switches, r.migrations, r.exited, finished);
     }
     std::printf("],\"requests\":[");
     for (size_t i = 0; i < requests.size(); i++) {
@@ -417,6 +444,26 @@ void report(const Args &a, const LoadedPolicy &policy, const Sim &sim, bool ok) 
                                                    static_cast<uint32_t>(c))));
 }
 
+// --profile, on stderr (host times differ run to run; stdout stays the same
+// for a seed): each callback's calls and mean host time, then the three that
+// decide together.
+void printProfile(const Sim &sim) {
+  const auto &costs = sim.callbackCosts();
+  std::fprintf(stderr, "schedsim: %-10s %12s %10s\n", "callback", "calls", "ns/call");
+  for (size_t i = 0; i < kCallbacks; i++)
+    if (costs[i].calls)
+      std::fprintf(stderr, "schedsim: %-10s %12" PRIu64 " %10.1f\n",
+                   callbackName(static_cast<Callback>(i)), costs[i].calls,
+                   static_cast<double>(costs[i].ns) / static_cast<double>(costs[i].calls));
+  uint64_t calls = 0, ns = 0;
+  for (Callback cb : {Callback::SelectCpu, Callback::Enqueue, Callback::Dispatch}) {
+    calls += costs[static_cast<size_t>(cb)].calls;
+    ns += costs[static_cast<size_t>(cb)].ns;
+  }
+  std::fprintf(stderr, "schedsim: decisions %" PRIu64 ", %.1f ns each\n", calls,
+               calls ? static_cast<double>(ns) / static_cast<double>(calls) : 0.0);
+}
+
 // The schedule in the Chrome trace format (Perfetto and chrome://tracing
 // read it): a track per CPU, a slice per run of a task, named by its group
 // and id. Times are in microseconds.
@@ -481,6 +528,7 @@ int run(int argc, char **argv) {
   if (!a.trace.empty()) writeTrace(a.trace, sim);
   std::fprintf(stderr, "schedsim: %.3f s of host time, %.0f events/s\n", host,
                host > 0 ? static_cast<double>(sim.events()) / host : 0.0);
+  if (a.options.profile) printProfile(sim);
   return ok ? 0 : 3;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs each cross-check scenario (a policy and a workload) in schedsim and
 writes, for the kernel check (test/kernel/policy_checks/crosscheck.sh):
-  OUT/NAME.expected  one line per group: name and the CPU share per task
+  OUT/NAME.expected  one line per group: name, the CPU share per task and
+                     the mean wait from runnable to running (ms)
   OUT/NAME.sh        the workload as shell: one line per task, its group first
   OUT/list           NAME POLICY_OBJECT per scenario
 Usage: prepare.py --schedsim BIN --out DIR --cpus N --duration T
@@ -15,10 +16,14 @@ import sys
 
 def task_lines(workload):
     """busybox sh: `taskset` for affinity, `renice` after the start (busybox
-    has no nice), spin for a hog, dutycycle RUN_US SLEEP_US otherwise."""
+    has no nice), spin for a hog, dutycycle RUN_US SLEEP_US otherwise (and
+    SLEEP_MAX_US for a sleep drawn from {"uniform": [LO, HI]})."""
     for g in workload["groups"]:
         for _ in range(g.get("count", 1)):
-            if "run" in g:
+            if "run" in g and isinstance(g["sleep"], dict):
+                lo, hi = g["sleep"]["uniform"]
+                cmd = "dutycycle %d %d %d" % (micros(g["run"]), micros(lo), micros(hi))
+            elif "run" in g:
                 cmd = "dutycycle %d %d" % (micros(g["run"]), micros(g["sleep"]))
             else:
                 cmd = "spin %s 0" % g["name"]
@@ -56,7 +61,8 @@ def main():
         report = json.loads(result.stdout)
         with open(os.path.join(args.out, name + ".expected"), "w") as f:
             for g in report["groups"]:
-                f.write("%s %.4f\n" % (g["name"], g["cpu_share"]))
+                f.write("%s %.4f %.3f\n" % (g["name"], g["cpu_share"],
+                                             g["wait_ns"]["mean"] / 1e6))
         with open(workload_path) as f:
             workload = json.load(f)
         with open(os.path.join(args.out, name + ".sh"), "w") as f:

@@ -6,6 +6,13 @@
 # warm-up). The VM's own housekeeping (kworkers, this shell, schedrun) takes
 # a few percent of the CPUs that the simulator does not run, so the kernel's
 # shares are first scaled to the CPU time the simulated tasks got in all.
+#
+# Latency: over the *-mixed scenarios (every stdlib and example policy under
+# the same hogs and sleepers), the sleepers' mean wait from runnable to
+# running (/proc/PID/schedstat: run_delay per timeslice) must rank the
+# policies as schedsim's does, for every pair whose simulated waits differ
+# at least 3x and by at least 2 ms (closer pairs are within emulation's
+# noise and are shown, not checked).
 . "${SCHEDC_LIB:-$SCHEDC_DATA/lib.sh}"
 dir=$SCHEDC_DATA/crosscheck
 tool() { command -v "$1" 2>/dev/null || echo "$SCHEDC_DATA/$1"; }
@@ -30,8 +37,9 @@ start_tasks() {
   done < "$1"
 }
 
-# cpu_of_pids: "PID NS" for every task started.
-cpu_of_pids() { while read -r group pid; do echo "$group $(cpu_ns "$pid")"; done < "$out/pids"; }
+# cpu_of_pids: "GROUP CPU_NS RUN_DELAY_NS TIMESLICES" for every task started.
+cpu_of_pids() { while read -r group pid; do echo "$group $(cat "/proc/$pid/schedstat")"; done < "$out/pids"; }
+: > "$out/waits"
 
 while read -r name object; do
   schedrun -q "$SCHEDC_DATA/policies/$object" > "$out/$name.run" 2>&1 &
@@ -55,10 +63,22 @@ while read -r name object; do
   # Per group: CPU seconds per task per second, against the simulator's.
   paste -d' ' "$out/$name.before" "$out/$name.after" |
     awk -v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v tol=$tolerance \
-      -v expected="$dir/$name.expected" '
-    BEGIN { while ((getline line < expected) > 0) { split(line, f, " "); want[f[1]] = f[2]; order[++n] = f[1] } }
-    { got[$1] += ($4 - $2) / 1e9; count[$1]++; total += ($4 - $2) / 1e9 }
+      -v expected="$dir/$name.expected" -v name="$name" -v waits="$out/waits" '
+    BEGIN {
+      while ((getline line < expected) > 0) {
+        split(line, f, " "); want[f[1]] = f[2]; wait[f[1]] = f[3]; order[++n] = f[1]
+      }
+    }
+    {
+      got[$1] += ($6 - $2) / 1e9; count[$1]++; total += ($6 - $2) / 1e9
+      delay[$1] += $7 - $3; slices[$1] += $8 - $4
+    }
     END {
+      for (i = 1; i <= n; i++) {
+        g = order[i]
+        if (slices[g] > 0)
+          printf "%s %s %.3f %s\n", name, g, delay[g] / slices[g] / 1e6, wait[g] >> waits
+      }
       bad = n == 0
       for (i = 1; i <= n; i++) simulated += want[order[i]] * count[order[i]] * secs
       scale = total > 0 ? simulated / total : 1
@@ -78,4 +98,27 @@ while read -r name object; do
   [ $rc -eq 0 ] && pass "crosscheck-$name" ||
     fail "crosscheck-$name" "a group's share differs from schedsim's by more than $tolerance"
 done < "$dir/list"
+
+# The latency ranking: "SCENARIO GROUP KERNEL_MS SCHEDSIM_MS" lines.
+echo "sleepers' mean wait, ms (kernel, schedsim):"
+awk '$1 ~ /-mixed$/ && $2 == "sleeper" { printf "  %-24s %8.3f %8.3f\n", $1, $3, $4 }' "$out/waits"
+awk '$1 ~ /-mixed$/ && $2 == "sleeper" { n++; name[n] = $1; kernel[n] = $3; sim[n] = $4 }
+  END {
+    for (i = 1; i <= n; i++)
+      for (j = 1; j <= n; j++) {
+        if (!(sim[i] * 3 <= sim[j] && sim[j] - sim[i] >= 2)) continue
+        pairs++
+        if (kernel[i] >= kernel[j]) {
+          printf "  %s waits less than %s in schedsim (%.3f < %.3f ms), not in the kernel (%.3f >= %.3f ms)\n",
+            name[i], name[j], sim[i], sim[j], kernel[i], kernel[j]
+          bad++
+        }
+      }
+    printf "  %d pairs checked, %d ranked otherwise\n", pairs, bad
+    exit (pairs == 0 || bad > 0)
+  }' "$out/waits" > "$out/ranking"
+rc=$?
+cat "$out/ranking"
+[ $rc -eq 0 ] && pass "crosscheck-latency-ranking ($(tail -n 1 "$out/ranking" | sed 's/^ *//'))" ||
+  fail "crosscheck-latency-ranking" "the kernel ranks policies' sleeper waits otherwise than schedsim" "$out/ranking"
 finish
