@@ -493,7 +493,8 @@ def main():
     w("")
     w(f"- schedc: `{meta.get('git', '?')}`; host: {meta.get('host', '?')}")
     w(f"- VM kernel: `{', '.join(sorted({b.kernel for b in boots.values()}))}` under QEMU, "
-      f"single-threaded TCG (software emulation), {' and '.join(str(s) for s in smps)} vCPUs, one boot each")
+      f"single-threaded TCG (software emulation), {' and '.join(str(s) for s in smps)} vCPUs, one boot each"
+      + (f" (QEMU `-smp {meta['smp']}`, a NUMA node per socket)" if "sockets=" in meta.get("smp", "") else ""))
     w(f"- peers: kernel EEVDF (no sched_ext scheduler), `scx_simple` and `scx_simple -f` "
       f"built from Debian `{meta.get('linux_source', '?')}` (tools/sched_ext)")
     w(f"- rounds per boot: {meta.get('rounds', '?')}, schedulers interleaved in every round "
