@@ -933,10 +933,19 @@ static __always_inline bool any_ordered_queue(void)
 	return false;
 }
 
+/* ops.dispatch weighs a previous task whose slice ended against the queued
+ * ones (prev_prepare()): an ordered queue may put it ahead of them, and with
+ * several sources it must not be passed over for a later source while its
+ * own queue has nothing to run before it. */
+static __always_inline bool prev_competes(void)
+{
+	return any_ordered_queue() || L.nr_dispatch > 1;
+}
+
 /* ops.dispatch runs `on enqueue` for the previous task (prev_prepare()). */
 static __always_inline bool dispatch_requeues(void)
 {
-	return L.has_handler[SCHEDC_ON_ENQUEUE] && any_ordered_queue();
+	return L.has_handler[SCHEDC_ON_ENQUEUE] && prev_competes();
 }
 
 /* The re-enqueue prev_prepare() ran `on enqueue` for happened, or will not. */
@@ -1269,7 +1278,7 @@ void BPF_PROG(schedc_dequeue, struct task_struct *p, u64 deq_flags)
  * behind this CPU's V, which starved every other task here).
  */
 struct prev_choice {
-	u32 active;   /* prev would return to (queue, inst), an ordered queue */
+	u32 active;   /* prev would return to (queue, inst) */
 	u32 queue;
 	u32 inst;
 	u32 eligible;
@@ -1321,37 +1330,43 @@ static __always_inline void prev_prepare(struct task_struct *prev, struct prev_c
 	pc->eligible = 0;
 	pc->key = 0;
 	pc->slice = 0;
-	if (!any_ordered_queue() || !prev || !(prev->scx.flags & SCX_TASK_QUEUED))
+	if (!prev_competes() || !prev || !(prev->scx.flags & SCX_TASK_QUEUED))
 		return;
 	t = task_state(prev);
-	if (!t)
+	/* Without task storage (or without its entry) the handlers run in the
+	 * coming ops.stopping and ops.enqueue as usual; only where prev goes is
+	 * decided here. */
+	if (L.uses_task_storage && !t)
 		return;
 	ctx_init(&sc, prev, t);
-	sc.runtime = bpf_ktime_get_ns() - t->started_at;
-	if (L.has_handler[SCHEDC_ON_STOPPING])
-		schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
-	queue_leave(t);
-	t->started_at = bpf_ktime_get_ns();
-	t->charged = 1; /* the coming ops.stopping must not charge it again */
-	if (dispatch_requeues()) {
-		sc.runtime = 0;
-		reweight_for_group(&sc, t);
-		schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
-		t->requeued = 1; /* nor the coming ops.enqueue run it again */
+	if (t) {
+		sc.runtime = bpf_ktime_get_ns() - t->started_at;
+		if (L.has_handler[SCHEDC_ON_STOPPING])
+			schedc_policy_handler(SCHEDC_ON_STOPPING, &sc);
+		queue_leave(t);
+		t->started_at = bpf_ktime_get_ns();
+		t->charged = 1; /* the coming ops.stopping must not charge it again */
+		if (dispatch_requeues()) {
+			sc.runtime = 0;
+			reweight_for_group(&sc, t);
+			schedc_policy_handler(SCHEDC_ON_ENQUEUE, &sc);
+			t->requeued = 1; /* nor the coming ops.enqueue run it again */
+		}
 	}
 
 	place(prev, t, 0, &pl);
 	if (pl.local)
 		return;
 	for_each_queue(q) {
-		if (pl.queue != q || !L.queues[q].ordered)
+		if (pl.queue != q)
 			continue;
 		pc->active = 1;
 		pc->queue = q;
 		pc->inst = pl.inst;
 		pc->slice = pl.slice;
 		pc->key = schedc_policy_queue_key(q, &sc);
-		queue_join(t, q, pl.inst, &sc);
+		if (t)
+			queue_join(t, q, pl.inst, &sc);
 		pc->eligible = 1;
 		if (L.queues[q].has_eligible) {
 			scan_snapshot(&sc, q, pl.inst, true);
@@ -1416,8 +1431,10 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 		if (L.queues[queue].has_eligible &&
 		    ((L.uses_task_storage && !sc.task) || !schedc_policy_eligible(queue, &sc)))
 			continue;
-		/* Ties go to the queued task: prev goes behind its equals. */
-		if (with_prev && pc->eligible && (s64)(pc->key - p->scx.dsq_vtime) < 0)
+		/* Ties go to the queued task: prev goes behind its equals (and
+		 * behind everything in a FIFO queue). */
+		if (with_prev && pc->eligible && L.queues[queue].ordered &&
+		    (s64)(pc->key - p->scx.dsq_vtime) < 0)
 			return CONSUMED_KEEP_PREV;
 		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
 			return CONSUMED_MOVED;
@@ -1433,9 +1450,15 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 
 static __always_inline int consume(u32 queue, u32 inst, struct prev_choice *pc)
 {
-	if (L.queues[queue].has_eligible || (pc->active && pc->queue == queue))
+	bool with_prev = pc->active && pc->queue == queue && pc->inst == inst;
+
+	if (L.queues[queue].has_eligible || (with_prev && L.queues[queue].ordered))
 		return consume_scan(queue, inst, pc);
-	return scx_bpf_dsq_move_to_local(dsq_id(queue, inst)) ? CONSUMED_MOVED : CONSUMED_NONE;
+	if (scx_bpf_dsq_move_to_local(dsq_id(queue, inst)))
+		return CONSUMED_MOVED;
+	/* A FIFO instance with nothing queued: prev, about to join it, runs on
+	 * before the later sources are tried. */
+	return with_prev ? CONSUMED_KEEP_PREV : CONSUMED_NONE;
 }
 
 /* Take the first task of another instance, nearest first (same LLC, same
@@ -1616,6 +1639,7 @@ SEC("struct_ops/schedc_dispatch")
 void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct prev_choice pc;
+	bool keep = false;
 	u32 i;
 
 	cpu_timer_arm((u32)cpu);
@@ -1635,23 +1659,32 @@ void BPF_PROG(schedc_dispatch, s32 cpu, struct task_struct *prev)
 			break;
 		own = schedc_instance_of_cpu(queue, (u32)cpu);
 		if (!L.dispatch[i].steal) {
+			if (keep)
+				continue;
 			result = consume(queue, own, &pc);
 			/* One depth update per source, whatever the outcome. */
 			record_depth(queue, own);
-			if (result == CONSUMED_KEEP_PREV) {
+			if (result == CONSUMED_KEEP_PREV && L.queues[queue].ordered) {
 				keep_prev(prev, &pc);
 				return;
 			}
+			/* prev's FIFO instance is empty: prev runs on, unless a steal
+			 * of the same queue finds a task that has waited longer. */
+			if (result == CONSUMED_KEEP_PREV)
+				keep = true;
 			if (result == CONSUMED_MOVED) {
 				queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
 				return;
 			}
-		} else if (steal(queue, own, L.dispatch[i].steal_within)) {
+		} else if ((!keep || queue == pc.queue) &&
+			   steal(queue, own, L.dispatch[i].steal_within)) {
 			queue_stat(queue, SCHEDC_QSTAT_DISPATCHED);
 			queue_stat(queue, SCHEDC_QSTAT_STEALS);
 			return;
 		}
 	}
+	if (keep)
+		keep_prev(prev, &pc);
 }
 
 SEC("struct_ops/schedc_tick")
