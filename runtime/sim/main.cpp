@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -145,24 +146,20 @@ std::vector<double> idealShares(const Sim &sim) {
   const auto &tasks = sim.tasks();
   std::vector<double> share(tasks.size(), NAN), demand(tasks.size()), weight(tasks.size());
   std::vector<bool> done(tasks.size(), false);
-  // The steady tasks' CPUs; the others must have them too when they are a
-  // set, or what they take from it is unknown.
-  std::set<int> cpus;
-  bool first = true;
-  for (const auto &t : tasks) {
-    if (!steady(sim.workload(), t->group)) continue;
-    const std::vector<int> &own = sim.workload().groups[t->group].cpus;
-    std::set<int> set(own.begin(), own.end());
-    if (!first && set != cpus) return share;
-    cpus = set;
-    first = false;
+  // The steady groups' CPUs (empty: all); when they are a set, the other
+  // groups must have it too, or what they take from it is unknown.
+  const std::vector<TaskGroup> &groups = sim.workload().groups;
+  auto cpusOf = [](const TaskGroup &g) { return std::set<int>(g.cpus.begin(), g.cpus.end()); };
+  std::optional<std::set<int>> cpus;
+  for (size_t g = 0; g < groups.size(); g++) {
+    if (!steady(sim.workload(), static_cast<int>(g))) continue;
+    if (cpus && *cpus != cpusOf(groups[g])) return share;
+    cpus = cpusOf(groups[g]);
   }
-  if (!cpus.empty())
-    for (const auto &t : tasks)
-      if (std::set<int>(sim.workload().groups[t->group].cpus.begin(),
-                        sim.workload().groups[t->group].cpus.end()) != cpus)
-        return share;
-  double capacity = cpus.empty() ? sim.nrCpus() : static_cast<double>(cpus.size());
+  if (cpus && !cpus->empty())
+    for (const TaskGroup &g : groups)
+      if (cpusOf(g) != *cpus) return share;
+  double capacity = cpus && !cpus->empty() ? static_cast<double>(cpus->size()) : sim.nrCpus();
   for (size_t i = 0; i < tasks.size(); i++) {
     const TaskGroup &g = sim.workload().groups[tasks[i]->group];
     if (!steady(sim.workload(), tasks[i]->group)) {
