@@ -894,12 +894,11 @@ static __always_inline void queue_leave(struct schedc_task *t)
 static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct *p,
 				     struct schedc_task *t)
 {
-	u32 cpu = bpf_get_smp_processor_id();
-
 	ctx->p = p;
 	ctx->task = t;
-	/* Only policies with percpu state or `current` need this lookup. */
-	ctx->cpu = (L.nr_cpu_fields || L.has_preempt_wakeup) ? cpu_state(cpu) : NULL;
+	/* Only policies with percpu state or `current` need this lookup (and
+	 * the helper call, which the optimiser cannot drop when unused). */
+	ctx->cpu = (L.nr_cpu_fields || L.has_preempt_wakeup) ? cpu_state(bpf_get_smp_processor_id()) : NULL;
 	/* Tested here, once, so no later use computes an address from the
 	 * unchecked lookup result (see nonnull()); schedc_cpu_field() then needs
 	 * no barrier of its own, which would stay inside eligibility scan loops. */
@@ -908,7 +907,6 @@ static __always_inline void ctx_init(struct schedc_ctx *ctx, struct task_struct 
 	ctx->target = NULL;
 	ctx->runtime = 0;
 	ctx->wakeup = 0;
-	ctx->this_cpu = cpu;
 	ctx->scan_queue = 0;
 	ctx->scan_inst = 0;
 	ctx->scan_count = 0;
@@ -1117,7 +1115,7 @@ static __always_inline bool resumes_here(struct task_struct *p, u32 queue, u32 i
 					 struct schedc_ctx *ctx)
 {
 	return !ctx->wakeup && scx_bpf_task_running(p) &&
-	       schedc_instance_of_cpu(queue, ctx->this_cpu) == inst &&
+	       schedc_instance_of_cpu(queue, bpf_get_smp_processor_id()) == inst &&
 	       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) == 0 && queued_in(queue, inst) == 0;
 }
 
@@ -1407,6 +1405,7 @@ static __always_inline void keep_prev(struct task_struct *prev, struct prev_choi
 static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice *pc)
 {
 	bool with_prev = pc->active && pc->queue == queue && pc->inst == inst;
+	u32 this_cpu = bpf_get_smp_processor_id();
 	struct task_struct *p;
 	struct schedc_ctx sc;
 	u32 scanned = 0;
@@ -1423,7 +1422,7 @@ static __always_inline int consume_scan(u32 queue, u32 inst, struct prev_choice 
 		 * queue, an indexed `q[i]` rule, a task pinned after it was
 		 * queued): moving one here would be a runtime error that ejects
 		 * the scheduler. */
-		if (!bpf_cpumask_test_cpu(sc.this_cpu, p->cpus_ptr))
+		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
 			continue;
 		sc.p = p;
 		sc.task = task_state(p);
@@ -2115,8 +2114,8 @@ void BPF_PROG(schedc_ops_exit, struct scx_exit_info *ei)
 	out->exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason), ei->reason);
 	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), ei->msg);
-	if (ei->dump)
-		bpf_probe_read_kernel_str(out->dump, sizeof(out->dump), ei->dump);
+	/* With no dump (NULL), the read fails and leaves out->dump empty. */
+	bpf_probe_read_kernel_str(out->dump, sizeof(out->dump), ei->dump);
 	/* kind last: the loader treats kind != 0 as "the record is complete". */
 	out->kind = ei->kind;
 }

@@ -146,7 +146,6 @@ struct schedc_ctx {
 	struct schedc_cpu *target; /* preempt wakeup: the target CPU */
 	u64 runtime;
 	u64 wakeup;
-	u32 this_cpu;
 	u32 scan_queue;            /* eligible: the queue and instance being scanned */
 	u32 scan_inst;
 	u64 scan_count;            /* eligible: its member count and aggregates */
@@ -179,10 +178,10 @@ u64 schedc_policy_balance_interval(struct schedc_ctx *ctx);
 /* The `every` timer's period in ns (0: the policy has none). */
 u64 schedc_policy_timer_period(struct schedc_ctx *ctx);
 /* The per-CPU timer's (`every ... per cpu`, `on cpu C`) period, and whether
- * ctx->this_cpu runs it. */
+ * this CPU runs it. */
 u64 schedc_policy_cpu_timer_period(struct schedc_ctx *ctx);
 bool schedc_policy_cpu_timer_here(struct schedc_ctx *ctx);
-/* `dispatch ... when COND`: whether ctx->this_cpu takes work from the sources. */
+/* `dispatch ... when COND`: whether this CPU takes work from the sources. */
 bool schedc_policy_dispatch_allowed(struct schedc_ctx *ctx);
 bool schedc_policy_balance_pull(struct schedc_ctx *ctx);
 

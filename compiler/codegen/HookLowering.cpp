@@ -267,7 +267,7 @@ void lowerTimerPeriodHook(Lowering &l, const char *name, Event event) {
   l.finishHook();
 }
 
-// Whether this CPU (ctx->this_cpu) runs the per-CPU timer: every CPU for
+// Whether this CPU runs the per-CPU timer: every CPU for
 // `per cpu`, CPU C for `on cpu C`.
 void lowerCpuTimerHereHook(Lowering &l) {
   llvm::Function *function = l.beginHook("schedc_policy_cpu_timer_here", l.policy.nameRange);
