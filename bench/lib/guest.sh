@@ -229,7 +229,7 @@ if [ -n "$REQ_RATE50" ] && command -v reqbench > /dev/null; then
     cal=$(sed -n 's/^calibrated loops_per_us=\([0-9.]*\).*/\1/p' $w/req.out)
     for load in 50 80; do
       eval rate=\$REQ_RATE$load
-      r=$(timeout $((REQ_SECS + 10)) reqbench load 7000 $rate $REQ_SECS 42)
+      r=$(timeout $((REQ_SECS + 10)) sh -c 'renice -n '"$REQ_CLIENT_NICE"' -p $$ > /dev/null; exec reqbench load 7000 '"$rate $REQ_SECS"' 42')
       echo "BENCH $tag metric=req load=$load loops_per_us=$cal ${r:-failed=1}"
     done
   else
@@ -338,7 +338,7 @@ if command -v reqbench > /dev/null && selected servers; then
   sh -c 'renice -n -10 -p $$ > /dev/null; exec reqbench server 7000 '"$REQ_WORKERS" > $work/cap-server.out 2>&1 &
   srv=$!
   i=0; until grep -q calibrated $work/cap-server.out; do i=$((i + 1)); [ $i -le 100 ] || break; sleep 0.1; done
-  r=$(timeout 30 reqbench capacity 7000 $REQ_CAP_SECS $((REQ_WORKERS * 2)))
+  r=$(timeout 30 sh -c 'renice -n '"$REQ_CLIENT_NICE"' -p $$ > /dev/null; exec reqbench capacity 7000 '"$REQ_CAP_SECS $((REQ_WORKERS * 2))")
   kill $srv; wait $srv 2> /dev/null
   cap=$(echo "$r" | sed -n 's/^rate=\([0-9]*\).*/\1/p')
   # The work loop's speed, calibrated here once: every scheduler's server

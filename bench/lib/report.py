@@ -876,7 +876,8 @@ def main():
     w("")
     w(f"A thread-pool UDP server (`bench/tools/reqbench`, {boots[smps[0]].req_capacity.get('workers', '?') if smps and boots[smps[0]].req_capacity else '?'} "
       "worker threads, nice -10) whose requests are 99.5% short (5 µs of calibrated CPU work) and 0.5% long "
-      "(500 µs), fed by an open-loop Poisson generator on the same VM at ~50% and ~80% of the capacity "
+      f"(500 µs), fed by an open-loop Poisson generator on the same VM (nice {meta.get('req_client_nice', '0')}) "
+      "at ~50% and ~80% of the capacity "
       "measured once per boot under kernel EEVDF (closed loop, no hogs); no CPU hogs. "
       "Slowdown = a request's latency (send to reply, generator's clock) / its service time (5 or 500 µs). "
       f"{meta.get('req_secs', '?')} s of load per level. Under emulation a loopback round trip costs far more than "
@@ -993,6 +994,11 @@ def main():
     charts += [(f"latency-{s}cpu.png", f"Wakeup latency, {s} vCPU") for s in smps]
     charts += [(f"servers-{s}cpu.png", f"redis and nginx p99 beside CPU hogs, {s} vCPU") for s in smps]
     charts += [(f"req-{s}cpu.png", f"reqbench short-request slowdown, {s} vCPU") for s in smps]
+    if smps:
+        plot(a.out, data_dir, smps)
+    # A section the run left out (--only) has no points to draw: no chart.
+    charts = [(png, title) for png, title in charts
+              if os.path.exists(os.path.join(a.out, png)) and os.path.getsize(os.path.join(a.out, png)) > 0]
     if charts:
         w("## Charts")
         w("")
@@ -1003,8 +1009,6 @@ def main():
     report = "\n".join(out) + "\n"
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write(report)
-    if smps:
-        plot(a.out, data_dir, smps)
     sys.stdout.write(report)
 
 
@@ -1087,7 +1091,12 @@ plot '{f}' using 2:3:4:xtic(1) title '50% load p99', '' using 5:6:7 title '50% l
             sys.stderr.write("report.py: gnuplot not found (apt-get install gnuplot-nox); no charts\n")
             return
         except subprocess.CalledProcessError as e:
-            sys.stderr.write(f"report.py: gnuplot failed: {e.stderr}\n")
+            # gnuplot leaves an empty file where it had nothing to draw.
+            png = re.search(r"set output '([^']*)'", sc).group(1)
+            if os.path.exists(png) and os.path.getsize(png) == 0:
+                os.remove(png)
+            else:
+                sys.stderr.write(f"report.py: gnuplot failed: {e.stderr}\n")
 
 
 if __name__ == "__main__":
